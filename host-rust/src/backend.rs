@@ -1,0 +1,113 @@
+//! The `Backend` trait: the world a component talks to (databags, secrets, leadership, log).
+//!
+//! A backend moves bytes; it makes no protocol decision. The host checks every request the
+//! component makes (own bags only, app bag only on the leader, size bounds, secret ownership)
+//! before a backend sees it, so a backend can stay a thin adapter over its world.
+
+use crate::bindings::wit::{
+    Bag, ChangeSet, HostError, HostErrorKind, LogLevel, Owner, RelationInfo, RelationId, Secret,
+};
+
+/// Key, value pairs: a databag or a secret's content.
+pub type Entries = Vec<(String, String)>;
+
+/// What a backend call can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    /// A failure the component is told about (and may handle, e.g. a secret not found).
+    #[error("{}: {}", kind_name(.0.kind), .0.message)]
+    Host(HostError),
+    /// A failure that aborts the whole call: the component is stopped and the caller gets
+    /// this error back unchanged (for example a Python exception raised inside ops).
+    #[error(transparent)]
+    Fatal(Box<dyn std::error::Error + Send + Sync + 'static>),
+}
+
+impl BackendError {
+    /// A failure of the given kind, reported to the component.
+    pub fn host(kind: HostErrorKind, message: impl Into<String>) -> Self {
+        BackendError::Host(HostError {
+            kind,
+            message: message.into(),
+        })
+    }
+
+    /// `not-found`, reported to the component.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::host(HostErrorKind::NotFound, message)
+    }
+
+    /// `permission-denied`, reported to the component.
+    pub fn permission_denied(message: impl Into<String>) -> Self {
+        Self::host(HostErrorKind::PermissionDenied, message)
+    }
+}
+
+/// A short name for a host error kind, for messages.
+pub fn kind_name(kind: HostErrorKind) -> &'static str {
+    match kind {
+        HostErrorKind::NotFound => "not found",
+        HostErrorKind::PermissionDenied => "permission denied",
+        HostErrorKind::NotLeader => "not leader",
+        HostErrorKind::TooLarge => "too large",
+        HostErrorKind::InvalidArgument => "invalid argument",
+        HostErrorKind::Backend => "backend error",
+    }
+}
+
+/// The imports of the component, implemented over some world: Juju's hook tools, an ops
+/// model, or memory.
+///
+/// Every method sees the local unit's point of view. Methods return [`BackendError::Host`]
+/// for failures the component may handle, and [`BackendError::Fatal`] to abort the call.
+pub trait Backend {
+    /// The relations of an endpoint.
+    fn relations(&mut self, endpoint: &str) -> Result<Vec<RelationInfo>, BackendError>;
+    /// A whole databag.
+    fn read(&mut self, relation: RelationId, bag: &Bag) -> Result<Entries, BackendError>;
+    /// Apply sets and deletes to one of the local unit's own bags (already checked by the host).
+    fn apply(
+        &mut self,
+        relation: RelationId,
+        bag: &Bag,
+        changes: &ChangeSet,
+    ) -> Result<(), BackendError>;
+    /// Whether the local unit is the leader.
+    fn is_leader(&mut self) -> Result<bool, BackendError>;
+    /// The local application's name.
+    fn local_app(&mut self) -> Result<String, BackendError>;
+    /// The local unit's name.
+    fn local_unit(&mut self) -> Result<String, BackendError>;
+    /// The local model's uuid.
+    fn model_uuid(&mut self) -> Result<String, BackendError>;
+    /// Create a secret; returns its URI.
+    fn secret_add(
+        &mut self,
+        owner: Owner,
+        label: Option<&str>,
+        content: &[(String, String)],
+    ) -> Result<String, BackendError>;
+    /// Look a secret up by URI and/or label; `None` when it does not exist or is not visible.
+    fn secret_get(
+        &mut self,
+        id: Option<&str>,
+        label: Option<&str>,
+        refresh: bool,
+    ) -> Result<Option<Secret>, BackendError>;
+    /// Whether the local application (or unit) owns the secret.
+    fn secret_owned(&mut self, id: &str) -> Result<bool, BackendError>;
+    /// Replace a secret's content.
+    fn secret_set_content(
+        &mut self,
+        id: &str,
+        content: &[(String, String)],
+    ) -> Result<(), BackendError>;
+    /// Grant a secret to a relation's remote application.
+    fn secret_grant(&mut self, id: &str, relation: RelationId) -> Result<(), BackendError>;
+    /// Remove all revisions of a secret.
+    fn secret_remove(&mut self, id: &str) -> Result<(), BackendError>;
+    /// Remove one revision of a secret.
+    fn secret_remove_revision(&mut self, id: &str, revision: i32) -> Result<(), BackendError>;
+    /// Write a log line.
+    fn log(&mut self, level: LogLevel, message: &str);
+}

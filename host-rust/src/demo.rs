@@ -1,0 +1,282 @@
+//! The demo: a requirer and a provider application, both driven by the component over the
+//! in-memory Juju, through the whole handshake, printed hook by hook.
+//!
+//! `client` (two units) asks `postgresql` (one unit) for two databases on the `database`
+//! relation. Each step is one Juju hook on one unit: the component reads and writes the
+//! databags and secrets of that unit's view, and returns the events the charm would see.
+
+use crate::bindings::wit::{
+    Hook, ProviderConfig, ProviderEventKind, RelationEvent, RelationId, Request, RequirerConfig,
+    RequirerEvent, Response,
+};
+use crate::display;
+use crate::error::Error;
+use crate::memory::{app_of, Juju};
+use crate::runtime::Runtime;
+use std::io::Write;
+
+/// A request for a database with the standard fields unset.
+pub fn request(resource: &str) -> Request {
+    Request {
+        resource: resource.to_owned(),
+        request_id: None,
+        salt: String::new(),
+        extra_user_roles: None,
+        extra_group_roles: None,
+        external_node_connectivity: false,
+        entity_type: None,
+        entity_permissions: None,
+        secret_mtls: None,
+        mtls_cert: None,
+        secret_requested_entity: None,
+        entity_name: None,
+        entity_password: None,
+        prefix_matching: None,
+        extra: Vec::new(),
+    }
+}
+
+/// A response to a request, with no field set but the request's identity.
+pub fn response_to(request: &Request) -> Response {
+    Response {
+        resource: request.resource.clone(),
+        request_id: request.request_id.clone(),
+        salt: request.salt.clone(),
+        endpoints: None,
+        read_only_endpoints: None,
+        secret_user: None,
+        secret_tls: None,
+        secret_extra: None,
+        secret_entity: None,
+        username: None,
+        password: None,
+        uris: None,
+        read_only_uris: None,
+        tls: None,
+        tls_ca: None,
+        entity_name: None,
+        entity_password: None,
+        version: None,
+        prefix_resources: None,
+        extra: Vec::new(),
+    }
+}
+
+/// The requirer's configuration in the demo.
+pub fn requirer_config() -> RequirerConfig {
+    RequirerConfig {
+        endpoint: "database".to_owned(),
+        requests: vec![request("clientdb"), request("clientbis")],
+        request_fields: Vec::new(),
+        response_fields: Vec::new(),
+        relation_aliases: Vec::new(),
+    }
+}
+
+/// The provider's configuration in the demo.
+pub fn provider_config() -> ProviderConfig {
+    ProviderConfig {
+        endpoint: "database".to_owned(),
+        request_fields: Vec::new(),
+        response_fields: Vec::new(),
+        mtls_enabled: false,
+        bulk_event: false,
+        status_schema: Vec::new(),
+        resource_aliases: Vec::new(),
+    }
+}
+
+/// A password a database charm might generate (random; never printed).
+fn password() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut out = String::new();
+    while out.len() < 24 {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_usize(out.len());
+        out.push_str(&format!("{:016x}", hasher.finish()));
+    }
+    out.truncate(24);
+    out
+}
+
+/// Drives the demo's two applications.
+pub struct Demo<'a, W: Write> {
+    runtime: &'a Runtime,
+    juju: Juju,
+    relation: RelationId,
+    out: W,
+    /// Every requirer event, in order (for tests).
+    pub requirer_events: Vec<(String, RequirerEvent)>,
+}
+
+impl<'a, W: Write> Demo<'a, W> {
+    /// A model with `client` (2 units) and `postgresql` (1 unit) related on `database`.
+    pub fn new(runtime: &'a Runtime, out: W) -> Self {
+        let juju = Juju::new();
+        juju.deploy("client", 2);
+        juju.deploy("postgresql", 1);
+        let relation = juju.relate("client", "database", "postgresql", "database");
+        Demo {
+            runtime,
+            juju,
+            relation,
+            out,
+            requirer_events: Vec::new(),
+        }
+    }
+
+    /// The model, for inspection.
+    pub fn juju(&self) -> &Juju {
+        &self.juju
+    }
+
+    /// The relation id.
+    pub fn relation(&self) -> RelationId {
+        self.relation
+    }
+
+    fn hook(&self, kind: &str, remote: &str) -> Hook {
+        let event = RelationEvent {
+            relation_id: self.relation,
+            app: Some(app_of(remote).to_owned()),
+            unit: remote.contains('/').then(|| remote.to_owned()),
+        };
+        match kind {
+            "created" => Hook::RelationCreated(event),
+            _ => Hook::RelationChanged(event),
+        }
+    }
+
+    fn banner(&mut self, unit: &str, kind: &str, remote: &str) -> std::io::Result<()> {
+        writeln!(
+            self.out,
+            "\n== hook: database-relation-{kind} on {unit} (relation {}, from {remote})",
+            self.relation
+        )
+    }
+
+    /// Run one hook on a requirer unit.
+    pub fn requirer_hook(&mut self, unit: &str, kind: &str, remote: &str) -> Result<(), Error> {
+        self.banner(unit, kind, remote).map_err(io)?;
+        let mut session = self.runtime.session(Box::new(self.juju.unit(unit)))?;
+        let events = session.requirer_handle(&requirer_config(), &self.hook(kind, remote))?;
+        self.print_events(events.iter().map(display::requirer_event))?;
+        self.requirer_events
+            .extend(events.into_iter().map(|e| (unit.to_owned(), e)));
+        self.print_bags(unit)
+    }
+
+    /// Run one hook on a provider unit; the provider charm answers every request it is told of.
+    pub fn provider_hook(&mut self, unit: &str, kind: &str, remote: &str) -> Result<(), Error> {
+        self.banner(unit, kind, remote).map_err(io)?;
+        let config = provider_config();
+        let mut session = self.runtime.session(Box::new(self.juju.unit(unit)))?;
+        let events = session.provider_handle(&config, &self.hook(kind, remote))?;
+        self.print_events(events.iter().map(display::provider_event))?;
+        for event in &events {
+            if event.kind != ProviderEventKind::ResourceRequested {
+                continue;
+            }
+            for request in &event.requests {
+                let mut response = response_to(request);
+                response.username = Some(format!(
+                    "relation_{}_{}",
+                    event.relation_id,
+                    request.request_id.as_deref().unwrap_or("v0")
+                ));
+                response.password = Some(password());
+                response.endpoints = Some("10.1.2.3:5432".to_owned());
+                response.read_only_endpoints = Some("10.1.2.4:5432".to_owned());
+                response.version = Some("16.4".to_owned());
+                writeln!(
+                    self.out,
+                    "   charm calls set_response({}, {})",
+                    event.relation_id,
+                    display::response(&response)
+                )
+                .map_err(io)?;
+                session.provider_set_response(&config, event.relation_id, &response)?;
+            }
+        }
+        self.print_bags(unit)
+    }
+
+    fn print_events(&mut self, events: impl Iterator<Item = String>) -> Result<(), Error> {
+        let mut any = false;
+        for event in events {
+            any = true;
+            writeln!(self.out, "   event: {event}").map_err(io)?;
+        }
+        if !any {
+            writeln!(self.out, "   (no events)").map_err(io)?;
+        }
+        Ok(())
+    }
+
+    fn print_bags(&mut self, unit: &str) -> Result<(), Error> {
+        let app = app_of(unit).to_owned();
+        let bags = [
+            (format!("{app} app bag"), self.juju.app_bag(self.relation, &app)),
+            (format!("{unit} unit bag"), self.juju.unit_bag(self.relation, unit)),
+        ];
+        for (name, bag) in bags {
+            writeln!(self.out, "   {name}:").map_err(io)?;
+            if bag.is_empty() {
+                writeln!(self.out, "      (empty)").map_err(io)?;
+            }
+            for (key, value) in &bag {
+                writeln!(self.out, "      {key} = {}", display::value(value, "        "))
+                    .map_err(io)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn print_secrets(&mut self) -> Result<(), Error> {
+        writeln!(self.out, "\n== secrets (values never shown)").map_err(io)?;
+        for uri in self.juju.secret_uris() {
+            if let Some(secret) = self.juju.secret(&uri) {
+                let keys: Vec<String> = secret
+                    .latest()
+                    .map(|c| c.iter().map(|(k, _)| k.clone()).collect())
+                    .unwrap_or_default();
+                writeln!(
+                    self.out,
+                    "   {uri} owner={:?} label={:?} revisions={} keys={keys:?}",
+                    secret.owner,
+                    secret.owner_label.as_deref().unwrap_or(""),
+                    secret.revision_count()
+                )
+                .map_err(io)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The whole handshake, as Juju would run it.
+    pub fn run(&mut self) -> Result<(), Error> {
+        writeln!(
+            self.out,
+            "data-interfaces demo: `client` (2 units) asks `postgresql` for databases `clientdb` and `clientbis`\ncomponent loaded: {:?} in {:.2} ms",
+            self.runtime.source(),
+            self.runtime.load_time().as_secs_f64() * 1000.0
+        )
+        .map_err(io)?;
+        self.requirer_hook("client/0", "created", "postgresql")?;
+        self.requirer_hook("client/1", "created", "postgresql")?;
+        self.provider_hook("postgresql/0", "created", "client")?;
+        self.provider_hook("postgresql/0", "changed", "client")?;
+        self.requirer_hook("client/0", "changed", "postgresql")?;
+        self.requirer_hook("client/1", "changed", "postgresql")?;
+        // Juju runs relation-changed again when a bag it watches changes; nothing is new.
+        self.provider_hook("postgresql/0", "changed", "client/0")?;
+        self.requirer_hook("client/0", "changed", "postgresql/0")?;
+        self.print_secrets()?;
+        writeln!(self.out, "\nhandshake complete").map_err(io)?;
+        Ok(())
+    }
+}
+
+fn io(error: std::io::Error) -> Error {
+    Error::Backend(Box::new(error))
+}

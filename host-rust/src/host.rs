@@ -1,0 +1,319 @@
+//! The component's imports, implemented over a [`Backend`], with the host's checks.
+//!
+//! The host never trusts the guest: before a backend sees a request, the host refuses a write
+//! to a bag this unit does not own, a write to the app bag by a non-leader, data over the
+//! host-call bound, and a change to a secret this unit does not own. A refusal reaches the
+//! component as a `host-error`, and the component reports it to its caller.
+
+use crate::backend::{Backend, BackendError};
+use crate::bindings::charm::data_interfaces::{databag, log, secrets, types};
+use crate::bindings::wit::{
+    Bag, ChangeSet, HostError, HostErrorKind, LogLevel, Owner, RelationId, RelationInfo, Secret,
+};
+use crate::error::bag_name;
+use crate::runtime::Limits;
+
+/// The memory cap, remembering whether the guest ran into it.
+struct MemoryCap {
+    limit: usize,
+    hit: bool,
+}
+
+impl wasmtime::ResourceLimiter for MemoryCap {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired > self.limit {
+            self.hit = true;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(desired <= 100_000)
+    }
+}
+
+/// What a store holds: the backend, the bounds, and what went wrong in the current call.
+pub struct HostState {
+    backend: Box<dyn Backend>,
+    limits: Limits,
+    memory: MemoryCap,
+    fatal: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+/// The result type of an import that reports host errors to the guest.
+type Reply<T> = wasmtime::Result<Result<T, HostError>>;
+
+impl HostState {
+    pub(crate) fn new(backend: Box<dyn Backend>, limits: Limits) -> Self {
+        HostState {
+            backend,
+            limits,
+            memory: MemoryCap {
+                limit: limits.memory_bytes,
+                hit: false,
+            },
+            fatal: None,
+        }
+    }
+
+    pub(crate) fn limiter(&mut self) -> &mut dyn wasmtime::ResourceLimiter {
+        &mut self.memory
+    }
+
+    pub(crate) fn backend(&mut self) -> &mut dyn Backend {
+        self.backend.as_mut()
+    }
+
+    pub(crate) fn into_backend(self) -> Box<dyn Backend> {
+        self.backend
+    }
+
+    pub(crate) fn begin_call(&mut self) {
+        self.fatal = None;
+        self.memory.hit = false;
+    }
+
+    pub(crate) fn take_fatal(&mut self) -> Option<Box<dyn std::error::Error + Send + Sync>> {
+        self.fatal.take()
+    }
+
+    pub(crate) fn memory_cap_hit(&self) -> bool {
+        self.memory.hit
+    }
+
+    /// Turn a backend result into a reply: host errors go to the guest, fatal ones trap.
+    fn reply<T>(&mut self, result: Result<T, BackendError>) -> Reply<T> {
+        match result {
+            Ok(value) => Ok(Ok(value)),
+            Err(BackendError::Host(error)) => Ok(Err(error)),
+            Err(BackendError::Fatal(error)) => {
+                let message = error.to_string();
+                self.fatal = Some(error);
+                Err(wasmtime::Error::msg(format!("backend aborted: {message}")))
+            }
+        }
+    }
+
+    /// A backend result for an import that has no error channel: any failure traps.
+    fn value<T>(&mut self, result: Result<T, BackendError>) -> wasmtime::Result<T> {
+        match result {
+            Ok(value) => Ok(value),
+            Err(BackendError::Fatal(error)) => {
+                let message = error.to_string();
+                self.fatal = Some(error);
+                Err(wasmtime::Error::msg(format!("backend aborted: {message}")))
+            }
+            Err(BackendError::Host(error)) => {
+                let message = format!(
+                    "{}: {}",
+                    crate::backend::kind_name(error.kind),
+                    error.message
+                );
+                self.fatal = Some(message.clone().into());
+                Err(wasmtime::Error::msg(message))
+            }
+        }
+    }
+
+    fn refuse<T>(kind: HostErrorKind, message: String) -> Reply<T> {
+        Ok(Err(HostError { kind, message }))
+    }
+
+    fn too_large(&self, what: &str, bytes: usize) -> Option<HostError> {
+        (bytes > self.limits.host_call_bytes).then(|| HostError {
+            kind: HostErrorKind::TooLarge,
+            message: format!(
+                "{what} is {bytes} bytes, over the host-call bound of {} bytes",
+                self.limits.host_call_bytes
+            ),
+        })
+    }
+
+    /// Refuse changes to a secret this unit does not own.
+    fn check_owned(&mut self, id: &str, what: &str) -> Result<(), BackendError> {
+        if self.backend.secret_owned(id)? {
+            Ok(())
+        } else {
+            Err(BackendError::permission_denied(format!(
+                "the component may not {what} secret {id}: this unit does not own it"
+            )))
+        }
+    }
+}
+
+fn entries_bytes(entries: &[(String, String)]) -> usize {
+    entries.iter().map(|(k, v)| k.len() + v.len()).sum()
+}
+
+impl types::Host for HostState {}
+
+impl databag::Host for HostState {
+    fn relations(&mut self, endpoint: String) -> wasmtime::Result<Vec<RelationInfo>> {
+        let result = self.backend.relations(&endpoint);
+        self.value(result)
+    }
+
+    fn read(&mut self, relation: RelationId, bag: Bag) -> Reply<Vec<(String, String)>> {
+        let result = self.backend.read(relation, &bag);
+        self.reply(result)
+    }
+
+    fn apply(&mut self, relation: RelationId, bag: Bag, changes: ChangeSet) -> Reply<()> {
+        match &bag {
+            Bag::LocalUnit => {}
+            Bag::LocalApp => {
+                let leader = self.backend.is_leader();
+                match self.value(leader)? {
+                    true => {}
+                    false => {
+                        return Self::refuse(
+                            HostErrorKind::NotLeader,
+                            format!(
+                                "relation {relation}: only the leader may write the {}",
+                                bag_name(&bag)
+                            ),
+                        )
+                    }
+                }
+            }
+            Bag::RemoteApp | Bag::RemoteUnit(_) => {
+                return Self::refuse(
+                    HostErrorKind::PermissionDenied,
+                    format!(
+                        "relation {relation}: the component may not write the {}",
+                        bag_name(&bag)
+                    ),
+                )
+            }
+        }
+        let bytes = entries_bytes(&changes.set) + changes.delete.iter().map(String::len).sum::<usize>();
+        if let Some(error) = self.too_large(&format!("a change set for relation {relation}"), bytes) {
+            return Ok(Err(error));
+        }
+        if let Some(key) = changes
+            .set
+            .iter()
+            .map(|(k, _)| k)
+            .chain(changes.delete.iter())
+            .find(|k| k.is_empty())
+        {
+            return Self::refuse(
+                HostErrorKind::InvalidArgument,
+                format!("relation {relation}: empty databag key {key:?}"),
+            );
+        }
+        let result = self.backend.apply(relation, &bag, &changes);
+        self.reply(result)
+    }
+
+    fn is_leader(&mut self) -> wasmtime::Result<bool> {
+        let result = self.backend.is_leader();
+        self.value(result)
+    }
+
+    fn local_app(&mut self) -> wasmtime::Result<String> {
+        let result = self.backend.local_app();
+        self.value(result)
+    }
+
+    fn local_unit(&mut self) -> wasmtime::Result<String> {
+        let result = self.backend.local_unit();
+        self.value(result)
+    }
+
+    fn model_uuid(&mut self) -> wasmtime::Result<String> {
+        let result = self.backend.model_uuid();
+        self.value(result)
+    }
+}
+
+impl secrets::Host for HostState {
+    fn add(
+        &mut self,
+        owner: Owner,
+        label: Option<String>,
+        content: Vec<(String, String)>,
+    ) -> Reply<String> {
+        if let Some(error) = self.too_large("a secret's content", entries_bytes(&content)) {
+            return Ok(Err(error));
+        }
+        let result = self.backend.secret_add(owner, label.as_deref(), &content);
+        self.reply(result)
+    }
+
+    fn get(
+        &mut self,
+        id: Option<String>,
+        label: Option<String>,
+        refresh: bool,
+    ) -> Reply<Option<Secret>> {
+        let result = self
+            .backend
+            .secret_get(id.as_deref(), label.as_deref(), refresh);
+        self.reply(result)
+    }
+
+    fn owned(&mut self, id: String) -> Reply<bool> {
+        let result = self.backend.secret_owned(&id);
+        self.reply(result)
+    }
+
+    fn set_content(&mut self, id: String, content: Vec<(String, String)>) -> Reply<()> {
+        if let Some(error) = self.too_large("a secret's content", entries_bytes(&content)) {
+            return Ok(Err(error));
+        }
+        let result = self
+            .check_owned(&id, "change")
+            .and_then(|()| self.backend.secret_set_content(&id, &content));
+        self.reply(result)
+    }
+
+    fn grant(&mut self, id: String, relation: RelationId) -> Reply<()> {
+        let result = self
+            .check_owned(&id, "grant")
+            .and_then(|()| self.backend.secret_grant(&id, relation));
+        self.reply(result)
+    }
+
+    fn remove(&mut self, id: String) -> Reply<()> {
+        let result = self
+            .check_owned(&id, "remove")
+            .and_then(|()| self.backend.secret_remove(&id));
+        self.reply(result)
+    }
+
+    fn remove_revision(&mut self, id: String, revision: i32) -> Reply<()> {
+        let result = self
+            .check_owned(&id, "remove a revision of")
+            .and_then(|()| self.backend.secret_remove_revision(&id, revision));
+        self.reply(result)
+    }
+}
+
+impl log::Host for HostState {
+    fn log(&mut self, level: LogLevel, message: String) -> wasmtime::Result<()> {
+        let limit = self.limits.host_call_bytes;
+        if message.len() > limit {
+            let mut cut = limit;
+            while !message.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let line = format!("{} [cut at {limit} bytes]", &message[..cut]);
+            self.backend.log(level, &line);
+        } else {
+            self.backend.log(level, &message);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,625 @@
+//! An in-memory model of Juju: applications, units, relations, databags and secrets, with
+//! Juju's access rules.
+//!
+//! A unit writes only its own unit bag; only the leader reads or writes its application's bag;
+//! remote bags are read-only; setting an empty value deletes a key. A secret is visible to its
+//! owner and, through a grant on a relation, to the application on the other side; a consumer
+//! sees the revision it tracks until it asks for a refresh. Each unit gets a [`UnitBackend`]
+//! view, which is a [`Backend`] for the component.
+
+use crate::backend::{Backend, BackendError, Entries};
+use crate::bindings::wit::{
+    Bag, ChangeSet, HostErrorKind, LogLevel, Owner, RelationId, RelationInfo, Secret,
+};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+/// A databag: sorted keys, as Juju shows them.
+pub type Databag = BTreeMap<String, String>;
+
+/// Who owns a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretOwner {
+    /// An application (its leader manages the secret).
+    App(String),
+    /// A unit.
+    Unit(String),
+}
+
+/// A secret as Juju stores it.
+#[derive(Debug, Clone)]
+pub struct SecretRecord {
+    /// The URI.
+    pub uri: String,
+    /// The owner.
+    pub owner: SecretOwner,
+    /// The owner's label.
+    pub owner_label: Option<String>,
+    /// Revisions, oldest first, numbered from 1; removed ones are `None`.
+    revisions: Vec<Option<Entries>>,
+    /// Labels that consuming applications attached.
+    consumer_labels: BTreeMap<String, String>,
+    /// The revision each consuming application tracks.
+    tracked: BTreeMap<String, usize>,
+    /// Relations the secret is granted on.
+    grants: BTreeSet<RelationId>,
+}
+
+impl SecretRecord {
+    /// The newest revision number, if any revision is left.
+    pub fn latest_revision(&self) -> Option<usize> {
+        self.revisions.iter().rposition(Option::is_some).map(|i| i + 1)
+    }
+
+    /// The newest content, if any revision is left.
+    pub fn latest(&self) -> Option<&Entries> {
+        self.revisions.iter().rev().find_map(Option::as_ref)
+    }
+
+    /// How many revisions were ever created.
+    pub fn revision_count(&self) -> usize {
+        self.revisions.len()
+    }
+}
+
+/// One relation between two applications.
+#[derive(Debug, Clone)]
+struct RelationRecord {
+    id: RelationId,
+    /// (application, endpoint) of both sides.
+    sides: [(String, String); 2],
+    app_bags: BTreeMap<String, Databag>,
+    unit_bags: BTreeMap<String, Databag>,
+}
+
+impl RelationRecord {
+    fn remote_app(&self, app: &str) -> Option<&str> {
+        if self.sides[0].0 == app {
+            Some(&self.sides[1].0)
+        } else if self.sides[1].0 == app {
+            Some(&self.sides[0].0)
+        } else {
+            None
+        }
+    }
+}
+
+/// A line a unit logged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    /// The unit.
+    pub unit: String,
+    /// The level.
+    pub level: LogLevel,
+    /// The text.
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+struct World {
+    model_uuid: String,
+    /// Application → (leader, units).
+    apps: BTreeMap<String, (Option<String>, Vec<String>)>,
+    relations: BTreeMap<RelationId, RelationRecord>,
+    secrets: BTreeMap<String, SecretRecord>,
+    next_relation: RelationId,
+    next_secret: u64,
+    log: Vec<LogLine>,
+}
+
+/// An in-memory Juju model. Cloning gives another handle on the same model.
+#[derive(Debug, Clone, Default)]
+pub struct Juju {
+    world: Rc<RefCell<World>>,
+}
+
+/// The application part of a unit name (`app/0` → `app`).
+pub fn app_of(unit: &str) -> &str {
+    unit.split('/').next().unwrap_or(unit)
+}
+
+impl Juju {
+    /// An empty model.
+    pub fn new() -> Self {
+        let juju = Juju::default();
+        juju.world.borrow_mut().model_uuid = "e5ad3f63-7b5c-4c1e-8d6e-4a0a2f1b9c01".to_owned();
+        juju
+    }
+
+    /// Deploy an application with `units` units; unit 0 is the leader.
+    pub fn deploy(&self, app: &str, units: usize) {
+        let names: Vec<String> = (0..units).map(|i| format!("{app}/{i}")).collect();
+        let leader = names.first().cloned();
+        self.world
+            .borrow_mut()
+            .apps
+            .insert(app.to_owned(), (leader, names));
+    }
+
+    /// Make a unit the leader of its application.
+    pub fn set_leader(&self, unit: &str) {
+        if let Some(app) = self.world.borrow_mut().apps.get_mut(app_of(unit)) {
+            app.0 = Some(unit.to_owned());
+        }
+    }
+
+    /// Relate two endpoints; returns the relation id.
+    pub fn relate(&self, app_a: &str, endpoint_a: &str, app_b: &str, endpoint_b: &str) -> RelationId {
+        let mut world = self.world.borrow_mut();
+        let id = world.next_relation;
+        world.next_relation += 1;
+        world.relations.insert(
+            id,
+            RelationRecord {
+                id,
+                sides: [
+                    (app_a.to_owned(), endpoint_a.to_owned()),
+                    (app_b.to_owned(), endpoint_b.to_owned()),
+                ],
+                app_bags: BTreeMap::new(),
+                unit_bags: BTreeMap::new(),
+            },
+        );
+        id
+    }
+
+    /// The view of one unit: a backend for the component.
+    pub fn unit(&self, unit: &str) -> UnitBackend {
+        UnitBackend {
+            world: Rc::clone(&self.world),
+            unit: unit.to_owned(),
+            app: app_of(unit).to_owned(),
+        }
+    }
+
+    /// An application's bag on a relation (what `juju show-unit` would show).
+    pub fn app_bag(&self, relation: RelationId, app: &str) -> Databag {
+        let world = self.world.borrow();
+        world
+            .relations
+            .get(&relation)
+            .and_then(|r| r.app_bags.get(app).cloned())
+            .unwrap_or_default()
+    }
+
+    /// A unit's bag on a relation.
+    pub fn unit_bag(&self, relation: RelationId, unit: &str) -> Databag {
+        let world = self.world.borrow();
+        world
+            .relations
+            .get(&relation)
+            .and_then(|r| r.unit_bags.get(unit).cloned())
+            .unwrap_or_default()
+    }
+
+    /// A secret, by URI.
+    pub fn secret(&self, uri: &str) -> Option<SecretRecord> {
+        self.world.borrow().secrets.get(uri).cloned()
+    }
+
+    /// Every secret's URI.
+    pub fn secret_uris(&self) -> Vec<String> {
+        self.world.borrow().secrets.keys().cloned().collect()
+    }
+
+    /// Everything logged so far.
+    pub fn log(&self) -> Vec<LogLine> {
+        self.world.borrow().log.clone()
+    }
+}
+
+/// One unit's view of the model.
+#[derive(Debug, Clone)]
+pub struct UnitBackend {
+    world: Rc<RefCell<World>>,
+    unit: String,
+    app: String,
+}
+
+fn not_found(message: String) -> BackendError {
+    BackendError::not_found(message)
+}
+
+impl UnitBackend {
+    /// The unit's name.
+    pub fn name(&self) -> &str {
+        &self.unit
+    }
+
+    fn leader(&self) -> bool {
+        let world = self.world.borrow();
+        world
+            .apps
+            .get(&self.app)
+            .and_then(|(leader, _)| leader.as_deref())
+            == Some(self.unit.as_str())
+    }
+
+    /// Whether this unit is the owner (or, for an app secret, a unit of the owning app).
+    fn owns(&self, secret: &SecretRecord) -> bool {
+        match &secret.owner {
+            SecretOwner::App(app) => *app == self.app,
+            SecretOwner::Unit(unit) => *unit == self.unit,
+        }
+    }
+
+    /// Whether this unit's application may read the secret through a grant.
+    fn granted(&self, world: &World, secret: &SecretRecord) -> bool {
+        secret.grants.iter().any(|id| {
+            world.relations.get(id).is_some_and(|r| {
+                let owner_app = match &secret.owner {
+                    SecretOwner::App(app) => app.as_str(),
+                    SecretOwner::Unit(unit) => app_of(unit),
+                };
+                r.remote_app(owner_app) == Some(self.app.as_str())
+            })
+        })
+    }
+
+    fn relation<'w>(
+        &self,
+        world: &'w World,
+        relation: RelationId,
+    ) -> Result<&'w RelationRecord, BackendError> {
+        world
+            .relations
+            .get(&relation)
+            .filter(|r| r.remote_app(&self.app).is_some())
+            .ok_or_else(|| not_found(format!("relation {relation} not found for {}", self.unit)))
+    }
+}
+
+/// Juju's rule for secret content keys: lowercase letters, digits and single dashes, at least
+/// three characters, starting with a letter.
+fn valid_secret_key(key: &str) -> bool {
+    let bytes = key.as_bytes();
+    bytes.len() >= 3
+        && bytes[0].is_ascii_lowercase()
+        && !key.ends_with('-')
+        && !key.contains("--")
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+}
+
+fn check_content(content: &[(String, String)]) -> Result<(), BackendError> {
+    if content.is_empty() {
+        return Err(BackendError::host(
+            HostErrorKind::InvalidArgument,
+            "secret content cannot be empty",
+        ));
+    }
+    match content.iter().find(|(k, _)| !valid_secret_key(k)) {
+        Some((key, _)) => Err(BackendError::host(
+            HostErrorKind::InvalidArgument,
+            format!("invalid secret key {key:?}"),
+        )),
+        None => Ok(()),
+    }
+}
+
+impl Backend for UnitBackend {
+    fn relations(&mut self, endpoint: &str) -> Result<Vec<RelationInfo>, BackendError> {
+        let world = self.world.borrow();
+        Ok(world
+            .relations
+            .values()
+            .filter_map(|r| {
+                let local = r.sides.iter().position(|(app, ep)| *app == self.app && ep == endpoint)?;
+                let remote = &r.sides[1 - local].0;
+                let remote_units = world
+                    .apps
+                    .get(remote)
+                    .map(|(_, units)| units.clone())
+                    .unwrap_or_default();
+                Some(RelationInfo {
+                    id: r.id,
+                    endpoint: endpoint.to_owned(),
+                    remote_app: Some(remote.clone()),
+                    remote_units,
+                    remote_model_uuid: Some(world.model_uuid.clone()),
+                })
+            })
+            .collect())
+    }
+
+    fn read(&mut self, relation: RelationId, bag: &Bag) -> Result<Entries, BackendError> {
+        let leader = self.leader();
+        let world = self.world.borrow();
+        let record = self.relation(&world, relation)?;
+        let remote = record.remote_app(&self.app).unwrap_or_default();
+        let data = match bag {
+            Bag::LocalApp if !leader => {
+                return Err(BackendError::permission_denied(format!(
+                    "relation {relation}: only the leader may read the local app bag"
+                )))
+            }
+            Bag::LocalApp => record.app_bags.get(&self.app),
+            Bag::LocalUnit => record.unit_bags.get(&self.unit),
+            Bag::RemoteApp => record.app_bags.get(remote),
+            Bag::RemoteUnit(unit) => {
+                if app_of(unit) != remote {
+                    return Err(not_found(format!(
+                        "relation {relation}: {unit} is not a remote unit"
+                    )));
+                }
+                record.unit_bags.get(unit)
+            }
+        };
+        Ok(data
+            .map(|bag| bag.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default())
+    }
+
+    fn apply(
+        &mut self,
+        relation: RelationId,
+        bag: &Bag,
+        changes: &ChangeSet,
+    ) -> Result<(), BackendError> {
+        let leader = self.leader();
+        let mut world = self.world.borrow_mut();
+        self.relation(&world, relation)?;
+        let owner = match bag {
+            Bag::LocalUnit => self.unit.clone(),
+            Bag::LocalApp if leader => self.app.clone(),
+            Bag::LocalApp => {
+                return Err(BackendError::host(
+                    HostErrorKind::NotLeader,
+                    format!("relation {relation}: only the leader may write the app bag"),
+                ))
+            }
+            _ => {
+                return Err(BackendError::permission_denied(format!(
+                    "relation {relation}: cannot write a remote bag"
+                )))
+            }
+        };
+        let record = world
+            .relations
+            .get_mut(&relation)
+            .ok_or_else(|| not_found(format!("relation {relation} not found")))?;
+        let target = match bag {
+            Bag::LocalUnit => record.unit_bags.entry(owner).or_default(),
+            _ => record.app_bags.entry(owner).or_default(),
+        };
+        for (key, value) in &changes.set {
+            if value.is_empty() {
+                target.remove(key);
+            } else {
+                target.insert(key.clone(), value.clone());
+            }
+        }
+        for key in &changes.delete {
+            target.remove(key);
+        }
+        Ok(())
+    }
+
+    fn is_leader(&mut self) -> Result<bool, BackendError> {
+        Ok(self.leader())
+    }
+
+    fn local_app(&mut self) -> Result<String, BackendError> {
+        Ok(self.app.clone())
+    }
+
+    fn local_unit(&mut self) -> Result<String, BackendError> {
+        Ok(self.unit.clone())
+    }
+
+    fn model_uuid(&mut self) -> Result<String, BackendError> {
+        Ok(self.world.borrow().model_uuid.clone())
+    }
+
+    fn secret_add(
+        &mut self,
+        owner: Owner,
+        label: Option<&str>,
+        content: &[(String, String)],
+    ) -> Result<String, BackendError> {
+        check_content(content)?;
+        let owner = match owner {
+            Owner::Application if self.leader() => SecretOwner::App(self.app.clone()),
+            Owner::Application => {
+                return Err(BackendError::host(
+                    HostErrorKind::NotLeader,
+                    "only the leader may add an application secret",
+                ))
+            }
+            Owner::Unit => SecretOwner::Unit(self.unit.clone()),
+        };
+        let mut world = self.world.borrow_mut();
+        if let Some(label) = label {
+            if world
+                .secrets
+                .values()
+                .any(|s| s.owner == owner && s.owner_label.as_deref() == Some(label))
+            {
+                return Err(BackendError::host(
+                    HostErrorKind::InvalidArgument,
+                    format!("secret with label {label:?} already exists"),
+                ));
+            }
+        }
+        world.next_secret += 1;
+        let uri = format!("secret:d{:019x}", world.next_secret * 0x9e37_79b9);
+        world.secrets.insert(
+            uri.clone(),
+            SecretRecord {
+                uri: uri.clone(),
+                owner,
+                owner_label: label.map(str::to_owned),
+                revisions: vec![Some(content.to_vec())],
+                consumer_labels: BTreeMap::new(),
+                tracked: BTreeMap::new(),
+                grants: BTreeSet::new(),
+            },
+        );
+        Ok(uri)
+    }
+
+    fn secret_get(
+        &mut self,
+        id: Option<&str>,
+        label: Option<&str>,
+        refresh: bool,
+    ) -> Result<Option<Secret>, BackendError> {
+        let leader = self.leader();
+        let mut world = self.world.borrow_mut();
+        let uri = match (id, label) {
+            (Some(id), _) => id.to_owned(),
+            (None, Some(label)) => {
+                let found = world.secrets.values().find(|s| {
+                    (self.owns(s) && s.owner_label.as_deref() == Some(label))
+                        || s.consumer_labels.get(&self.app).map(String::as_str) == Some(label)
+                });
+                match found {
+                    Some(s) => s.uri.clone(),
+                    None => return Ok(None),
+                }
+            }
+            (None, None) => {
+                return Err(BackendError::host(
+                    HostErrorKind::InvalidArgument,
+                    "a secret is looked up by URI or label",
+                ))
+            }
+        };
+        let Some(secret) = world.secrets.get(&uri).cloned() else {
+            return Ok(None);
+        };
+        if self.owns(&secret) {
+            if matches!(secret.owner, SecretOwner::App(_)) && !leader {
+                return Err(BackendError::permission_denied(
+                    "only the leader may read an application-owned secret's content",
+                ));
+            }
+            if let Some(label) = label {
+                if let Some(s) = world.secrets.get_mut(&uri) {
+                    s.owner_label = Some(label.to_owned());
+                }
+            }
+            return Ok(secret.latest().map(|content| Secret {
+                id: uri.clone(),
+                label: label.map(str::to_owned).or(secret.owner_label.clone()),
+                content: content.clone(),
+            }));
+        }
+        if !self.granted(&world, &secret) {
+            return Err(BackendError::permission_denied(format!(
+                "secret {uri} is not granted to {}",
+                self.app
+            )));
+        }
+        let latest = secret.latest_revision().unwrap_or(0);
+        let Some(s) = world.secrets.get_mut(&uri) else {
+            return Ok(None);
+        };
+        if let Some(label) = label {
+            s.consumer_labels.insert(self.app.clone(), label.to_owned());
+        }
+        let tracked = *s.tracked.entry(self.app.clone()).or_insert(latest);
+        let revision = if refresh { latest } else { tracked };
+        s.tracked.insert(self.app.clone(), revision);
+        let content = revision
+            .checked_sub(1)
+            .and_then(|i| s.revisions.get(i).cloned().flatten());
+        Ok(content.map(|content| Secret {
+            id: uri.clone(),
+            label: s.consumer_labels.get(&self.app).cloned(),
+            content,
+        }))
+    }
+
+    fn secret_owned(&mut self, id: &str) -> Result<bool, BackendError> {
+        let world = self.world.borrow();
+        match world.secrets.get(id) {
+            Some(secret) => Ok(self.owns(secret)),
+            None => Err(not_found(format!("secret {id} not found"))),
+        }
+    }
+
+    fn secret_set_content(
+        &mut self,
+        id: &str,
+        content: &[(String, String)],
+    ) -> Result<(), BackendError> {
+        check_content(content)?;
+        let mut world = self.world.borrow_mut();
+        let secret = world
+            .secrets
+            .get_mut(id)
+            .ok_or_else(|| not_found(format!("secret {id} not found")))?;
+        if !self.owns(secret) {
+            return Err(BackendError::permission_denied(format!(
+                "secret {id} is not owned by {}",
+                self.unit
+            )));
+        }
+        secret.revisions.push(Some(content.to_vec()));
+        Ok(())
+    }
+
+    fn secret_grant(&mut self, id: &str, relation: RelationId) -> Result<(), BackendError> {
+        let mut world = self.world.borrow_mut();
+        self.relation(&world, relation)?;
+        let secret = world
+            .secrets
+            .get_mut(id)
+            .ok_or_else(|| not_found(format!("secret {id} not found")))?;
+        if !self.owns(secret) {
+            return Err(BackendError::permission_denied(format!(
+                "secret {id} is not owned by {}",
+                self.unit
+            )));
+        }
+        secret.grants.insert(relation);
+        Ok(())
+    }
+
+    fn secret_remove(&mut self, id: &str) -> Result<(), BackendError> {
+        let mut world = self.world.borrow_mut();
+        match world.secrets.get(id) {
+            Some(secret) if self.owns(secret) => {
+                world.secrets.remove(id);
+                Ok(())
+            }
+            Some(_) => Err(BackendError::permission_denied(format!(
+                "secret {id} is not owned by {}",
+                self.unit
+            ))),
+            None => Err(not_found(format!("secret {id} not found"))),
+        }
+    }
+
+    fn secret_remove_revision(&mut self, id: &str, revision: i32) -> Result<(), BackendError> {
+        let mut world = self.world.borrow_mut();
+        let secret = world
+            .secrets
+            .get_mut(id)
+            .ok_or_else(|| not_found(format!("secret {id} not found")))?;
+        if !self.owns(secret) {
+            return Err(BackendError::permission_denied(format!(
+                "secret {id} is not owned by {}",
+                self.unit
+            )));
+        }
+        let slot = usize::try_from(revision)
+            .ok()
+            .and_then(|r| r.checked_sub(1))
+            .and_then(|i| secret.revisions.get_mut(i))
+            .ok_or_else(|| not_found(format!("secret {id} has no revision {revision}")))?;
+        *slot = None;
+        Ok(())
+    }
+
+    fn log(&mut self, level: LogLevel, message: &str) {
+        self.world.borrow_mut().log.push(LogLine {
+            unit: self.unit.clone(),
+            level,
+            message: message.to_owned(),
+        });
+    }
+}

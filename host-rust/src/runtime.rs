@@ -1,0 +1,381 @@
+//! Loading the component (through the precompiled cache) and calling it under sandbox limits.
+
+use crate::backend::Backend;
+use crate::bindings::wit::{
+    Hook, ProviderConfig, ProviderEvent, RelationId, Request, RequirerConfig, RequirerEvent,
+    Response,
+};
+use crate::bindings::DataInterfaces;
+use crate::cache;
+use crate::error::Error;
+use crate::host::HostState;
+use std::path::PathBuf;
+use std::time::Duration;
+use wasmtime::component::{Component, HasSelf, InstancePre, Linker};
+use wasmtime::{Config, Engine, Store};
+
+/// The component this crate was built with.
+pub static COMPONENT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/data_interfaces.wasm"));
+/// The BLAKE3 hash of [`COMPONENT`], computed at build time.
+pub static COMPONENT_HASH: [u8; 32] = include!(concat!(env!("OUT_DIR"), "/component_hash.rs"));
+
+/// The sandbox bounds applied to every call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The most linear memory the component may have, in bytes.
+    pub memory_bytes: usize,
+    /// The fuel (roughly, WebAssembly instructions) one call may burn.
+    pub fuel: u64,
+    /// The most bytes the component may hand the host in one import call (a change set, a
+    /// secret's content, a log line).
+    pub host_call_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            memory_bytes: 256 << 20,
+            fuel: 20_000_000_000,
+            host_call_bytes: 4 << 20,
+        }
+    }
+}
+
+/// How to load the component.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Where the precompiled component is cached; `None` compiles in memory every time.
+    pub cache_dir: Option<PathBuf>,
+    /// The bounds for every call.
+    pub limits: Limits,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            cache_dir: cache::default_dir(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// How a load went: whether the cache was used, and how long it took.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadSource {
+    /// Deserialized from a cache file.
+    Cache(PathBuf),
+    /// Compiled, then written to a cache file.
+    CompiledAndCached(PathBuf),
+    /// Compiled in memory (no cache directory, or it could not be written).
+    Compiled,
+}
+
+/// The component, compiled and linked, ready to be instantiated for each call.
+///
+/// Load it once per process; each call gets a fresh instance (instantiation costs tens of
+/// microseconds), so no state survives from one call to the next.
+pub struct Runtime {
+    engine: Engine,
+    instance_pre: InstancePre<HostState>,
+    limits: Limits,
+    source: LoadSource,
+    load_time: Duration,
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime")
+            .field("limits", &self.limits)
+            .field("source", &self.source)
+            .field("load_time", &self.load_time)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The engine configuration every host uses (it is part of the cache key).
+fn engine() -> Result<Engine, Error> {
+    let mut config = Config::new();
+    config.consume_fuel(true);
+    config.wasm_backtrace_max_frames(None);
+    // Small reservations: the memory cap is far below 4 GiB.
+    config.memory_reservation(1 << 30);
+    config.memory_guard_size(32 << 20);
+    Engine::new(&config).map_err(|e| Error::Load(format!("engine: {e}")))
+}
+
+impl Runtime {
+    /// Load the built-in component with default options.
+    pub fn load() -> Result<Runtime, Error> {
+        Runtime::load_with(&LoadOptions::default())
+    }
+
+    /// Load the built-in component.
+    pub fn load_with(options: &LoadOptions) -> Result<Runtime, Error> {
+        Runtime::load_bytes(COMPONENT, &COMPONENT_HASH, options)
+    }
+
+    /// Load a component from its bytes (`hash` is its BLAKE3 hash, the cache key).
+    pub fn load_bytes(
+        bytes: &[u8],
+        hash: &[u8; 32],
+        options: &LoadOptions,
+    ) -> Result<Runtime, Error> {
+        let start = std::time::Instant::now();
+        let engine = engine()?;
+        let path = options
+            .cache_dir
+            .as_ref()
+            .map(|dir| dir.join(cache::file_name(hash, &engine)));
+        let mut component = None;
+        let mut source = LoadSource::Compiled;
+        if let Some(path) = &path {
+            if let Some(payload) = cache::read(path) {
+                // SAFETY: the payload is what `Engine::precompile_component` wrote for this
+                // component hash and engine compatibility hash, checked whole by its BLAKE3
+                // digest; wasmtime checks its own header (version, configuration, CPU) too.
+                if let Ok(c) = unsafe { Component::deserialize(&engine, &payload) } {
+                    component = Some(c);
+                    source = LoadSource::Cache(path.clone());
+                }
+            }
+        }
+        let component = match component {
+            Some(c) => c,
+            None => {
+                let precompiled = engine
+                    .precompile_component(bytes)
+                    .map_err(|e| Error::Load(format!("compile: {e}")))?;
+                if let Some(path) = &path {
+                    if cache::write(path, &precompiled).is_ok() {
+                        source = LoadSource::CompiledAndCached(path.clone());
+                    }
+                }
+                // SAFETY: these bytes were produced by this engine a moment ago.
+                unsafe { Component::deserialize(&engine, &precompiled) }
+                    .map_err(|e| Error::Load(format!("deserialize: {e}")))?
+            }
+        };
+        let mut linker: Linker<HostState> = Linker::new(&engine);
+        DataInterfaces::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)
+            .map_err(|e| Error::Load(format!("link: {e}")))?;
+        // The WASI interfaces Rust's std imports but never calls: they trap if called.
+        linker
+            .define_unknown_imports_as_traps(&component)
+            .map_err(|e| Error::Load(format!("link: {e}")))?;
+        let instance_pre = linker
+            .instantiate_pre(&component)
+            .map_err(|e| Error::Load(format!("link: {e}")))?;
+        Ok(Runtime {
+            engine,
+            instance_pre,
+            limits: options.limits,
+            source,
+            load_time: start.elapsed(),
+        })
+    }
+
+    /// Where the component came from on this load.
+    pub fn source(&self) -> &LoadSource {
+        &self.source
+    }
+
+    /// How long the load took.
+    pub fn load_time(&self) -> Duration {
+        self.load_time
+    }
+
+    /// The bounds applied to every call.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// A session over a backend: a fresh instance and store.
+    pub fn session(&self, backend: Box<dyn Backend>) -> Result<Session, Error> {
+        let mut store = Store::new(&self.engine, HostState::new(backend, self.limits));
+        store.limiter(|state| state.limiter());
+        store
+            .set_fuel(self.limits.fuel)
+            .map_err(|e| Error::Load(format!("fuel: {e}")))?;
+        let bindings = self
+            .instance_pre
+            .instantiate(&mut store)
+            .and_then(|instance| DataInterfaces::new(&mut store, &instance))
+            .map_err(|e| Error::Load(format!("instantiate: {e}")))?;
+        Ok(Session {
+            store,
+            bindings,
+            limits: self.limits,
+        })
+    }
+}
+
+/// One instance of the component over one backend.
+///
+/// Every call gets the full fuel allowance again. After a call that failed on a limit or a
+/// trap, the instance is poisoned: open a new session.
+pub struct Session {
+    store: Store<HostState>,
+    bindings: DataInterfaces,
+    limits: Limits,
+}
+
+impl Session {
+    /// The backend, for inspection.
+    pub fn backend(&mut self) -> &mut dyn Backend {
+        self.store.data_mut().backend()
+    }
+
+    /// Give the backend back.
+    pub fn into_backend(self) -> Box<dyn Backend> {
+        self.store.into_data().into_backend()
+    }
+
+    fn call<T>(
+        &mut self,
+        name: &'static str,
+        f: impl FnOnce(&DataInterfaces, &mut Store<HostState>) -> wasmtime::Result<T>,
+    ) -> Result<T, Error> {
+        self.store
+            .set_fuel(self.limits.fuel)
+            .map_err(|e| Error::Load(format!("fuel: {e}")))?;
+        self.store.data_mut().begin_call();
+        let result = f(&self.bindings, &mut self.store);
+        match result {
+            Ok(value) => Ok(value),
+            Err(error) => Err(self.classify(name, error)),
+        }
+    }
+
+    fn classify(&mut self, call: &'static str, error: wasmtime::Error) -> Error {
+        if let Some(fatal) = self.store.data_mut().take_fatal() {
+            return Error::Backend(fatal);
+        }
+        if self.store.data().memory_cap_hit() {
+            return Error::MemoryCap {
+                call,
+                limit: self.limits.memory_bytes,
+            };
+        }
+        if let Some(trap) = error.downcast_ref::<wasmtime::Trap>() {
+            if *trap == wasmtime::Trap::OutOfFuel {
+                return Error::OutOfFuel {
+                    call,
+                    fuel: self.limits.fuel,
+                };
+            }
+        }
+        Error::Trap {
+            call,
+            message: format!("{error:#}"),
+        }
+    }
+
+    /// Handle a hook on the requirer side; returns the events to emit.
+    pub fn requirer_handle(
+        &mut self,
+        config: &RequirerConfig,
+        hook: &Hook,
+    ) -> Result<Vec<RequirerEvent>, Error> {
+        self.call("requirer.handle", |b, s| {
+            b.charm_data_interfaces_requirer()
+                .call_handle(s, config, hook)
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// The responses on a relation, with secret fields filled in.
+    pub fn requirer_responses(
+        &mut self,
+        config: &RequirerConfig,
+        relation: RelationId,
+    ) -> Result<Vec<Response>, Error> {
+        self.call("requirer.responses", |b, s| {
+            b.charm_data_interfaces_requirer()
+                .call_responses(s, config, relation)
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// Whether the response to a request carries credentials.
+    pub fn requirer_is_resource_created(
+        &mut self,
+        config: &RequirerConfig,
+        relation: RelationId,
+        request_id: &str,
+    ) -> Result<bool, Error> {
+        self.call("requirer.is-resource-created", |b, s| {
+            b.charm_data_interfaces_requirer()
+                .call_is_resource_created(s, config, relation, request_id)
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// Handle a hook on the provider side; returns the events to emit.
+    pub fn provider_handle(
+        &mut self,
+        config: &ProviderConfig,
+        hook: &Hook,
+    ) -> Result<Vec<ProviderEvent>, Error> {
+        self.call("provider.handle", |b, s| {
+            b.charm_data_interfaces_provider()
+                .call_handle(s, config, hook)
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// Write (or merge) a response on a relation.
+    pub fn provider_set_response(
+        &mut self,
+        config: &ProviderConfig,
+        relation: RelationId,
+        response: &Response,
+    ) -> Result<(), Error> {
+        self.call("provider.set-response", |b, s| {
+            b.charm_data_interfaces_provider()
+                .call_set_response(s, config, relation, response)
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// Write several responses on a relation at once.
+    pub fn provider_set_responses(
+        &mut self,
+        config: &ProviderConfig,
+        relation: RelationId,
+        responses: &[Response],
+    ) -> Result<(), Error> {
+        self.call("provider.set-responses", |b, s| {
+            b.charm_data_interfaces_provider()
+                .call_set_responses(s, config, relation, responses)
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// The requests on a relation.
+    pub fn provider_requests(
+        &mut self,
+        config: &ProviderConfig,
+        relation: RelationId,
+    ) -> Result<Vec<Request>, Error> {
+        self.call("provider.requests", |b, s| {
+            b.charm_data_interfaces_provider()
+                .call_requests(s, config, relation)
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// A fresh salt.
+    pub fn gen_salt(&mut self) -> Result<String, Error> {
+        self.call("util.gen-salt", |b, s| {
+            b.charm_data_interfaces_util().call_gen_salt(s)
+        })
+    }
+
+    /// The request id for a resource and a salt.
+    pub fn gen_hash(&mut self, resource: &str, salt: &str) -> Result<String, Error> {
+        self.call("util.gen-hash", |b, s| {
+            b.charm_data_interfaces_util()
+                .call_gen_hash(s, resource, salt)
+        })
+    }
+}
