@@ -5,7 +5,7 @@
 //! before a backend sees it, so a backend can stay a thin adapter over its world.
 
 use crate::bindings::wit::{
-    Bag, ChangeSet, HostError, HostErrorKind, LogLevel, Owner, RelationInfo, RelationId, Secret,
+    Bag, ChangeSet, HostError, HostErrorKind, LogLevel, Owner, RelationId, RelationInfo, Secret,
 };
 
 /// Key, value pairs: a databag or a secret's content.

@@ -130,6 +130,11 @@ impl<'a, W: Write> Demo<'a, W> {
         &self.juju
     }
 
+    /// What the demo printed so far.
+    pub fn output_mut(&mut self) -> &mut W {
+        &mut self.out
+    }
+
     /// The relation id.
     pub fn relation(&self) -> RelationId {
         self.relation
@@ -216,8 +221,14 @@ impl<'a, W: Write> Demo<'a, W> {
     fn print_bags(&mut self, unit: &str) -> Result<(), Error> {
         let app = app_of(unit).to_owned();
         let bags = [
-            (format!("{app} app bag"), self.juju.app_bag(self.relation, &app)),
-            (format!("{unit} unit bag"), self.juju.unit_bag(self.relation, unit)),
+            (
+                format!("{app} app bag"),
+                self.juju.app_bag(self.relation, &app),
+            ),
+            (
+                format!("{unit} unit bag"),
+                self.juju.unit_bag(self.relation, unit),
+            ),
         ];
         for (name, bag) in bags {
             writeln!(self.out, "   {name}:").map_err(io)?;
@@ -225,8 +236,12 @@ impl<'a, W: Write> Demo<'a, W> {
                 writeln!(self.out, "      (empty)").map_err(io)?;
             }
             for (key, value) in &bag {
-                writeln!(self.out, "      {key} = {}", display::value(value, "        "))
-                    .map_err(io)?;
+                writeln!(
+                    self.out,
+                    "      {key} = {}",
+                    display::value(value, "        ")
+                )
+                .map_err(io)?;
             }
         }
         Ok(())

@@ -69,7 +69,12 @@ pub fn describe(error: &wit::Error) -> String {
                 bag_name(&e.bag),
                 e.reason
             ),
-            None => format!("relation {}: {}: {}", e.relation_id, bag_name(&e.bag), e.reason),
+            None => format!(
+                "relation {}: {}: {}",
+                e.relation_id,
+                bag_name(&e.bag),
+                e.reason
+            ),
         },
         wit::Error::InvalidModel(m) => format!("invalid model: {m}"),
         wit::Error::NotLeader(op) => format!("{op} can only be performed by the leader unit"),

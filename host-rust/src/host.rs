@@ -197,8 +197,10 @@ impl databag::Host for HostState {
                 )
             }
         }
-        let bytes = entries_bytes(&changes.set) + changes.delete.iter().map(String::len).sum::<usize>();
-        if let Some(error) = self.too_large(&format!("a change set for relation {relation}"), bytes) {
+        let bytes =
+            entries_bytes(&changes.set) + changes.delete.iter().map(String::len).sum::<usize>();
+        if let Some(error) = self.too_large(&format!("a change set for relation {relation}"), bytes)
+        {
             return Ok(Err(error));
         }
         if let Some(key) = changes
@@ -315,5 +317,109 @@ impl log::Host for HostState {
             self.backend.log(level, &message);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::memory::Juju;
+
+    fn state(unit: &str, limits: Limits) -> (Juju, RelationId, HostState) {
+        let juju = Juju::new();
+        juju.deploy("client", 2);
+        juju.deploy("db", 1);
+        let id = juju.relate("client", "database", "db", "database");
+        let state = HostState::new(Box::new(juju.unit(unit)), limits);
+        (juju, id, state)
+    }
+
+    fn changes(key: &str, value: &str) -> ChangeSet {
+        ChangeSet {
+            set: vec![(key.to_owned(), value.to_owned())],
+            delete: Vec::new(),
+        }
+    }
+
+    fn refused_kind<T: std::fmt::Debug>(reply: Reply<T>) -> HostErrorKind {
+        reply.expect("no trap").expect_err("refused").kind
+    }
+
+    #[test]
+    fn the_host_refuses_a_write_to_a_remote_bag() {
+        let (juju, id, mut s) = state("client/0", Limits::default());
+        let reply = databag::Host::apply(&mut s, id, Bag::RemoteApp, changes("k", "v"));
+        assert_eq!(refused_kind(reply), HostErrorKind::PermissionDenied);
+        let unit = Bag::RemoteUnit("db/0".to_owned());
+        let reply = databag::Host::apply(&mut s, id, unit, changes("k", "v"));
+        assert_eq!(refused_kind(reply), HostErrorKind::PermissionDenied);
+        assert!(juju.app_bag(id, "db").is_empty());
+    }
+
+    #[test]
+    fn the_host_refuses_an_app_bag_write_from_a_non_leader() {
+        let (juju, id, mut s) = state("client/1", Limits::default());
+        let reply = databag::Host::apply(&mut s, id, Bag::LocalApp, changes("k", "v"));
+        assert_eq!(refused_kind(reply), HostErrorKind::NotLeader);
+        assert!(juju.app_bag(id, "client").is_empty());
+    }
+
+    #[test]
+    fn the_host_refuses_a_change_set_over_the_bound() {
+        let limits = Limits {
+            host_call_bytes: 64,
+            ..Limits::default()
+        };
+        let (juju, id, mut s) = state("client/0", limits);
+        let big = "x".repeat(65);
+        let reply = databag::Host::apply(&mut s, id, Bag::LocalUnit, changes("k", &big));
+        assert_eq!(refused_kind(reply), HostErrorKind::TooLarge);
+        assert!(juju.unit_bag(id, "client/0").is_empty());
+    }
+
+    #[test]
+    fn the_host_refuses_an_empty_key() {
+        let (_, id, mut s) = state("client/0", Limits::default());
+        let reply = databag::Host::apply(&mut s, id, Bag::LocalUnit, changes("", "v"));
+        assert_eq!(refused_kind(reply), HostErrorKind::InvalidArgument);
+    }
+
+    #[test]
+    fn the_host_refuses_changes_to_a_secret_it_does_not_own() {
+        let (juju, id, mut s) = state("client/0", Limits::default());
+        let content = vec![("password".to_owned(), "x".to_owned())];
+        let mut db = juju.unit("db/0");
+        let uri = db.secret_add(Owner::Application, None, &content).unwrap();
+        db.secret_grant(&uri, id).unwrap();
+        let reply = secrets::Host::set_content(&mut s, uri.clone(), content.clone());
+        assert_eq!(refused_kind(reply), HostErrorKind::PermissionDenied);
+        let reply = secrets::Host::grant(&mut s, uri.clone(), id);
+        assert_eq!(refused_kind(reply), HostErrorKind::PermissionDenied);
+        let reply = secrets::Host::remove(&mut s, uri.clone());
+        assert_eq!(refused_kind(reply), HostErrorKind::PermissionDenied);
+        assert_eq!(juju.secret(&uri).unwrap().revision_count(), 1);
+    }
+
+    #[test]
+    fn a_refused_secret_read_reaches_the_component_as_a_host_error() {
+        let (juju, _, mut s) = state("client/0", Limits::default());
+        let content = vec![("password".to_owned(), "s3cr3t-value".to_owned())];
+        let uri = juju
+            .unit("db/0")
+            .secret_add(Owner::Application, None, &content)
+            .unwrap();
+        let reply = secrets::Host::get(&mut s, Some(uri), None, false);
+        let error = reply.expect("no trap").expect_err("refused");
+        assert_eq!(error.kind, HostErrorKind::PermissionDenied);
+        assert!(!error.message.contains("s3cr3t-value"));
+    }
+
+    #[test]
+    fn an_own_unit_bag_write_goes_through() {
+        let (juju, id, mut s) = state("client/1", Limits::default());
+        databag::Host::apply(&mut s, id, Bag::LocalUnit, changes("k", "v"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(juju.unit_bag(id, "client/1").get("k").unwrap(), "v");
     }
 }

@@ -49,7 +49,10 @@ pub struct SecretRecord {
 impl SecretRecord {
     /// The newest revision number, if any revision is left.
     pub fn latest_revision(&self) -> Option<usize> {
-        self.revisions.iter().rposition(Option::is_some).map(|i| i + 1)
+        self.revisions
+            .iter()
+            .rposition(Option::is_some)
+            .map(|i| i + 1)
     }
 
     /// The newest content, if any revision is left.
@@ -145,7 +148,13 @@ impl Juju {
     }
 
     /// Relate two endpoints; returns the relation id.
-    pub fn relate(&self, app_a: &str, endpoint_a: &str, app_b: &str, endpoint_b: &str) -> RelationId {
+    pub fn relate(
+        &self,
+        app_a: &str,
+        endpoint_a: &str,
+        app_b: &str,
+        endpoint_b: &str,
+    ) -> RelationId {
         let mut world = self.world.borrow_mut();
         let id = world.next_relation;
         world.next_relation += 1;
@@ -306,7 +315,10 @@ impl Backend for UnitBackend {
             .relations
             .values()
             .filter_map(|r| {
-                let local = r.sides.iter().position(|(app, ep)| *app == self.app && ep == endpoint)?;
+                let local = r
+                    .sides
+                    .iter()
+                    .position(|(app, ep)| *app == self.app && ep == endpoint)?;
                 let remote = &r.sides[1 - local].0;
                 let remote_units = world
                     .apps
@@ -621,5 +633,200 @@ impl Backend for UnitBackend {
             level,
             message: message.to_owned(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> (Juju, RelationId) {
+        let juju = Juju::new();
+        juju.deploy("client", 2);
+        juju.deploy("db", 1);
+        let id = juju.relate("client", "database", "db", "database");
+        (juju, id)
+    }
+
+    fn set(key: &str, value: &str) -> ChangeSet {
+        ChangeSet {
+            set: vec![(key.to_owned(), value.to_owned())],
+            delete: Vec::new(),
+        }
+    }
+
+    fn kind(error: BackendError) -> HostErrorKind {
+        match error {
+            BackendError::Host(e) => e.kind,
+            BackendError::Fatal(e) => panic!("unexpected fatal error {e}"),
+        }
+    }
+
+    #[test]
+    fn a_unit_writes_its_own_unit_bag() {
+        let (juju, id) = model();
+        juju.unit("client/1")
+            .apply(id, &Bag::LocalUnit, &set("k", "v"))
+            .unwrap();
+        assert_eq!(juju.unit_bag(id, "client/1").get("k").unwrap(), "v");
+    }
+
+    #[test]
+    fn only_the_leader_writes_the_app_bag() {
+        let (juju, id) = model();
+        let error = juju
+            .unit("client/1")
+            .apply(id, &Bag::LocalApp, &set("k", "v"))
+            .unwrap_err();
+        assert_eq!(kind(error), HostErrorKind::NotLeader);
+        juju.unit("client/0")
+            .apply(id, &Bag::LocalApp, &set("k", "v"))
+            .unwrap();
+        assert_eq!(juju.app_bag(id, "client").get("k").unwrap(), "v");
+    }
+
+    #[test]
+    fn only_the_leader_reads_its_own_app_bag() {
+        let (juju, id) = model();
+        let error = juju.unit("client/1").read(id, &Bag::LocalApp).unwrap_err();
+        assert_eq!(kind(error), HostErrorKind::PermissionDenied);
+    }
+
+    #[test]
+    fn remote_bags_cannot_be_written() {
+        let (juju, id) = model();
+        let error = juju
+            .unit("client/0")
+            .apply(id, &Bag::RemoteApp, &set("k", "v"))
+            .unwrap_err();
+        assert_eq!(kind(error), HostErrorKind::PermissionDenied);
+    }
+
+    #[test]
+    fn writing_an_empty_value_deletes_the_key() {
+        let (juju, id) = model();
+        let mut unit = juju.unit("client/0");
+        unit.apply(id, &Bag::LocalUnit, &set("k", "v")).unwrap();
+        unit.apply(id, &Bag::LocalUnit, &set("k", "")).unwrap();
+        assert!(juju.unit_bag(id, "client/0").is_empty());
+    }
+
+    #[test]
+    fn the_remote_side_reads_what_was_written() {
+        let (juju, id) = model();
+        juju.unit("client/0")
+            .apply(id, &Bag::LocalApp, &set("version", "v1"))
+            .unwrap();
+        let bag = juju.unit("db/0").read(id, &Bag::RemoteApp).unwrap();
+        assert_eq!(bag, vec![("version".to_owned(), "v1".to_owned())]);
+    }
+
+    #[test]
+    fn a_secret_is_hidden_from_other_apps_until_granted() {
+        let (juju, id) = model();
+        let content = vec![("password".to_owned(), "hunter22".to_owned())];
+        let uri = juju
+            .unit("db/0")
+            .secret_add(Owner::Application, Some("l"), &content)
+            .unwrap();
+        let mut client = juju.unit("client/0");
+        let error = client.secret_get(Some(&uri), None, false).unwrap_err();
+        assert_eq!(kind(error), HostErrorKind::PermissionDenied);
+        juju.unit("db/0").secret_grant(&uri, id).unwrap();
+        let secret = client
+            .secret_get(Some(&uri), Some("mine"), true)
+            .unwrap()
+            .unwrap();
+        assert_eq!(secret.content, content);
+        assert_eq!(secret.label.as_deref(), Some("mine"));
+        let by_label = client
+            .secret_get(None, Some("mine"), false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(by_label.id, uri);
+    }
+
+    #[test]
+    fn a_consumer_sees_its_tracked_revision_until_it_refreshes() {
+        let (juju, id) = model();
+        let v1 = vec![("password".to_owned(), "one".to_owned())];
+        let v2 = vec![("password".to_owned(), "two".to_owned())];
+        let mut owner = juju.unit("db/0");
+        let uri = owner.secret_add(Owner::Application, None, &v1).unwrap();
+        owner.secret_grant(&uri, id).unwrap();
+        let mut client = juju.unit("client/0");
+        assert_eq!(
+            client
+                .secret_get(Some(&uri), None, false)
+                .unwrap()
+                .unwrap()
+                .content,
+            v1
+        );
+        owner.secret_set_content(&uri, &v2).unwrap();
+        assert_eq!(
+            client
+                .secret_get(Some(&uri), None, false)
+                .unwrap()
+                .unwrap()
+                .content,
+            v1
+        );
+        assert_eq!(
+            client
+                .secret_get(Some(&uri), None, true)
+                .unwrap()
+                .unwrap()
+                .content,
+            v2
+        );
+    }
+
+    #[test]
+    fn only_the_owner_changes_grants_or_removes_a_secret() {
+        let (juju, id) = model();
+        let content = vec![("password".to_owned(), "x".to_owned())];
+        let uri = juju
+            .unit("db/0")
+            .secret_add(Owner::Application, None, &content)
+            .unwrap();
+        let mut client = juju.unit("client/0");
+        assert!(!client.secret_owned(&uri).unwrap());
+        for error in [
+            client.secret_set_content(&uri, &content).unwrap_err(),
+            client.secret_grant(&uri, id).unwrap_err(),
+            client.secret_remove(&uri).unwrap_err(),
+        ] {
+            assert_eq!(kind(error), HostErrorKind::PermissionDenied);
+        }
+    }
+
+    #[test]
+    fn secret_keys_follow_jujus_rule() {
+        let (juju, _) = model();
+        let bad = vec![("Password".to_owned(), "x".to_owned())];
+        let error = juju
+            .unit("db/0")
+            .secret_add(Owner::Application, None, &bad)
+            .unwrap_err();
+        assert_eq!(kind(error), HostErrorKind::InvalidArgument);
+        assert!(valid_secret_key("tls-ca"));
+        assert!(!valid_secret_key("ab"));
+        assert!(!valid_secret_key("a--b"));
+    }
+
+    #[test]
+    fn only_the_leader_adds_an_application_secret() {
+        let (juju, _) = model();
+        let content = vec![("password".to_owned(), "x".to_owned())];
+        let error = juju
+            .unit("client/1")
+            .secret_add(Owner::Application, None, &content)
+            .unwrap_err();
+        assert_eq!(kind(error), HostErrorKind::NotLeader);
+        assert!(juju
+            .unit("client/1")
+            .secret_add(Owner::Unit, None, &content)
+            .is_ok());
     }
 }

@@ -196,11 +196,20 @@ impl Runtime {
         store
             .set_fuel(self.limits.fuel)
             .map_err(|e| Error::Load(format!("fuel: {e}")))?;
-        let bindings = self
+        let bindings = match self
             .instance_pre
             .instantiate(&mut store)
             .and_then(|instance| DataInterfaces::new(&mut store, &instance))
-            .map_err(|e| Error::Load(format!("instantiate: {e}")))?;
+        {
+            Ok(bindings) => bindings,
+            Err(_) if store.data().memory_cap_hit() => {
+                return Err(Error::MemoryCap {
+                    call: "instantiate",
+                    limit: self.limits.memory_bytes,
+                })
+            }
+            Err(e) => return Err(Error::Load(format!("instantiate: {e}"))),
+        };
         Ok(Session {
             store,
             bindings,

@@ -1,0 +1,45 @@
+# The two commands of the README:
+#   make demo   build and run the demo (the whole handshake, in memory)
+#   make test   every check and test: formatting, lints, Rust tests, the wheel, pytest
+# Each does its own set-up: the wasm32-wasip2 target, and (for test) a virtual environment in .venv.
+
+VENV      := $(CURDIR)/.venv
+PYTHON    := $(VENV)/bin/python
+CARGO     := cargo
+# pyo3's build script needs an interpreter; use the project's.
+export PYO3_PYTHON := $(PYTHON)
+
+.PHONY: demo test rust-target lint rust-test wheel python-test clean
+
+demo: rust-target
+	$(CARGO) run --release --quiet --package data-interfaces-host --bin data-interfaces -- demo
+
+test: rust-target $(VENV)/.installed lint rust-test wheel python-test
+	@echo "all checks passed"
+
+rust-target:
+	@rustup target list --installed | grep -qx wasm32-wasip2 || rustup target add wasm32-wasip2
+
+$(VENV)/.installed: requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+lint: rust-target $(VENV)/.installed
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --release --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --package data-interfaces-core --target wasm32-wasip2 --profile component --target-dir target/component -- -D warnings
+	$(VENV)/bin/ruff check host-python tests/python
+	$(VENV)/bin/ruff format --check host-python tests/python
+
+rust-test: rust-target
+	$(CARGO) test --release
+
+wheel: rust-target $(VENV)/.installed
+	cd host-python && VIRTUAL_ENV=$(VENV) $(VENV)/bin/maturin develop --release --quiet
+
+python-test: wheel
+	$(VENV)/bin/python -m pytest tests/python
+
+clean:
+	rm -rf target $(VENV)
