@@ -76,6 +76,7 @@ pub enum LoadSource {
 /// microseconds), so no state survives from one call to the next.
 pub struct Runtime {
     engine: Engine,
+    component: Component,
     instance_pre: InstancePre<HostState>,
     limits: Limits,
     source: LoadSource,
@@ -90,6 +91,28 @@ impl std::fmt::Debug for Runtime {
             .field("load_time", &self.load_time)
             .finish_non_exhaustive()
     }
+}
+
+/// Random bits from the operating system.
+fn random_u64() -> wasmtime::Result<u64> {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| wasmtime::Error::msg(format!("no random source: {e}")))?;
+    Ok(u64::from_le_bytes(bytes))
+}
+
+/// The two `wasi:random` functions the component calls: random bits for salts, and the seed
+/// of std's hash maps. Nothing else of WASI is given to it.
+fn add_random(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
+    linker
+        .instance("wasi:random/random@0.2.6")?
+        .func_wrap("get-random-u64", |_, (): ()| Ok((random_u64()?,)))?;
+    linker
+        .instance("wasi:random/insecure-seed@0.2.6")?
+        .func_wrap("insecure-seed", |_, (): ()| {
+            Ok(((random_u64()?, random_u64()?),))
+        })?;
+    Ok(())
 }
 
 /// The engine configuration every host uses (it is part of the cache key).
@@ -158,6 +181,7 @@ impl Runtime {
         let mut linker: Linker<HostState> = Linker::new(&engine);
         DataInterfaces::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)
             .map_err(|e| Error::Load(format!("link: {e}")))?;
+        add_random(&mut linker).map_err(|e| Error::Load(format!("link: {e}")))?;
         // The WASI interfaces Rust's std imports but never calls: they trap if called.
         linker
             .define_unknown_imports_as_traps(&component)
@@ -167,11 +191,22 @@ impl Runtime {
             .map_err(|e| Error::Load(format!("link: {e}")))?;
         Ok(Runtime {
             engine,
+            component,
             instance_pre,
             limits: options.limits,
             source,
             load_time: start.elapsed(),
         })
+    }
+
+    /// The names of the interfaces the component imports (e.g.
+    /// `charm:data-interfaces/databag@1.0.0`, `wasi:io/streams@0.2.6`).
+    pub fn imports(&self) -> Vec<String> {
+        self.component
+            .component_type()
+            .imports(&self.engine)
+            .map(|(name, _)| name.to_owned())
+            .collect()
     }
 
     /// Where the component came from on this load.

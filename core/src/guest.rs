@@ -1,0 +1,536 @@
+//! The wit-bindgen glue: the component's exports call the protocol, and [`Imports`] implements
+//! [`Env`] over the component's imports. Nothing here decides anything about the protocol.
+
+wit_bindgen::generate!({
+    path: "../wit",
+    world: "data-interfaces",
+});
+
+use charm::data_interfaces::types as wit;
+use charm::data_interfaces::{databag, log as wit_log, secrets};
+
+use crate::env::{
+    self, Bag, ChangeSet, Entries, Env, HostError, HostErrorKind, LogLevel, Owner, RelationId,
+    RelationInfo,
+};
+use crate::error::Error;
+use crate::model;
+use crate::{ids, provider, requirer};
+
+/// The world as the imports show it.
+struct Imports;
+
+fn bag_to_wit(bag: &Bag) -> wit::Bag {
+    match bag {
+        Bag::LocalApp => wit::Bag::LocalApp,
+        Bag::LocalUnit => wit::Bag::LocalUnit,
+        Bag::RemoteApp => wit::Bag::RemoteApp,
+        Bag::RemoteUnit(unit) => wit::Bag::RemoteUnit(unit.clone()),
+    }
+}
+
+fn host_error(error: wit::HostError) -> HostError {
+    let kind = match error.kind {
+        wit::HostErrorKind::NotFound => HostErrorKind::NotFound,
+        wit::HostErrorKind::PermissionDenied => HostErrorKind::PermissionDenied,
+        wit::HostErrorKind::NotLeader => HostErrorKind::NotLeader,
+        wit::HostErrorKind::TooLarge => HostErrorKind::TooLarge,
+        wit::HostErrorKind::InvalidArgument => HostErrorKind::InvalidArgument,
+        wit::HostErrorKind::Backend => HostErrorKind::Backend,
+    };
+    HostError {
+        kind,
+        message: error.message,
+    }
+}
+
+impl Env for Imports {
+    fn relations(&self, endpoint: &str) -> Vec<RelationInfo> {
+        databag::relations(endpoint)
+            .into_iter()
+            .map(|info| RelationInfo {
+                id: info.id,
+                endpoint: info.endpoint,
+                remote_app: info.remote_app,
+                remote_units: info.remote_units,
+                remote_model_uuid: info.remote_model_uuid,
+            })
+            .collect()
+    }
+
+    fn read(&self, relation: RelationId, bag: &Bag) -> Result<Entries, HostError> {
+        databag::read(relation, &bag_to_wit(bag)).map_err(host_error)
+    }
+
+    fn apply(
+        &mut self,
+        relation: RelationId,
+        bag: &Bag,
+        changes: &ChangeSet,
+    ) -> Result<(), HostError> {
+        let changes = wit::ChangeSet {
+            set: changes.set.clone(),
+            delete: changes.delete.clone(),
+        };
+        databag::apply(relation, &bag_to_wit(bag), &changes).map_err(host_error)
+    }
+
+    fn is_leader(&self) -> bool {
+        databag::is_leader()
+    }
+
+    fn local_app(&self) -> String {
+        databag::local_app()
+    }
+
+    fn local_unit(&self) -> String {
+        databag::local_unit()
+    }
+
+    fn model_uuid(&self) -> String {
+        databag::model_uuid()
+    }
+
+    fn secret_add(
+        &mut self,
+        owner: Owner,
+        label: Option<&str>,
+        content: &Entries,
+    ) -> Result<String, HostError> {
+        let owner = match owner {
+            Owner::Application => wit::Owner::Application,
+            Owner::Unit => wit::Owner::Unit,
+        };
+        secrets::add(owner, label, content).map_err(host_error)
+    }
+
+    fn secret_get(
+        &mut self,
+        id: Option<&str>,
+        label: Option<&str>,
+        refresh: bool,
+    ) -> Result<Option<env::Secret>, HostError> {
+        secrets::get(id, label, refresh)
+            .map(|found| {
+                found.map(|secret| env::Secret {
+                    id: secret.id,
+                    label: secret.label,
+                    content: secret.content,
+                })
+            })
+            .map_err(host_error)
+    }
+
+    fn secret_owned(&mut self, id: &str) -> Result<bool, HostError> {
+        secrets::owned(id).map_err(host_error)
+    }
+
+    fn secret_set_content(&mut self, id: &str, content: &Entries) -> Result<(), HostError> {
+        secrets::set_content(id, content).map_err(host_error)
+    }
+
+    fn secret_grant(&mut self, id: &str, relation: RelationId) -> Result<(), HostError> {
+        secrets::grant(id, relation).map_err(host_error)
+    }
+
+    fn secret_remove(&mut self, id: &str) -> Result<(), HostError> {
+        secrets::remove(id).map_err(host_error)
+    }
+
+    fn secret_remove_revision(&mut self, id: &str, revision: i32) -> Result<(), HostError> {
+        secrets::remove_revision(id, revision).map_err(host_error)
+    }
+
+    fn log(&self, level: LogLevel, message: &str) {
+        let level = match level {
+            LogLevel::Debug => wit::LogLevel::Debug,
+            LogLevel::Info => wit::LogLevel::Info,
+            LogLevel::Warning => wit::LogLevel::Warning,
+            LogLevel::Error => wit::LogLevel::Error,
+        };
+        wit_log::log(level, message);
+    }
+}
+
+fn error_to_wit(error: Error) -> wit::Error {
+    match error {
+        Error::InvalidDatabag(e) => wit::Error::InvalidDatabag(wit::DatabagError {
+            relation_id: e.relation,
+            bag: bag_to_wit(&e.bag),
+            key: e.key,
+            reason: e.reason,
+        }),
+        Error::InvalidModel(message) => wit::Error::InvalidModel(message),
+        Error::NotLeader(message) => wit::Error::NotLeader(message),
+        Error::MissingRelation(id) => wit::Error::MissingRelation(id),
+        Error::Secret(message) => wit::Error::Secret(message),
+        Error::Host(e) => wit::Error::Host(wit::HostError {
+            kind: match e.kind {
+                HostErrorKind::NotFound => wit::HostErrorKind::NotFound,
+                HostErrorKind::PermissionDenied => wit::HostErrorKind::PermissionDenied,
+                HostErrorKind::NotLeader => wit::HostErrorKind::NotLeader,
+                HostErrorKind::TooLarge => wit::HostErrorKind::TooLarge,
+                HostErrorKind::InvalidArgument => wit::HostErrorKind::InvalidArgument,
+                HostErrorKind::Backend => wit::HostErrorKind::Backend,
+            },
+            message: e.message,
+        }),
+    }
+}
+
+fn entity_type_from_wit(kind: wit::EntityType) -> model::EntityType {
+    match kind {
+        wit::EntityType::User => model::EntityType::User,
+        wit::EntityType::Group => model::EntityType::Group,
+    }
+}
+
+fn entity_type_to_wit(kind: model::EntityType) -> wit::EntityType {
+    match kind {
+        model::EntityType::User => wit::EntityType::User,
+        model::EntityType::Group => wit::EntityType::Group,
+    }
+}
+
+fn request_from_wit(r: wit::Request) -> model::Request {
+    model::Request {
+        resource: r.resource,
+        request_id: r.request_id,
+        salt: r.salt,
+        extra_user_roles: r.extra_user_roles,
+        extra_group_roles: r.extra_group_roles,
+        external_node_connectivity: r.external_node_connectivity,
+        entity_type: r.entity_type.map(entity_type_from_wit),
+        entity_permissions: r.entity_permissions.map(|permissions| {
+            permissions
+                .into_iter()
+                .map(|p| model::EntityPermission {
+                    resource_name: p.resource_name,
+                    resource_type: p.resource_type,
+                    privileges: p.privileges,
+                })
+                .collect()
+        }),
+        secret_mtls: r.secret_mtls,
+        mtls_cert: r.mtls_cert,
+        secret_requested_entity: r.secret_requested_entity,
+        entity_name: r.entity_name,
+        entity_password: r.entity_password,
+        prefix_matching: r.prefix_matching,
+        extra: r.extra,
+    }
+}
+
+fn request_to_wit(r: model::Request) -> wit::Request {
+    wit::Request {
+        resource: r.resource,
+        request_id: r.request_id,
+        salt: r.salt,
+        extra_user_roles: r.extra_user_roles,
+        extra_group_roles: r.extra_group_roles,
+        external_node_connectivity: r.external_node_connectivity,
+        entity_type: r.entity_type.map(entity_type_to_wit),
+        entity_permissions: r.entity_permissions.map(|permissions| {
+            permissions
+                .into_iter()
+                .map(|p| wit::EntityPermission {
+                    resource_name: p.resource_name,
+                    resource_type: p.resource_type,
+                    privileges: p.privileges,
+                })
+                .collect()
+        }),
+        secret_mtls: r.secret_mtls,
+        mtls_cert: r.mtls_cert,
+        secret_requested_entity: r.secret_requested_entity,
+        entity_name: r.entity_name,
+        entity_password: r.entity_password,
+        prefix_matching: r.prefix_matching,
+        extra: r.extra,
+    }
+}
+
+fn response_from_wit(r: wit::Response) -> model::Response {
+    model::Response {
+        resource: r.resource,
+        request_id: r.request_id,
+        salt: r.salt,
+        endpoints: r.endpoints,
+        read_only_endpoints: r.read_only_endpoints,
+        secret_user: r.secret_user,
+        secret_tls: r.secret_tls,
+        secret_extra: r.secret_extra,
+        secret_entity: r.secret_entity,
+        username: r.username,
+        password: r.password,
+        uris: r.uris,
+        read_only_uris: r.read_only_uris,
+        tls: r.tls,
+        tls_ca: r.tls_ca,
+        entity_name: r.entity_name,
+        entity_password: r.entity_password,
+        version: r.version,
+        prefix_resources: r.prefix_resources,
+        extra: r.extra,
+    }
+}
+
+fn response_to_wit(r: model::Response) -> wit::Response {
+    wit::Response {
+        resource: r.resource,
+        request_id: r.request_id,
+        salt: r.salt,
+        endpoints: r.endpoints,
+        read_only_endpoints: r.read_only_endpoints,
+        secret_user: r.secret_user,
+        secret_tls: r.secret_tls,
+        secret_extra: r.secret_extra,
+        secret_entity: r.secret_entity,
+        username: r.username,
+        password: r.password,
+        uris: r.uris,
+        read_only_uris: r.read_only_uris,
+        tls: r.tls,
+        tls_ca: r.tls_ca,
+        entity_name: r.entity_name,
+        entity_password: r.entity_password,
+        version: r.version,
+        prefix_resources: r.prefix_resources,
+        extra: r.extra,
+    }
+}
+
+fn status_from_wit(s: wit::Status) -> model::Status {
+    model::Status {
+        code: s.code,
+        message: s.message,
+        resolution: s.resolution,
+    }
+}
+
+fn status_to_wit(s: model::Status) -> wit::Status {
+    wit::Status {
+        code: s.code,
+        message: s.message,
+        resolution: s.resolution,
+    }
+}
+
+fn fields_from_wit(fields: Vec<wit::FieldSpec>) -> Vec<model::FieldSpec> {
+    fields
+        .into_iter()
+        .map(|f| model::FieldSpec {
+            key: f.key,
+            secret_group: f.secret_group,
+        })
+        .collect()
+}
+
+fn relation_event_from_wit(e: wit::RelationEvent) -> model::RelationEvent {
+    model::RelationEvent {
+        relation_id: e.relation_id,
+        app: e.app,
+        unit: e.unit,
+    }
+}
+
+fn secret_event_from_wit(e: wit::SecretEvent) -> model::SecretEvent {
+    model::SecretEvent {
+        id: e.id,
+        label: e.label,
+        revision: e.revision,
+    }
+}
+
+fn hook_from_wit(hook: wit::Hook) -> model::Hook {
+    match hook {
+        wit::Hook::RelationCreated(e) => model::Hook::RelationCreated(relation_event_from_wit(e)),
+        wit::Hook::RelationChanged(e) => model::Hook::RelationChanged(relation_event_from_wit(e)),
+        wit::Hook::RelationBroken(e) => model::Hook::RelationBroken(relation_event_from_wit(e)),
+        wit::Hook::SecretChanged(e) => model::Hook::SecretChanged(secret_event_from_wit(e)),
+        wit::Hook::SecretRemove(e) => model::Hook::SecretRemove(secret_event_from_wit(e)),
+    }
+}
+
+fn requirer_config_from_wit(c: wit::RequirerConfig) -> model::RequirerConfig {
+    model::RequirerConfig {
+        endpoint: c.endpoint,
+        requests: c.requests.into_iter().map(request_from_wit).collect(),
+        request_fields: fields_from_wit(c.request_fields),
+        response_fields: fields_from_wit(c.response_fields),
+        relation_aliases: c.relation_aliases,
+    }
+}
+
+fn provider_config_from_wit(c: wit::ProviderConfig) -> model::ProviderConfig {
+    model::ProviderConfig {
+        endpoint: c.endpoint,
+        request_fields: fields_from_wit(c.request_fields),
+        response_fields: fields_from_wit(c.response_fields),
+        mtls_enabled: c.mtls_enabled,
+        bulk_event: c.bulk_event,
+        status_schema: c.status_schema.into_iter().map(status_from_wit).collect(),
+        resource_aliases: c.resource_aliases,
+    }
+}
+
+fn requirer_event_to_wit(e: model::RequirerEvent) -> wit::RequirerEvent {
+    let kind = match e.kind {
+        model::RequirerEventKind::ResourceCreated => wit::RequirerEventKind::ResourceCreated,
+        model::RequirerEventKind::ResourceEntityCreated => {
+            wit::RequirerEventKind::ResourceEntityCreated
+        }
+        model::RequirerEventKind::EndpointsChanged => wit::RequirerEventKind::EndpointsChanged,
+        model::RequirerEventKind::ReadOnlyEndpointsChanged => {
+            wit::RequirerEventKind::ReadOnlyEndpointsChanged
+        }
+        model::RequirerEventKind::AuthenticationUpdated => {
+            wit::RequirerEventKind::AuthenticationUpdated
+        }
+        model::RequirerEventKind::PrefixResourcesChanged => {
+            wit::RequirerEventKind::PrefixResourcesChanged
+        }
+        model::RequirerEventKind::StatusRaised => wit::RequirerEventKind::StatusRaised,
+        model::RequirerEventKind::StatusResolved => wit::RequirerEventKind::StatusResolved,
+    };
+    wit::RequirerEvent {
+        kind,
+        relation_id: e.relation_id,
+        app: e.app,
+        unit: e.unit,
+        alias: e.alias,
+        response: e.response.map(response_to_wit),
+        status: e.status.map(status_to_wit),
+    }
+}
+
+fn provider_event_to_wit(e: model::ProviderEvent) -> wit::ProviderEvent {
+    let kind = match e.kind {
+        model::ProviderEventKind::ResourceRequested => wit::ProviderEventKind::ResourceRequested,
+        model::ProviderEventKind::ResourceEntityRequested => {
+            wit::ProviderEventKind::ResourceEntityRequested
+        }
+        model::ProviderEventKind::ResourceEntityPermissionsChanged => {
+            wit::ProviderEventKind::ResourceEntityPermissionsChanged
+        }
+        model::ProviderEventKind::MtlsCertUpdated => wit::ProviderEventKind::MtlsCertUpdated,
+        model::ProviderEventKind::BulkResourcesRequested => {
+            wit::ProviderEventKind::BulkResourcesRequested
+        }
+    };
+    wit::ProviderEvent {
+        kind,
+        relation_id: e.relation_id,
+        app: e.app,
+        unit: e.unit,
+        requests: e.requests.into_iter().map(request_to_wit).collect(),
+        old_mtls_cert: e.old_mtls_cert,
+    }
+}
+
+/// The component's exports.
+struct Component;
+
+impl exports::charm::data_interfaces::util::Guest for Component {
+    fn gen_salt() -> String {
+        ids::gen_salt()
+    }
+
+    fn gen_hash(resource: String, salt: String) -> String {
+        ids::gen_hash(&resource, &salt)
+    }
+}
+
+impl exports::charm::data_interfaces::requirer::Guest for Component {
+    fn handle(
+        config: wit::RequirerConfig,
+        hook: wit::Hook,
+    ) -> Result<Vec<wit::RequirerEvent>, wit::Error> {
+        requirer::handle(
+            &mut Imports,
+            &requirer_config_from_wit(config),
+            &hook_from_wit(hook),
+        )
+        .map(|events| events.into_iter().map(requirer_event_to_wit).collect())
+        .map_err(error_to_wit)
+    }
+
+    fn responses(
+        config: wit::RequirerConfig,
+        relation: RelationId,
+    ) -> Result<Vec<wit::Response>, wit::Error> {
+        requirer::responses(&mut Imports, &requirer_config_from_wit(config), relation)
+            .map(|responses| responses.into_iter().map(response_to_wit).collect())
+            .map_err(error_to_wit)
+    }
+
+    fn is_resource_created(
+        config: wit::RequirerConfig,
+        relation: RelationId,
+        request_id: String,
+    ) -> Result<bool, wit::Error> {
+        requirer::is_resource_created(
+            &mut Imports,
+            &requirer_config_from_wit(config),
+            relation,
+            &request_id,
+        )
+        .map_err(error_to_wit)
+    }
+}
+
+impl exports::charm::data_interfaces::provider::Guest for Component {
+    fn handle(
+        config: wit::ProviderConfig,
+        hook: wit::Hook,
+    ) -> Result<Vec<wit::ProviderEvent>, wit::Error> {
+        provider::handle(
+            &mut Imports,
+            &provider_config_from_wit(config),
+            &hook_from_wit(hook),
+        )
+        .map(|events| events.into_iter().map(provider_event_to_wit).collect())
+        .map_err(error_to_wit)
+    }
+
+    fn set_response(
+        config: wit::ProviderConfig,
+        relation: RelationId,
+        response: wit::Response,
+    ) -> Result<(), wit::Error> {
+        provider::set_response(
+            &mut Imports,
+            &provider_config_from_wit(config),
+            relation,
+            &response_from_wit(response),
+        )
+        .map_err(error_to_wit)
+    }
+
+    fn set_responses(
+        config: wit::ProviderConfig,
+        relation: RelationId,
+        responses: Vec<wit::Response>,
+    ) -> Result<(), wit::Error> {
+        let responses: Vec<model::Response> =
+            responses.into_iter().map(response_from_wit).collect();
+        provider::set_responses(
+            &mut Imports,
+            &provider_config_from_wit(config),
+            relation,
+            &responses,
+        )
+        .map_err(error_to_wit)
+    }
+
+    fn requests(
+        config: wit::ProviderConfig,
+        relation: RelationId,
+    ) -> Result<Vec<wit::Request>, wit::Error> {
+        provider::requests(&mut Imports, &provider_config_from_wit(config), relation)
+            .map(|requests| requests.into_iter().map(request_to_wit).collect())
+            .map_err(error_to_wit)
+    }
+}
+
+export!(Component);

@@ -1,0 +1,24 @@
+//! The `data_interfaces` V1 relation protocol, compiled natively for tests and to a WASI component.
+//!
+//! The protocol logic ([`requirer`], [`provider`]) is target-independent and reaches the world
+//! only through [`env::Env`]; the component's wit-bindgen glue lives in one module compiled for
+//! `wasm32` only.
+
+#![warn(missing_docs)]
+
+pub mod bag;
+pub mod cache;
+pub mod env;
+pub mod error;
+pub mod ids;
+pub mod json;
+pub mod model;
+pub mod provider;
+pub mod requests;
+pub mod requirer;
+pub mod secrets;
+pub mod v0;
+pub mod wire;
+
+#[cfg(target_arch = "wasm32")]
+mod guest;

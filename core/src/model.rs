@@ -1,0 +1,364 @@
+//! The protocol's own types: requests, responses, statuses, handler configurations, hooks and
+//! events. `Debug` output of anything that can hold a secret value shows `<redacted>` instead.
+
+use std::fmt;
+
+use crate::env::RelationId;
+
+/// Fields of a model subclass or unknown keys: wire key and value as JSON text.
+pub type ExtraFields = Vec<(String, String)>;
+
+/// Entity types a requirer can ask for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntityType {
+    /// `USER`.
+    User,
+    /// `GROUP`.
+    Group,
+}
+
+impl EntityType {
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityType::User => "USER",
+            EntityType::Group => "GROUP",
+        }
+    }
+
+    /// Parses the wire spelling.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "USER" => Some(EntityType::User),
+            "GROUP" => Some(EntityType::Group),
+            _ => None,
+        }
+    }
+}
+
+/// One permission of a requested entity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntityPermission {
+    /// The resource's name.
+    pub resource_name: String,
+    /// The resource's type.
+    pub resource_type: String,
+    /// The privileges granted on it.
+    pub privileges: Vec<String>,
+}
+
+/// A requirer's request (one element of the requirer's `requests`).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Request {
+    /// The requested resource; empty for entity-only requests.
+    pub resource: String,
+    /// The request id (`gen_hash(resource, salt)` once written).
+    pub request_id: Option<String>,
+    /// The salt; empty asks for a generated one.
+    pub salt: String,
+    /// Extra roles for the user.
+    pub extra_user_roles: Option<String>,
+    /// Extra roles for the group.
+    pub extra_group_roles: Option<String>,
+    /// Whether the client connects from outside the model.
+    pub external_node_connectivity: bool,
+    /// The requested entity type.
+    pub entity_type: Option<EntityType>,
+    /// The requested entity's permissions.
+    pub entity_permissions: Option<Vec<EntityPermission>>,
+    /// URI of the requirer's `mtls` secret.
+    pub secret_mtls: Option<String>,
+    /// The client certificate (secret group `mtls`).
+    pub mtls_cert: Option<String>,
+    /// URI of the requirer's `requested-entity` secret.
+    pub secret_requested_entity: Option<String>,
+    /// The requested entity's name (secret group `requested-entity`).
+    pub entity_name: Option<String>,
+    /// The requested entity's password (secret group `requested-entity`, content key `password`).
+    pub entity_password: Option<String>,
+    /// `all` or `only-existing`.
+    pub prefix_matching: Option<String>,
+    /// Fields of a request-model subclass and unknown keys.
+    pub extra: ExtraFields,
+}
+
+/// A provider's response (one element of the provider's `requests`).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Response {
+    /// The resource; empty means "not set" when merging.
+    pub resource: String,
+    /// The id of the request this answers.
+    pub request_id: Option<String>,
+    /// The salt; empty asks for a generated one.
+    pub salt: String,
+    /// Read/write endpoints.
+    pub endpoints: Option<String>,
+    /// Read-only endpoints.
+    pub read_only_endpoints: Option<String>,
+    /// URI of the `user` secret.
+    pub secret_user: Option<String>,
+    /// URI of the `tls` secret.
+    pub secret_tls: Option<String>,
+    /// URI of the `extra` secret.
+    pub secret_extra: Option<String>,
+    /// URI of the `entity` secret.
+    pub secret_entity: Option<String>,
+    /// Secret group `user`.
+    pub username: Option<String>,
+    /// Secret group `user`.
+    pub password: Option<String>,
+    /// Secret group `user`.
+    pub uris: Option<String>,
+    /// Secret group `user`.
+    pub read_only_uris: Option<String>,
+    /// Secret group `tls`.
+    pub tls: Option<bool>,
+    /// Secret group `tls`.
+    pub tls_ca: Option<String>,
+    /// Secret group `entity`.
+    pub entity_name: Option<String>,
+    /// Secret group `entity`.
+    pub entity_password: Option<String>,
+    /// The workload's version (not the contract's).
+    pub version: Option<String>,
+    /// Resources matching a requested prefix, comma separated.
+    pub prefix_resources: Option<String>,
+    /// Fields of a response-model subclass and unknown keys.
+    pub extra: ExtraFields,
+}
+
+fn redacted(value: &Option<String>) -> Option<&'static str> {
+    value.as_ref().map(|_| "<redacted>")
+}
+
+fn extra_keys(extra: &ExtraFields) -> Vec<&str> {
+    extra.iter().map(|(key, _)| key.as_str()).collect()
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("resource", &self.resource)
+            .field("request_id", &self.request_id)
+            .field("salt", &self.salt)
+            .field("extra_user_roles", &self.extra_user_roles)
+            .field("extra_group_roles", &self.extra_group_roles)
+            .field(
+                "external_node_connectivity",
+                &self.external_node_connectivity,
+            )
+            .field("entity_type", &self.entity_type)
+            .field("entity_permissions", &self.entity_permissions)
+            .field("secret_mtls", &self.secret_mtls)
+            .field("mtls_cert", &redacted(&self.mtls_cert))
+            .field("secret_requested_entity", &self.secret_requested_entity)
+            .field("entity_name", &redacted(&self.entity_name))
+            .field("entity_password", &redacted(&self.entity_password))
+            .field("prefix_matching", &self.prefix_matching)
+            .field("extra_keys", &extra_keys(&self.extra))
+            .finish()
+    }
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("resource", &self.resource)
+            .field("request_id", &self.request_id)
+            .field("salt", &self.salt)
+            .field("endpoints", &self.endpoints)
+            .field("read_only_endpoints", &self.read_only_endpoints)
+            .field("secret_user", &self.secret_user)
+            .field("secret_tls", &self.secret_tls)
+            .field("secret_extra", &self.secret_extra)
+            .field("secret_entity", &self.secret_entity)
+            .field("username", &redacted(&self.username))
+            .field("password", &redacted(&self.password))
+            .field("uris", &redacted(&self.uris))
+            .field("read_only_uris", &redacted(&self.read_only_uris))
+            .field("tls", &self.tls.map(|_| "<redacted>"))
+            .field("tls_ca", &redacted(&self.tls_ca))
+            .field("entity_name", &redacted(&self.entity_name))
+            .field("entity_password", &redacted(&self.entity_password))
+            .field("version", &self.version)
+            .field("prefix_resources", &self.prefix_resources)
+            .field("extra_keys", &extra_keys(&self.extra))
+            .finish()
+    }
+}
+
+/// A status a provider raises on a relation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    /// The code; its thousands digit is the category.
+    pub code: i32,
+    /// What happened.
+    pub message: String,
+    /// What to do about it.
+    pub resolution: String,
+}
+
+/// A field a model subclass adds to a standard model.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldSpec {
+    /// The wire key (dashed).
+    pub key: String,
+    /// The secret group the field belongs to; none for a plain field.
+    pub secret_group: Option<String>,
+}
+
+/// How a requirer handler is configured.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequirerConfig {
+    /// The endpoint (relation name).
+    pub endpoint: String,
+    /// The requests to make on every relation of the endpoint.
+    pub requests: Vec<Request>,
+    /// Fields the request model adds.
+    pub request_fields: Vec<FieldSpec>,
+    /// Fields the response model adds.
+    pub response_fields: Vec<FieldSpec>,
+    /// Relation aliases; empty for none.
+    pub relation_aliases: Vec<String>,
+}
+
+/// How a provider handler is configured.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProviderConfig {
+    /// The endpoint (relation name).
+    pub endpoint: String,
+    /// Fields the request model adds.
+    pub request_fields: Vec<FieldSpec>,
+    /// Fields the response model adds.
+    pub response_fields: Vec<FieldSpec>,
+    /// Whether `mtls-cert-updated` events are wanted.
+    pub mtls_enabled: bool,
+    /// Whether one `bulk-resources-requested` event replaces the per-request events.
+    pub bulk_event: bool,
+    /// The statuses of the status schema.
+    pub status_schema: Vec<Status>,
+    /// Extra keys that count as a resource request.
+    pub resource_aliases: Vec<String>,
+}
+
+/// Where a relation hook came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelationEvent {
+    /// The relation.
+    pub relation_id: RelationId,
+    /// The remote application that triggered it, if any.
+    pub app: Option<String>,
+    /// The remote unit that triggered it, if any.
+    pub unit: Option<String>,
+}
+
+/// A secret hook.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecretEvent {
+    /// The secret's URI.
+    pub id: String,
+    /// The secret's label, as this unit knows it.
+    pub label: Option<String>,
+    /// The revision, for secret-remove.
+    pub revision: Option<i32>,
+}
+
+/// The Juju hook to handle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Hook {
+    /// `<endpoint>-relation-created`.
+    RelationCreated(RelationEvent),
+    /// `<endpoint>-relation-changed`.
+    RelationChanged(RelationEvent),
+    /// `<endpoint>-relation-broken`.
+    RelationBroken(RelationEvent),
+    /// `secret-changed`.
+    SecretChanged(SecretEvent),
+    /// `secret-remove`.
+    SecretRemove(SecretEvent),
+}
+
+/// The kinds of requirer events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequirerEventKind {
+    /// Credentials for a resource arrived.
+    ResourceCreated,
+    /// Credentials for an entity arrived.
+    ResourceEntityCreated,
+    /// The endpoints were set or changed.
+    EndpointsChanged,
+    /// The read-only endpoints were set or changed.
+    ReadOnlyEndpointsChanged,
+    /// The TLS secret was set, changed or removed, or a consumed secret changed.
+    AuthenticationUpdated,
+    /// The prefix resources were set or changed.
+    PrefixResourcesChanged,
+    /// The provider raised a status.
+    StatusRaised,
+    /// The provider resolved a status.
+    StatusResolved,
+}
+
+/// An event for the requirer charm.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequirerEvent {
+    /// What happened.
+    pub kind: RequirerEventKind,
+    /// On which relation.
+    pub relation_id: RelationId,
+    /// The remote application.
+    pub app: Option<String>,
+    /// The remote unit.
+    pub unit: Option<String>,
+    /// The relation's alias, when aliases are configured.
+    pub alias: Option<String>,
+    /// The response, with its secret fields filled in.
+    pub response: Option<Response>,
+    /// For status events.
+    pub status: Option<Status>,
+}
+
+/// The kinds of provider events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProviderEventKind {
+    /// A resource was requested.
+    ResourceRequested,
+    /// An entity was requested.
+    ResourceEntityRequested,
+    /// The permissions of a requested entity changed.
+    ResourceEntityPermissionsChanged,
+    /// The client certificate was set or changed.
+    MtlsCertUpdated,
+    /// All requests, in bulk mode.
+    BulkResourcesRequested,
+}
+
+/// An event for the provider charm.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ProviderEvent {
+    /// What happened.
+    pub kind: ProviderEventKind,
+    /// On which relation.
+    pub relation_id: RelationId,
+    /// The remote application.
+    pub app: Option<String>,
+    /// The remote unit.
+    pub unit: Option<String>,
+    /// One request, or all of them for bulk events.
+    pub requests: Vec<Request>,
+    /// For `MtlsCertUpdated`: the certificate before the change. Redacted in `Debug`.
+    pub old_mtls_cert: Option<String>,
+}
+
+impl fmt::Debug for ProviderEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProviderEvent")
+            .field("kind", &self.kind)
+            .field("relation_id", &self.relation_id)
+            .field("app", &self.app)
+            .field("unit", &self.unit)
+            .field("requests", &self.requests)
+            .field("old_mtls_cert", &redacted(&self.old_mtls_cert))
+            .finish()
+    }
+}

@@ -1,0 +1,543 @@
+//! The provider side: turning the requirer's requests into events at relation-changed, and
+//! writing responses (their secrets and the `requests` list) for the charm.
+
+use serde_json::Value;
+
+use crate::bag::{find_relation, is_cross_model, Databag, Staged};
+use crate::cache::{self, Diff, DATA_KEY};
+use crate::env::{Bag, Env, LogLevel, RelationId, RelationInfo};
+use crate::error::{Error, Result};
+use crate::ids::{gen_hash, salt_or_fresh};
+use crate::model::{
+    Hook, ProviderConfig, ProviderEvent, ProviderEventKind, RelationEvent, Request, Response,
+    SecretEvent,
+};
+use crate::requests;
+use crate::requirer::remove_revision;
+use crate::secrets::{self, parse_label};
+use crate::v0;
+use crate::wire::{self, RESOURCE_ALIASES};
+
+/// Keys a requirer may not change once the relation exists, in the order they are checked.
+const IMMUTABLE_KEYS: [&str; 4] = [
+    "resource",
+    "entity-type",
+    "extra-user-roles",
+    "extra-group-roles",
+];
+
+/// Handles a hook; returns the events to emit, in order.
+pub fn handle(
+    env: &mut impl Env,
+    config: &ProviderConfig,
+    hook: &Hook,
+) -> Result<Vec<ProviderEvent>> {
+    match hook {
+        Hook::RelationCreated(event) => {
+            if let Some(info) = find_relation(env, &config.endpoint, event.relation_id) {
+                if env.is_leader() && is_cross_model(env, &info) {
+                    env.log(
+                        LogLevel::Warning,
+                        "cross-model encryption of requirer secrets is not supported yet",
+                    );
+                }
+            }
+            Ok(Vec::new())
+        }
+        Hook::RelationChanged(event) => relation_changed(env, config, event),
+        Hook::RelationBroken(_) => Ok(Vec::new()),
+        Hook::SecretChanged(event) => secret_changed(env, config, event),
+        Hook::SecretRemove(event) => {
+            remove_revision(env, &config.endpoint, event)?;
+            Ok(Vec::new())
+        }
+    }
+}
+
+/// The requests on a relation (an empty requirer bag has none).
+pub fn requests(
+    env: &mut impl Env,
+    config: &ProviderConfig,
+    relation: RelationId,
+) -> Result<Vec<Request>> {
+    let info =
+        find_relation(env, &config.endpoint, relation).ok_or(Error::MissingRelation(relation))?;
+    let remote = Databag::read(env, relation, Bag::RemoteApp)?;
+    if remote.is_empty() {
+        return Ok(Vec::new());
+    }
+    match version(&remote)? {
+        Version::V1 => parse_requests(env, config, &info, &remote),
+        Version::V0 => {
+            let cache = match Databag::read(env, relation, Bag::LocalApp) {
+                Ok(bag) => cache::load(env, &Staged::new(bag)),
+                Err(_) => wire::Object::new(),
+            };
+            let (request, _) = v0_request(env, config, &info, &remote, v0_salt(&cache))?;
+            Ok(vec![request])
+        }
+    }
+}
+
+/// Writes (or merges) one response on a relation; leader only.
+pub fn set_response(
+    env: &mut impl Env,
+    config: &ProviderConfig,
+    relation: RelationId,
+    response: &Response,
+) -> Result<()> {
+    write_responses(
+        env,
+        config,
+        relation,
+        std::slice::from_ref(response),
+        "set-response",
+    )
+}
+
+/// Writes several responses on a relation at once; leader only.
+pub fn set_responses(
+    env: &mut impl Env,
+    config: &ProviderConfig,
+    relation: RelationId,
+    responses: &[Response],
+) -> Result<()> {
+    if responses.is_empty() {
+        return Err(Error::InvalidModel("List of responses is empty".into()));
+    }
+    write_responses(env, config, relation, responses, "set-responses")
+}
+
+/// The contract version a requirer speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Version {
+    /// The flat v0 format (no `version` key, or `v0`).
+    V0,
+    /// The `requests` list.
+    V1,
+}
+
+/// The requirer's contract version, from its app bag's `version` (missing means v0).
+fn version(remote: &Databag) -> Result<Version> {
+    match remote.get("version").unwrap_or("v0") {
+        "v0" => Ok(Version::V0),
+        "v1" => Ok(Version::V1),
+        other => Err(remote.error(
+            "version",
+            format!(
+                "unsupported contract version {}",
+                crate::json::dumps_str(other)
+            ),
+        )),
+    }
+}
+
+/// The salt this provider uses for a v0 requirer's request (which has none): the cached one, so
+/// that an unchanged request caches the same bytes.
+fn v0_salt(cache: &wire::Object) -> String {
+    cache
+        .get("salt")
+        .and_then(Value::as_str)
+        .map_or_else(crate::ids::gen_salt, str::to_string)
+}
+
+/// A v0 requirer's request, with its secrets filled, and the resource key it used.
+fn v0_request(
+    env: &mut impl Env,
+    config: &ProviderConfig,
+    info: &RelationInfo,
+    remote: &Databag,
+    salt: String,
+) -> Result<(Request, Option<&'static str>)> {
+    let (mut request, original) = v0::parse_request(remote, &config.request_fields, salt)?;
+    requests::fill_secrets(
+        env,
+        &config.endpoint,
+        info.id,
+        &mut request,
+        &config.request_fields,
+    )?;
+    Ok((request, original))
+}
+
+fn parse_requests(
+    env: &mut impl Env,
+    config: &ProviderConfig,
+    info: &RelationInfo,
+    remote: &Databag,
+) -> Result<Vec<Request>> {
+    let Some(items) = remote.json_array("requests")? else {
+        return Ok(Vec::new());
+    };
+    let mut requests = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let mut request = wire::parse_request(item, &config.request_fields)
+            .map_err(|reason| remote.error("requests", format!("entry {index}: {reason}")))?;
+        requests::fill_secrets(
+            env,
+            &config.endpoint,
+            info.id,
+            &mut request,
+            &config.request_fields,
+        )?;
+        requests.push(request);
+    }
+    Ok(requests)
+}
+
+fn short_uuid(request: &Request) -> String {
+    request
+        .request_id
+        .clone()
+        .unwrap_or_else(|| gen_hash(&request.resource, &request.salt))
+}
+
+/// A request's diff form and its cached form (sensitive values blanked), which is also what
+/// the diff is computed on, so that a secret-backed value does not look changed on every hook.
+fn cached_form(request: &Request, config: &ProviderConfig) -> Result<wire::Object> {
+    let dumped =
+        wire::request_dump(request, &config.request_fields).map_err(Error::InvalidModel)?;
+    let mut new = wire::diff_form(&dumped);
+    wire::blank_sensitive(&mut new);
+    Ok(new)
+}
+
+fn validate_diff(diff: &Diff) -> Result<()> {
+    match IMMUTABLE_KEYS.iter().find(|key| diff.changed(key)) {
+        Some(key) => Err(Error::InvalidModel(format!(
+            "Cannot change {key} after relation has already been created"
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn resource_added(diff: &Diff, config: &ProviderConfig) -> bool {
+    RESOURCE_ALIASES
+        .iter()
+        .chain(&["resource"])
+        .any(|key| diff.added(key))
+        || config.resource_aliases.iter().any(|key| diff.added(key))
+}
+
+/// The event a request's diff calls for; the first matching rule wins.
+fn request_event(diff: &Diff, config: &ProviderConfig) -> Option<ProviderEventKind> {
+    let resource = resource_added(diff, config);
+    let entity_type = diff.added("entity-type");
+    if config.mtls_enabled
+        && (diff.added("secret-mtls") || diff.added("mtls-cert") || diff.changed("mtls-cert"))
+    {
+        Some(ProviderEventKind::MtlsCertUpdated)
+    } else if resource && !entity_type {
+        Some(ProviderEventKind::ResourceRequested)
+    } else if (resource || diff.added("request-id")) && entity_type {
+        // An entity-only request has an empty resource: its arrival is its request id's.
+        Some(ProviderEventKind::ResourceEntityRequested)
+    } else if !resource && !entity_type && diff.set("entity-permissions") {
+        Some(ProviderEventKind::ResourceEntityPermissionsChanged)
+    } else {
+        None
+    }
+}
+
+fn relation_changed(
+    env: &mut impl Env,
+    config: &ProviderConfig,
+    event: &RelationEvent,
+) -> Result<Vec<ProviderEvent>> {
+    if !env.is_leader() {
+        return Ok(Vec::new());
+    }
+    let Some(info) = find_relation(env, &config.endpoint, event.relation_id) else {
+        return Ok(Vec::new());
+    };
+    let remote = Databag::read(env, info.id, Bag::RemoteApp)?;
+    if remote.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut app = Staged::new(Databag::read(env, info.id, Bag::LocalApp)?);
+    let mut own_cache = cache::load(env, &app);
+    let make = |kind, requests: Vec<Request>| ProviderEvent {
+        kind,
+        relation_id: info.id,
+        app: event.app.clone(),
+        unit: event.unit.clone(),
+        requests,
+        old_mtls_cert: None,
+    };
+
+    let mut events = Vec::new();
+    if version(&remote)? == Version::V0 {
+        let (request, original) = v0_request(env, config, &info, &remote, v0_salt(&own_cache))?;
+        let new = cached_form(&request, config)?;
+        let diff = Diff::between(Some(&own_cache), &new);
+        validate_diff(&diff)?;
+        let status_map = cache::status_map(&cache::statuses(app.current())?);
+        let mut flat = new;
+        if !status_map.is_empty() {
+            flat.insert(cache::STATUS_KEY.into(), Value::Object(status_map));
+        }
+        app.set_json(DATA_KEY, &Value::Object(flat));
+        if let Some(original) = original {
+            // v0 requirers read the resource back under the key they used.
+            app.set(original, request.resource.clone());
+        }
+        if let Some(kind) = request_event(&diff, config) {
+            events.push(make(kind, vec![request]));
+        }
+        app.commit(env)?;
+        return Ok(events);
+    }
+    let requests = parse_requests(env, config, &info, &remote)?;
+    if config.bulk_event {
+        let mut stored = Vec::with_capacity(requests.len());
+        for request in &requests {
+            let uuid = short_uuid(request);
+            let new = cached_form(request, config)?;
+            validate_diff(&Diff::between(
+                own_cache.get(&uuid).and_then(Value::as_object),
+                &new,
+            ))?;
+            stored.push((uuid, new));
+        }
+        for (uuid, new) in stored {
+            cache::store(&mut own_cache, &wire::Object::new(), &uuid, new);
+        }
+        events.push(make(ProviderEventKind::BulkResourcesRequested, requests));
+    } else {
+        let status_map = cache::status_map(&cache::statuses(app.current())?);
+        for request in requests {
+            let uuid = short_uuid(&request);
+            let new = cached_form(&request, config)?;
+            let diff = Diff::between(own_cache.get(&uuid).and_then(Value::as_object), &new);
+            validate_diff(&diff)?;
+            cache::store(&mut own_cache, &status_map, &uuid, new);
+            if let Some(kind) = request_event(&diff, config) {
+                events.push(make(kind, vec![request]));
+            }
+        }
+    }
+    app.set_json(DATA_KEY, &Value::Object(own_cache));
+    app.commit(env)?;
+    Ok(events)
+}
+
+/// Copies the fields a charm set on `new` into `old`; salt and request id are never replaced.
+fn merge(old: &mut Response, new: &Response) {
+    fn take<T: Clone>(old: &mut Option<T>, new: &Option<T>) {
+        if new.is_some() {
+            old.clone_from(new);
+        }
+    }
+    if !new.resource.is_empty() {
+        old.resource.clone_from(&new.resource);
+    }
+    take(&mut old.endpoints, &new.endpoints);
+    take(&mut old.read_only_endpoints, &new.read_only_endpoints);
+    take(&mut old.secret_user, &new.secret_user);
+    take(&mut old.secret_tls, &new.secret_tls);
+    take(&mut old.secret_extra, &new.secret_extra);
+    take(&mut old.secret_entity, &new.secret_entity);
+    take(&mut old.username, &new.username);
+    take(&mut old.password, &new.password);
+    take(&mut old.uris, &new.uris);
+    take(&mut old.read_only_uris, &new.read_only_uris);
+    take(&mut old.tls, &new.tls);
+    take(&mut old.tls_ca, &new.tls_ca);
+    take(&mut old.entity_name, &new.entity_name);
+    take(&mut old.entity_password, &new.entity_password);
+    take(&mut old.version, &new.version);
+    take(&mut old.prefix_resources, &new.prefix_resources);
+    for (key, value) in &new.extra {
+        secrets::set_extra(&mut old.extra, key, Some(value.clone()));
+    }
+}
+
+fn write_responses(
+    env: &mut impl Env,
+    config: &ProviderConfig,
+    relation: RelationId,
+    new: &[Response],
+    call: &str,
+) -> Result<()> {
+    if !env.is_leader() {
+        return Err(Error::NotLeader(format!(
+            "{call} can only be called by the leader unit"
+        )));
+    }
+    find_relation(env, &config.endpoint, relation).ok_or(Error::MissingRelation(relation))?;
+    let remote = Databag::read(env, relation, Bag::RemoteApp)?;
+    let mut app = Staged::new(Databag::read(env, relation, Bag::LocalApp)?);
+    if version(&remote)? == Version::V0 {
+        let [response] = new else {
+            return Err(Error::InvalidModel("V0 only expects one response".into()));
+        };
+        let mut current = v0::read_response(app.current(), &config.response_fields)?;
+        merge(&mut current, response);
+        current.request_id = None;
+        if current.salt.is_empty() {
+            current.salt = salt_or_fresh(&response.salt);
+        }
+        let mut responses = vec![current];
+        write_secrets(env, config, relation, &mut responses, &[0], Version::V0)?;
+        v0::write_response(&mut app, &responses[0], &config.response_fields)?;
+        return app.commit(env);
+    }
+    let mut responses: Vec<Response> = match app.current().json_array("requests")? {
+        None => Vec::new(),
+        Some(items) => items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| {
+                wire::parse_response(item, &config.response_fields).map_err(|reason| {
+                    app.current()
+                        .error("requests", format!("entry {index}: {reason}"))
+                })
+            })
+            .collect::<Result<_>>()?,
+    };
+
+    // Merge: by request id, or appended (set-responses drops responses without one).
+    let mut touched = Vec::new();
+    for response in new {
+        if new.len() > 1 && response.request_id.is_none() {
+            continue;
+        }
+        if new.len() > 1 && responses.iter().any(|r| r.request_id.is_none()) {
+            return Err(app
+                .current()
+                .error("requests", "Missing request id in the response"));
+        }
+        let index = match responses
+            .iter()
+            .position(|r| r.request_id == response.request_id)
+        {
+            Some(index) => {
+                merge(&mut responses[index], response);
+                index
+            }
+            None => {
+                let mut fresh = response.clone();
+                fresh.salt = salt_or_fresh(&fresh.salt);
+                responses.push(fresh);
+                responses.len() - 1
+            }
+        };
+        if !touched.contains(&index) {
+            touched.push(index);
+        }
+    }
+
+    write_secrets(env, config, relation, &mut responses, &touched, Version::V1)?;
+    let mut items = Vec::with_capacity(responses.len());
+    for response in &responses {
+        let mut object =
+            wire::response_dump(response, &config.response_fields).map_err(Error::InvalidModel)?;
+        wire::null_sensitive(&mut object);
+        items.push(Value::Object(object));
+    }
+    app.set("version", "v1".into());
+    app.set_json("requests", &Value::Array(items));
+    app.commit(env)
+}
+
+/// Creates or updates the secrets of the touched responses and puts their URIs in them. Every
+/// response and every secret value is checked before any secret is touched.
+fn write_secrets(
+    env: &mut impl Env,
+    config: &ProviderConfig,
+    relation: RelationId,
+    responses: &mut [Response],
+    touched: &[usize],
+    version: Version,
+) -> Result<()> {
+    for response in responses.iter() {
+        wire::response_dump(response, &config.response_fields).map_err(Error::InvalidModel)?;
+    }
+    let groups = secrets::response_groups(&config.response_fields);
+    let mut planned = Vec::new();
+    for &index in touched {
+        for group in &groups {
+            let values =
+                secrets::response_group_values(&responses[index], group, &config.response_fields)?;
+            planned.push((index, group, values));
+        }
+    }
+    for (index, group, values) in planned {
+        let response = &mut responses[index];
+        let uuid = match version {
+            Version::V0 => None,
+            Version::V1 => Some(
+                response
+                    .request_id
+                    .clone()
+                    .unwrap_or_else(|| gen_hash(&response.resource, &response.salt)),
+            ),
+        };
+        let label = secrets::label(&config.endpoint, relation, uuid.as_deref(), group);
+        let known = secrets::response_uri(response, group);
+        let uri = secrets::upsert(env, relation, &label, known.as_deref(), &values)?;
+        secrets::set_response_uri(response, group, uri);
+    }
+    Ok(())
+}
+
+/// A requirer's mtls secret changed: `mtls-cert-updated` with the certificate before and after.
+fn secret_changed(
+    env: &mut impl Env,
+    config: &ProviderConfig,
+    event: &SecretEvent,
+) -> Result<Vec<ProviderEvent>> {
+    if !config.mtls_enabled {
+        return Ok(Vec::new());
+    }
+    let Some(parsed) = event.label.as_deref().and_then(parse_label) else {
+        return Ok(Vec::new());
+    };
+    if parsed.endpoint != config.endpoint {
+        return Ok(Vec::new());
+    }
+    let Some(info) = find_relation(env, &config.endpoint, parsed.relation) else {
+        return Ok(Vec::new());
+    };
+    if env.secret_owned(&event.id)? {
+        return Ok(Vec::new());
+    }
+    let old_mtls_cert = match env.secret_get(Some(&event.id), None, false) {
+        Ok(Some(secret)) => secret
+            .content
+            .into_iter()
+            .find(|(key, _)| key == "mtls-cert")
+            .map(|(_, value)| value),
+        Ok(None) | Err(_) => None,
+    };
+    let remote = Databag::read(env, info.id, Bag::RemoteApp)?;
+    if version(&remote)? == Version::V0 {
+        let (request, _) = v0_request(env, config, &info, &remote, String::new())?;
+        return Ok(vec![ProviderEvent {
+            kind: ProviderEventKind::MtlsCertUpdated,
+            relation_id: info.id,
+            app: info.remote_app.clone(),
+            unit: info.remote_units.first().cloned(),
+            requests: vec![request],
+            old_mtls_cert,
+        }]);
+    }
+    let Some(uuid) = parsed.short_uuid else {
+        return Ok(Vec::new());
+    };
+    let Some(request) = parse_requests(env, config, &info, &remote)?
+        .into_iter()
+        .find(|r| r.request_id.as_deref() == Some(uuid.as_str()))
+    else {
+        env.log(LogLevel::Info, &format!("Unknown request id {uuid}"));
+        return Ok(Vec::new());
+    };
+    Ok(vec![ProviderEvent {
+        kind: ProviderEventKind::MtlsCertUpdated,
+        relation_id: info.id,
+        app: info.remote_app.clone(),
+        unit: info.remote_units.first().cloned(),
+        requests: vec![request],
+        old_mtls_cert,
+    }])
+}

@@ -1,0 +1,411 @@
+//! The requirer side: writing requests at relation-created, turning the provider's responses
+//! into events at relation-changed, and the charm-facing reads.
+
+use serde_json::Value;
+
+use crate::bag::{find_relation, is_cross_model, Databag, Staged};
+use crate::cache::{self, Diff, DATA_KEY, STATUS_KEY};
+use crate::env::{Bag, Env, LogLevel, RelationId, RelationInfo};
+use crate::error::{Error, Result};
+use crate::ids::{gen_hash, salt_or_fresh};
+use crate::model::{
+    Hook, RelationEvent, RequirerConfig, RequirerEvent, RequirerEventKind, Response, SecretEvent,
+    Status,
+};
+use crate::requests;
+use crate::secrets::{self, parse_label};
+use crate::wire;
+
+/// Handles a hook; returns the events to emit, in order.
+pub fn handle(
+    env: &mut impl Env,
+    config: &RequirerConfig,
+    hook: &Hook,
+) -> Result<Vec<RequirerEvent>> {
+    match hook {
+        Hook::RelationCreated(event) => relation_created(env, config, event).map(|()| Vec::new()),
+        Hook::RelationChanged(event) => relation_changed(env, config, event),
+        Hook::RelationBroken(_) => Ok(Vec::new()),
+        Hook::SecretChanged(event) => secret_changed(env, config, event),
+        Hook::SecretRemove(event) => {
+            remove_revision(env, &config.endpoint, event)?;
+            Ok(Vec::new())
+        }
+    }
+}
+
+/// The responses on a relation, with their secret fields filled in.
+pub fn responses(
+    env: &mut impl Env,
+    config: &RequirerConfig,
+    relation: RelationId,
+) -> Result<Vec<Response>> {
+    find_relation(env, &config.endpoint, relation).ok_or(Error::MissingRelation(relation))?;
+    let remote = Databag::read(env, relation, Bag::RemoteApp)?;
+    let mut responses = parse_responses(config, &remote)?;
+    for response in &mut responses {
+        fill_secrets(env, config, relation, response)?;
+    }
+    Ok(responses)
+}
+
+/// Whether the response to a request has credentials (`secret-user` or `secret-entity`).
+pub fn is_resource_created(
+    env: &mut impl Env,
+    config: &RequirerConfig,
+    relation: RelationId,
+    request_id: &str,
+) -> Result<bool> {
+    find_relation(env, &config.endpoint, relation).ok_or(Error::MissingRelation(relation))?;
+    let remote = Databag::read(env, relation, Bag::RemoteApp)?;
+    Ok(parse_responses(config, &remote)?
+        .iter()
+        .find(|response| response.request_id.as_deref() == Some(request_id))
+        .is_some_and(|response| response.secret_user.is_some() || response.secret_entity.is_some()))
+}
+
+fn relation_created(
+    env: &mut impl Env,
+    config: &RequirerConfig,
+    event: &RelationEvent,
+) -> Result<()> {
+    let Some(info) = find_relation(env, &config.endpoint, event.relation_id) else {
+        return Ok(());
+    };
+    let leader = env.is_leader();
+    let mut unit = Staged::new(Databag::read(env, info.id, Bag::LocalUnit)?);
+    let mut app = if leader {
+        Some(Staged::new(Databag::read(env, info.id, Bag::LocalApp)?))
+    } else {
+        None
+    };
+    assign_alias(env, config, &info, &mut unit, app.as_mut())?;
+    if let Some(app) = app.as_mut() {
+        write_requests(env, config, &info, app)?;
+    }
+    unit.commit(env)?;
+    if let Some(app) = app {
+        app.commit(env)?;
+    }
+    Ok(())
+}
+
+/// Gives the relation the first alias no other relation of the endpoint uses (every unit; the
+/// leader also shows it in the app bag). A relation keeps the alias it has.
+fn assign_alias(
+    env: &impl Env,
+    config: &RequirerConfig,
+    info: &RelationInfo,
+    unit: &mut Staged,
+    app: Option<&mut Staged>,
+) -> Result<()> {
+    if config.relation_aliases.is_empty() || unit.get("alias").is_some() {
+        return Ok(());
+    }
+    let mut used = Vec::new();
+    for other in env.relations(&config.endpoint) {
+        if other.id != info.id {
+            if let Some(alias) = Databag::read(env, other.id, Bag::LocalUnit)?.get("alias") {
+                used.push(alias.to_string());
+            }
+        }
+    }
+    let Some(alias) = config
+        .relation_aliases
+        .iter()
+        .find(|alias| !used.contains(alias))
+    else {
+        env.log(
+            LogLevel::Warning,
+            &format!("no free relation alias for relation {}", info.id),
+        );
+        return Ok(());
+    };
+    unit.set("alias", alias.clone());
+    if let Some(app) = app {
+        app.set("alias", alias.clone());
+    }
+    Ok(())
+}
+
+/// The leader's requests: each gets its request id, its secrets, and the whole list is written
+/// with `version = v1`.
+fn write_requests(
+    env: &mut impl Env,
+    config: &RequirerConfig,
+    info: &RelationInfo,
+    app: &mut Staged,
+) -> Result<()> {
+    let cross_model = is_cross_model(env, info);
+    if cross_model
+        && app.get("encryption-secret").is_none()
+        && config.requests.iter().any(|r| r.entity_name.is_some())
+    {
+        env.log(
+            LogLevel::Info,
+            "cross-model relation: requests wait for the provider's encryption key",
+        );
+        return Ok(());
+    }
+    let mut items = Vec::with_capacity(config.requests.len());
+    for request in &config.requests {
+        let mut request = request.clone();
+        request.salt = salt_or_fresh(&request.salt);
+        request.request_id = Some(gen_hash(&request.resource, &request.salt));
+        wire::validate_request(&request).map_err(Error::InvalidModel)?;
+        if !cross_model {
+            requests::write_secrets(
+                env,
+                &config.endpoint,
+                info.id,
+                &mut request,
+                &config.request_fields,
+            )?;
+        }
+        let mut object =
+            wire::request_dump(&request, &config.request_fields).map_err(Error::InvalidModel)?;
+        wire::null_sensitive(&mut object);
+        items.push(Value::Object(object));
+    }
+    app.set("version", "v1".into());
+    app.set_json("requests", &Value::Array(items));
+    Ok(())
+}
+
+fn parse_responses(config: &RequirerConfig, remote: &Databag) -> Result<Vec<Response>> {
+    let Some(items) = remote.json_array("requests")? else {
+        return Ok(Vec::new());
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            wire::parse_response(item, &config.response_fields)
+                .map_err(|reason| remote.error("requests", format!("entry {index}: {reason}")))
+        })
+        .collect()
+}
+
+/// The request id a response answers.
+fn short_uuid(response: &Response) -> String {
+    response
+        .request_id
+        .clone()
+        .unwrap_or_else(|| gen_hash(&response.resource, &response.salt))
+}
+
+/// Reads every secret a response references (attaching this side's label) into its fields.
+fn fill_secrets(
+    env: &mut impl Env,
+    config: &RequirerConfig,
+    relation: RelationId,
+    response: &mut Response,
+) -> Result<()> {
+    let uuid = short_uuid(response);
+    for group in secrets::response_groups(&config.response_fields) {
+        if let Some(uri) = secrets::response_uri(response, &group) {
+            let label = secrets::label(&config.endpoint, relation, Some(&uuid), &group);
+            let content = secrets::consume(env, &uri, &label)?;
+            secrets::fill_response_group(response, &group, &content, &config.response_fields);
+        }
+    }
+    Ok(())
+}
+
+/// A subordinate provider is ready once one of its units says `state = ready`.
+fn subordinate_not_ready(env: &impl Env, info: &RelationInfo, remote: &Databag) -> Result<bool> {
+    if remote.get("subordinated") != Some("true") {
+        return Ok(false);
+    }
+    for unit in &info.remote_units {
+        if Databag::read(env, info.id, Bag::RemoteUnit(unit.clone()))?.get("state") == Some("ready")
+        {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+fn relation_changed(
+    env: &mut impl Env,
+    config: &RequirerConfig,
+    event: &RelationEvent,
+) -> Result<Vec<RequirerEvent>> {
+    let Some(info) = find_relation(env, &config.endpoint, event.relation_id) else {
+        return Ok(Vec::new());
+    };
+    let remote = Databag::read(env, info.id, Bag::RemoteApp)?;
+    if subordinate_not_ready(env, &info, &remote)? {
+        return Ok(Vec::new());
+    }
+    let responses = parse_responses(config, &remote)?;
+    if responses.is_empty() {
+        env.log(LogLevel::Info, "Still waiting for data.");
+        return Ok(Vec::new());
+    }
+    let Some(provider_cache) = remote.json_object(DATA_KEY)? else {
+        env.log(LogLevel::Info, "Missing data to compute diffs");
+        return Ok(Vec::new());
+    };
+    let statuses = cache::statuses(&remote)?;
+    let status_map = cache::status_map(&statuses);
+
+    let mut unit = Staged::new(Databag::read(env, info.id, Bag::LocalUnit)?);
+    let alias = unit.get("alias").map(str::to_string);
+    let mut own_cache = cache::load(env, &unit);
+    let previous_statuses = own_cache.get(STATUS_KEY).cloned();
+    let make = |kind, response: Option<Response>, status: Option<Status>| RequirerEvent {
+        kind,
+        relation_id: info.id,
+        app: event.app.clone(),
+        unit: event.unit.clone(),
+        alias: alias.clone(),
+        response,
+        status,
+    };
+
+    let mut events = Vec::new();
+    for mut response in responses {
+        let uuid = short_uuid(&response);
+        let request = match provider_cache.get(&uuid) {
+            Some(value) => wire::parse_request(value, &[])
+                .map_err(|reason| remote.error(DATA_KEY, format!("request {uuid}: {reason}")))?,
+            None => {
+                return Err(remote.error(
+                    DATA_KEY,
+                    format!("No request matching the response with response_id {uuid}"),
+                ))
+            }
+        };
+        let dumped = wire::response_dump(&response, &config.response_fields)
+            .map_err(|reason| remote.error("requests", reason))?;
+        let new = wire::diff_form(&dumped);
+        let old = own_cache.get(&uuid).and_then(Value::as_object);
+        let diff = Diff::between(old, &new);
+        cache::store(&mut own_cache, &status_map, &uuid, new);
+        fill_secrets(env, config, info.id, &mut response)?;
+        if let Some(kind) = response_event(&diff, request.entity_type.is_some()) {
+            events.push(make(kind, Some(response), None));
+        }
+    }
+
+    // Statuses: compare with what this unit saw last (its own cache), not the provider's cache.
+    let previous = previous_statuses
+        .and_then(|value| value.as_object().cloned())
+        .unwrap_or_default();
+    for status in &statuses {
+        if !previous.contains_key(&status.code.to_string()) {
+            events.push(make(
+                RequirerEventKind::StatusRaised,
+                None,
+                Some(status.clone()),
+            ));
+        }
+    }
+    for (code, value) in &previous {
+        if !status_map.contains_key(code) {
+            if let Some(status) = status_from_cache(value) {
+                events.push(make(RequirerEventKind::StatusResolved, None, Some(status)));
+            }
+        }
+    }
+    if status_map.is_empty() {
+        own_cache.shift_remove(STATUS_KEY);
+    }
+
+    unit.set_json(DATA_KEY, &Value::Object(own_cache));
+    unit.commit(env)?;
+    Ok(events)
+}
+
+fn status_from_cache(value: &Value) -> Option<Status> {
+    Some(Status {
+        code: i32::try_from(value.get("code")?.as_i64()?).ok()?,
+        message: value.get("message")?.as_str()?.to_string(),
+        resolution: value.get("resolution")?.as_str()?.to_string(),
+    })
+}
+
+/// The event a response's diff calls for; the first matching rule wins.
+fn response_event(diff: &Diff, entity_request: bool) -> Option<RequirerEventKind> {
+    if diff.added("secret-user") && !entity_request {
+        Some(RequirerEventKind::ResourceCreated)
+    } else if diff.added("secret-entity") && entity_request {
+        Some(RequirerEventKind::ResourceEntityCreated)
+    } else if diff.set("endpoints") {
+        Some(RequirerEventKind::EndpointsChanged)
+    } else if diff.set("read-only-endpoints") {
+        Some(RequirerEventKind::ReadOnlyEndpointsChanged)
+    } else if diff.set("secret-tls") || diff.deleted("secret-tls") {
+        Some(RequirerEventKind::AuthenticationUpdated)
+    } else if diff.set("prefix-resources") {
+        Some(RequirerEventKind::PrefixResourcesChanged)
+    } else {
+        None
+    }
+}
+
+/// A provider secret this unit consumes changed: `authentication-updated` for its response.
+fn secret_changed(
+    env: &mut impl Env,
+    config: &RequirerConfig,
+    event: &SecretEvent,
+) -> Result<Vec<RequirerEvent>> {
+    let Some(parsed) = event.label.as_deref().and_then(parse_label) else {
+        return Ok(Vec::new());
+    };
+    if parsed.endpoint != config.endpoint {
+        return Ok(Vec::new());
+    }
+    let Some(info) = find_relation(env, &config.endpoint, parsed.relation) else {
+        return Ok(Vec::new());
+    };
+    if env.secret_owned(&event.id)? {
+        return Ok(Vec::new());
+    }
+    let Some(uuid) = parsed.short_uuid else {
+        return Ok(Vec::new());
+    };
+    let remote = Databag::read(env, info.id, Bag::RemoteApp)?;
+    let Some(mut response) = parse_responses(config, &remote)?
+        .into_iter()
+        .find(|r| r.request_id.as_deref() == Some(uuid.as_str()))
+    else {
+        env.log(LogLevel::Info, &format!("Unknown request id {uuid}"));
+        return Ok(Vec::new());
+    };
+    fill_secrets(env, config, info.id, &mut response)?;
+    let alias = Databag::read(env, info.id, Bag::LocalUnit)?
+        .get("alias")
+        .map(str::to_string);
+    Ok(vec![RequirerEvent {
+        kind: RequirerEventKind::AuthenticationUpdated,
+        relation_id: info.id,
+        app: info.remote_app.clone(),
+        unit: info.remote_units.first().cloned(),
+        alias,
+        response: Some(response),
+        status: None,
+    }])
+}
+
+/// secret-remove on a secret this side owns for this endpoint: drop the unused revision.
+pub(crate) fn remove_revision(
+    env: &mut impl Env,
+    endpoint: &str,
+    event: &SecretEvent,
+) -> Result<()> {
+    let Some(parsed) = event.label.as_deref().and_then(parse_label) else {
+        return Ok(());
+    };
+    if parsed.endpoint != endpoint || find_relation(env, endpoint, parsed.relation).is_none() {
+        return Ok(());
+    }
+    let Some(revision) = event.revision else {
+        return Ok(());
+    };
+    if env.secret_owned(&event.id)? {
+        env.secret_remove_revision(&event.id, revision)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,342 @@
+//! Secret groups, labels, and the secret operations of the protocol: filling a model's secret
+//! fields from the secrets it references, and creating or updating the owner's secrets.
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use crate::env::{Entries, Env, HostErrorKind, Owner, RelationId};
+use crate::error::{Error, Result};
+use crate::json;
+use crate::model::{FieldSpec, Response};
+
+/// The standard groups of a response, in the order their fields are declared.
+pub const RESPONSE_GROUPS: [&str; 3] = ["user", "tls", "entity"];
+
+/// The label of a relation secret: `{endpoint}.{relation}.{request_id}.{group}.secret`, or
+/// without the request id for v0 relations.
+pub fn label(
+    endpoint: &str,
+    relation: RelationId,
+    short_uuid: Option<&str>,
+    group: &str,
+) -> String {
+    match short_uuid {
+        Some(uuid) => format!("{endpoint}.{relation}.{uuid}.{group}.secret"),
+        None => format!("{endpoint}.{relation}.{group}.secret"),
+    }
+}
+
+/// What a relation secret's label says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParsedLabel {
+    /// The endpoint (relation name).
+    pub endpoint: String,
+    /// The relation id.
+    pub relation: RelationId,
+    /// The request id, for v1 labels.
+    pub short_uuid: Option<String>,
+}
+
+/// Parses a label from the left: at least three dot-separated parts with an integer second
+/// part; a fifth part means the third is a request id.
+pub fn parse_label(label: &str) -> Option<ParsedLabel> {
+    let parts: Vec<&str> = label.split('.').collect();
+    if parts.len() < 3 {
+        return None;
+    }
+    let relation = parts[1].parse().ok()?;
+    let short_uuid = if parts.len() >= 5 {
+        Some(parts[2].to_string())
+    } else {
+        None
+    };
+    Some(ParsedLabel {
+        endpoint: parts[0].to_string(),
+        relation,
+        short_uuid,
+    })
+}
+
+/// The secret groups of a response model, in declaration order: the standard ones, `extra`,
+/// then custom groups of the model's fields.
+pub fn response_groups(fields: &[FieldSpec]) -> Vec<String> {
+    let mut groups: Vec<String> = RESPONSE_GROUPS
+        .iter()
+        .map(|group| group.to_string())
+        .collect();
+    groups.push("extra".into());
+    for field in fields {
+        if let Some(group) = &field.secret_group {
+            if !groups.contains(group) {
+                groups.push(group.clone());
+            }
+        }
+    }
+    groups
+}
+
+/// The URI key of a group.
+pub fn uri_key(group: &str) -> String {
+    format!("secret-{group}")
+}
+
+/// The URI a response holds for a group.
+pub fn response_uri(response: &Response, group: &str) -> Option<String> {
+    match group {
+        "user" => response.secret_user.clone(),
+        "tls" => response.secret_tls.clone(),
+        "extra" => response.secret_extra.clone(),
+        "entity" => response.secret_entity.clone(),
+        _ => extra_string(&response.extra, &uri_key(group)),
+    }
+}
+
+/// Sets the URI a response holds for a group.
+pub fn set_response_uri(response: &mut Response, group: &str, uri: Option<String>) {
+    match group {
+        "user" => response.secret_user = uri,
+        "tls" => response.secret_tls = uri,
+        "extra" => response.secret_extra = uri,
+        "entity" => response.secret_entity = uri,
+        _ => set_extra(
+            &mut response.extra,
+            &uri_key(group),
+            uri.map(|uri| json::dumps_str(&uri)),
+        ),
+    }
+}
+
+/// A string-valued extra field.
+pub fn extra_string(extra: &[(String, String)], key: &str) -> Option<String> {
+    let text = extra.iter().find(|(k, _)| k == key).map(|(_, v)| v)?;
+    match json::loads(text) {
+        Ok(Value::String(text)) => Some(text),
+        _ => None,
+    }
+}
+
+/// Sets (or, with `None`, removes) an extra field, keeping its position.
+pub fn set_extra(extra: &mut Vec<(String, String)>, key: &str, value: Option<String>) {
+    match (extra.iter().position(|(k, _)| k == key), value) {
+        (Some(index), Some(value)) => extra[index].1 = value,
+        (Some(index), None) => {
+            extra.remove(index);
+        }
+        (None, Some(value)) => extra.push((key.to_string(), value)),
+        (None, None) => {}
+    }
+}
+
+/// The secret content value of an extra field handed in as JSON text: strings as they are,
+/// anything else as JSON text; null means unset.
+fn secret_value_of_extra(key: &str, text: &str) -> Result<Option<String>> {
+    match json::loads(text) {
+        Ok(Value::Null) => Ok(None),
+        Ok(Value::String(text)) => Ok(Some(text)),
+        Ok(other) => Ok(Some(json::dumps(&other))),
+        Err(e) => Err(Error::InvalidModel(format!(
+            "extra field `{key}` is not valid JSON: {e}"
+        ))),
+    }
+}
+
+/// The content keys and values of a response's group, in declaration order (`None` = unset).
+pub fn response_group_values(
+    response: &Response,
+    group: &str,
+    fields: &[FieldSpec],
+) -> Result<Vec<(String, Option<String>)>> {
+    let pairs = |items: &[(&str, &Option<String>)]| {
+        items
+            .iter()
+            .map(|(key, value)| (key.to_string(), (*value).clone()))
+            .collect::<Vec<_>>()
+    };
+    Ok(match group {
+        "user" => pairs(&[
+            ("username", &response.username),
+            ("password", &response.password),
+            ("uris", &response.uris),
+            ("read-only-uris", &response.read_only_uris),
+        ]),
+        "tls" => {
+            let tls = response.tls.map(|flag| {
+                if flag {
+                    "true".to_string()
+                } else {
+                    "false".to_string()
+                }
+            });
+            pairs(&[("tls", &tls), ("tls-ca", &response.tls_ca)])
+        }
+        "entity" => pairs(&[
+            ("entity-name", &response.entity_name),
+            ("entity-password", &response.entity_password),
+        ]),
+        _ => {
+            let mut values = Vec::new();
+            for field in fields
+                .iter()
+                .filter(|field| field.secret_group.as_deref() == Some(group))
+            {
+                let value = match response.extra.iter().find(|(key, _)| *key == field.key) {
+                    Some((key, text)) => secret_value_of_extra(key, text)?,
+                    None => None,
+                };
+                values.push((field.key.clone(), value));
+            }
+            values
+        }
+    })
+}
+
+/// Fills a response's fields of a group from the group's secret content.
+pub fn fill_response_group(
+    response: &mut Response,
+    group: &str,
+    content: &Entries,
+    fields: &[FieldSpec],
+) {
+    let get = |key: &str| {
+        content
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .filter(|v| !v.is_empty())
+    };
+    match group {
+        "user" => {
+            response.username = get("username");
+            response.password = get("password");
+            response.uris = get("uris");
+            response.read_only_uris = get("read-only-uris");
+        }
+        "tls" => {
+            response.tls = get("tls").and_then(|text| match text.to_ascii_lowercase().as_str() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            });
+            response.tls_ca = get("tls-ca");
+        }
+        "entity" => {
+            response.entity_name = get("entity-name");
+            response.entity_password = get("entity-password");
+        }
+        _ => {
+            for field in fields
+                .iter()
+                .filter(|field| field.secret_group.as_deref() == Some(group))
+            {
+                set_extra(
+                    &mut response.extra,
+                    &field.key,
+                    get(&field.key).map(|value| json::dumps_str(&value)),
+                );
+            }
+        }
+    }
+}
+
+/// Reads a secret this unit consumes by URI, attaching its label. A secret that cannot be seen
+/// (not found, permission denied: a grant still missing) is an [`Error::Secret`], so the hook
+/// fails and Juju retries it rather than reporting a resource without its credentials.
+pub fn consume(env: &mut impl Env, uri: &str, label: &str) -> Result<Entries> {
+    match env.secret_get(Some(uri), Some(label), true) {
+        Ok(Some(secret)) => Ok(secret.content),
+        Ok(None) => Err(Error::Secret(format!(
+            "secret {uri} ({label}) is not visible to this unit"
+        ))),
+        Err(error)
+            if matches!(
+                error.kind,
+                HostErrorKind::PermissionDenied | HostErrorKind::NotFound
+            ) =>
+        {
+            Err(Error::Secret(format!(
+                "secret {uri} ({label}) cannot be read: {:?}",
+                error.kind
+            )))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Creates or updates the owner's secret of one group of a request or response, and returns
+/// the URI the model must carry (`None` when the group has no secret).
+///
+/// A new secret is created (owned by the application, labelled, granted to the relation) only
+/// when some value is set; an existing one gets a new revision only when its content changes.
+pub fn upsert(
+    env: &mut impl Env,
+    relation: RelationId,
+    label: &str,
+    known_uri: Option<&str>,
+    values: &[(String, Option<String>)],
+) -> Result<Option<String>> {
+    let mut existing = env.secret_get(None, Some(label), false)?;
+    if existing.is_none() {
+        if let Some(uri) = known_uri {
+            existing = env.secret_get(Some(uri), None, false)?;
+        }
+    }
+    let set: Vec<(String, String)> = values
+        .iter()
+        .filter_map(|(key, value)| {
+            value
+                .as_ref()
+                .filter(|v| !v.is_empty())
+                .map(|v| (key.clone(), v.clone()))
+        })
+        .collect();
+    let Some(secret) = existing else {
+        if set.is_empty() {
+            return Ok(known_uri.map(str::to_string));
+        }
+        let id = env.secret_add(Owner::Application, Some(label), &set)?;
+        env.secret_grant(&id, relation)?;
+        return Ok(Some(id));
+    };
+    let current: IndexMap<String, String> = secret.content.iter().cloned().collect();
+    let mut content = current.clone();
+    for (key, value) in set {
+        content.insert(key, value);
+    }
+    if content != current {
+        let entries: Entries = content.into_iter().collect();
+        env.secret_set_content(&secret.id, &entries)?;
+    }
+    Ok(Some(secret.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v1_labels_carry_the_request_id() {
+        assert_eq!(
+            label("database", 0, Some("b7bf5c83ca2cd3de"), "user"),
+            "database.0.b7bf5c83ca2cd3de.user.secret"
+        );
+        assert_eq!(label("database", 0, None, "user"), "database.0.user.secret");
+    }
+
+    #[test]
+    fn labels_parse_from_the_left() {
+        let parsed = parse_label("database.3.abc.tls.secret");
+        assert_eq!(
+            parsed,
+            Some(ParsedLabel {
+                endpoint: "database".into(),
+                relation: 3,
+                short_uuid: Some("abc".into())
+            })
+        );
+        assert_eq!(parse_label("database.x.abc.tls.secret"), None);
+        assert_eq!(
+            parse_label("database.3.user.secret").and_then(|p| p.short_uuid),
+            None
+        );
+    }
+}

@@ -1,0 +1,577 @@
+//! The provider side against an in-memory Juju, with bytes captured from dpcharmlibs.interfaces 1.2.2.
+
+mod support;
+
+use data_interfaces_core::env::Bag;
+use data_interfaces_core::error::Error;
+use data_interfaces_core::model::{
+    FieldSpec, Hook, ProviderConfig, ProviderEventKind, RelationEvent, Response,
+};
+use data_interfaces_core::provider;
+use support::FakeEnv;
+
+const REQUESTS: &str = r#"[{"resource": "clientdb", "request-id": "b7bf5c83ca2cd3de", "salt": "kkkkkkkk", "extra-user-roles": "CREATEDB", "extra-group-roles": null, "external-node-connectivity": false, "entity-type": null, "entity-permissions": null, "secret-mtls": null, "mtls-cert": null, "secret-requested-entity": null, "entity-name": null, "password": null, "prefix-matching": null, "entity-password": null}, {"resource": "", "request-id": "9ecfabfbb5258f88", "salt": "xxxxxxxx", "entity-type": "USER"}, {"resource": "otherdb", "request-id": "44f06fc96531586c", "salt": "zzzzzzzz", "entity-type": "GROUP", "entity-permissions": [{"resource_name": "t", "resource_type": "table", "privileges": ["SELECT"]}]}]"#;
+
+/// The provider's `data` after the first relation-changed (captured from DPC 1.2.2).
+const DATA: &str = r#"{"b7bf5c83ca2cd3de": {"resource": "clientdb", "request-id": "b7bf5c83ca2cd3de", "salt": "kkkkkkkk", "extra-user-roles": "CREATEDB"}, "9ecfabfbb5258f88": {"request-id": "9ecfabfbb5258f88", "salt": "xxxxxxxx", "entity-type": "USER"}, "44f06fc96531586c": {"resource": "otherdb", "request-id": "44f06fc96531586c", "salt": "zzzzzzzz", "entity-type": "GROUP", "entity-permissions": [{"resource_name": "t", "resource_type": "table", "privileges": ["SELECT"]}]}}"#;
+
+fn changed() -> Hook {
+    Hook::RelationChanged(RelationEvent {
+        relation_id: 1,
+        app: Some("client".into()),
+        unit: Some("client/0".into()),
+    })
+}
+
+fn config() -> ProviderConfig {
+    ProviderConfig {
+        endpoint: "database".into(),
+        ..ProviderConfig::default()
+    }
+}
+
+fn env(leader: bool, requests: &str) -> FakeEnv {
+    let mut env = FakeEnv::new("db", leader);
+    env.add_relation(1, "database", "client");
+    env.put(1, Bag::RemoteApp, "version", "v1");
+    env.put(1, Bag::RemoteApp, "requests", requests);
+    env
+}
+
+fn user_response() -> Response {
+    Response {
+        resource: "clientdb".into(),
+        request_id: Some("b7bf5c83ca2cd3de".into()),
+        salt: "kkkkkkkk".into(),
+        username: Some("u1".into()),
+        password: Some("péss".into()),
+        endpoints: Some("10.0.0.1:5432".into()),
+        ..Response::default()
+    }
+}
+
+#[test]
+fn relation_changed_emits_one_event_per_new_request_and_caches_it_like_dpc() {
+    let mut env = env(true, REQUESTS);
+    let events = provider::handle(&mut env, &config(), &changed()).unwrap();
+    let summary: Vec<_> = events
+        .iter()
+        .map(|e| (e.kind, e.requests[0].request_id.clone().unwrap()))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (
+                ProviderEventKind::ResourceRequested,
+                "b7bf5c83ca2cd3de".to_string()
+            ),
+            // dpcharmlibs never fires for an entity-only request (empty resource); we do.
+            (
+                ProviderEventKind::ResourceEntityRequested,
+                "9ecfabfbb5258f88".to_string()
+            ),
+            (
+                ProviderEventKind::ResourceEntityRequested,
+                "44f06fc96531586c".to_string()
+            ),
+        ]
+    );
+    assert_eq!(
+        (events[0].app.as_deref(), events[0].unit.as_deref()),
+        (Some("client"), Some("client/0"))
+    );
+    assert_eq!(
+        events[0].requests[0].extra_user_roles.as_deref(),
+        Some("CREATEDB")
+    );
+    assert_eq!(env.get(1, Bag::LocalApp, "data").unwrap(), DATA);
+}
+
+#[test]
+fn an_unchanged_rerun_emits_nothing_and_writes_nothing() {
+    let mut env = env(true, REQUESTS);
+    provider::handle(&mut env, &config(), &changed()).unwrap();
+    let applies = env.applies;
+    assert!(provider::handle(&mut env, &config(), &changed())
+        .unwrap()
+        .is_empty());
+    assert_eq!(env.applies, applies);
+}
+
+#[test]
+fn changed_permissions_emit_permissions_changed_and_statuses_join_the_cache() {
+    let mut env = env(true, REQUESTS);
+    provider::handle(&mut env, &config(), &changed()).unwrap();
+    env.put(
+        1,
+        Bag::LocalApp,
+        "status",
+        r#"[{"code": 4001, "message": "m", "resolution": "r"}]"#,
+    );
+    env.put(
+        1,
+        Bag::RemoteApp,
+        "requests",
+        &REQUESTS.replace(r#"["SELECT"]"#, r#"["SELECT", "INSERT"]"#),
+    );
+    let events = provider::handle(&mut env, &config(), &changed()).unwrap();
+    assert_eq!(
+        events.iter().map(|e| e.kind).collect::<Vec<_>>(),
+        vec![ProviderEventKind::ResourceEntityPermissionsChanged]
+    );
+    // Captured from DPC 1.2.2.
+    let expected = DATA.replace(r#"["SELECT"]}]}}"#, r#"["SELECT", "INSERT"]}]}, "status": {"4001": {"code": 4001, "message": "m", "resolution": "r"}}}"#);
+    assert_eq!(env.get(1, Bag::LocalApp, "data").unwrap(), expected);
+}
+
+#[test]
+fn changing_an_immutable_key_is_an_invalid_model_error_and_writes_nothing() {
+    let mut env = env(true, REQUESTS);
+    provider::handle(&mut env, &config(), &changed()).unwrap();
+    env.put(
+        1,
+        Bag::RemoteApp,
+        "requests",
+        &REQUESTS.replace("CREATEDB", "SUPERUSER"),
+    );
+    let applies = env.applies;
+    let error = provider::handle(&mut env, &config(), &changed()).unwrap_err();
+    assert_eq!(
+        error,
+        Error::InvalidModel(
+            "Cannot change extra-user-roles after relation has already been created".into()
+        )
+    );
+    assert_eq!(env.applies, applies);
+    assert_eq!(env.get(1, Bag::LocalApp, "data").unwrap(), DATA);
+}
+
+#[test]
+fn non_leader_relation_changed_does_nothing_and_set_response_is_refused() {
+    let mut env = env(false, REQUESTS);
+    assert!(provider::handle(&mut env, &config(), &changed())
+        .unwrap()
+        .is_empty());
+    assert_eq!(env.applies, 0);
+    assert!(matches!(
+        provider::set_response(&mut env, &config(), 1, &user_response()),
+        Err(Error::NotLeader(_))
+    ));
+    assert!(env.secrets.is_empty());
+}
+
+#[test]
+fn empty_requirer_bag_does_nothing() {
+    let mut env = FakeEnv::new("db", true);
+    env.add_relation(1, "database", "client");
+    assert!(provider::handle(&mut env, &config(), &changed())
+        .unwrap()
+        .is_empty());
+    assert_eq!(env.applies, 0);
+}
+
+#[test]
+fn bulk_mode_emits_one_event_with_every_request() {
+    let mut env = env(true, REQUESTS);
+    let bulk = ProviderConfig {
+        bulk_event: true,
+        ..config()
+    };
+    let events = provider::handle(&mut env, &bulk, &changed()).unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].kind, ProviderEventKind::BulkResourcesRequested);
+    assert_eq!(events[0].requests.len(), 3);
+    assert_eq!(env.get(1, Bag::LocalApp, "data").unwrap(), DATA);
+}
+
+#[test]
+fn set_response_creates_the_user_secret_and_writes_the_dpc_response_bytes() {
+    let mut env = env(true, REQUESTS);
+    provider::set_response(&mut env, &config(), 1, &user_response()).unwrap();
+    let secret = env
+        .secret_by_label("database.1.b7bf5c83ca2cd3de.user.secret")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        secret.content(),
+        vec![
+            ("username".to_string(), "u1".to_string()),
+            ("password".to_string(), "péss".to_string())
+        ]
+    );
+    assert_eq!(secret.granted, vec![1]);
+    assert_eq!(env.get(1, Bag::LocalApp, "version").as_deref(), Some("v1"));
+    // Captured from DPC 1.2.2 (secret id substituted).
+    let expected = format!(
+        r#"[{{"resource": "clientdb", "request-id": "b7bf5c83ca2cd3de", "salt": "kkkkkkkk", "endpoints": "10.0.0.1:5432", "read-only-endpoints": null, "secret-user": "{}", "secret-tls": null, "secret-extra": null, "secret-entity": null, "version": null, "prefix-resources": null, "mtls-cert": null, "entity-name": null, "entity-password": null, "password": null}}]"#,
+        secret.id
+    );
+    assert_eq!(env.get(1, Bag::LocalApp, "requests").unwrap(), expected);
+}
+
+#[test]
+fn the_same_response_again_makes_no_secret_revision_and_no_write() {
+    let mut env = env(true, REQUESTS);
+    provider::set_response(&mut env, &config(), 1, &user_response()).unwrap();
+    let applies = env.applies;
+    provider::set_response(&mut env, &config(), 1, &user_response()).unwrap();
+    assert_eq!(env.applies, applies);
+    assert_eq!(env.secrets.len(), 1);
+    assert_eq!(env.secrets[0].revisions.len(), 1);
+}
+
+#[test]
+fn set_response_merges_only_the_fields_that_are_set() {
+    let mut env = env(true, REQUESTS);
+    provider::set_response(&mut env, &config(), 1, &user_response()).unwrap();
+    let update = Response {
+        request_id: Some("b7bf5c83ca2cd3de".into()),
+        endpoints: Some("h:1".into()),
+        version: Some("16".into()),
+        ..Response::default()
+    };
+    provider::set_response(&mut env, &config(), 1, &update).unwrap();
+    let requests = env.get(1, Bag::LocalApp, "requests").unwrap();
+    assert!(requests.starts_with(r#"[{"resource": "clientdb", "request-id": "b7bf5c83ca2cd3de", "salt": "kkkkkkkk", "endpoints": "h:1", "#), "{requests}");
+    assert!(requests.contains(r#""version": "16""#));
+    assert_eq!(
+        env.secrets[0].revisions.len(),
+        1,
+        "the user secret is untouched"
+    );
+
+    let entity = Response {
+        request_id: Some("9ecfabfbb5258f88".into()),
+        salt: "xxxxxxxx".into(),
+        entity_name: Some("bob".into()),
+        entity_password: Some("pw".into()),
+        ..Response::default()
+    };
+    provider::set_response(&mut env, &config(), 1, &entity).unwrap();
+    let secret = env
+        .secret_by_label("database.1.9ecfabfbb5258f88.entity.secret")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        secret.content(),
+        vec![
+            ("entity-name".to_string(), "bob".to_string()),
+            ("entity-password".to_string(), "pw".to_string())
+        ]
+    );
+    let requests = env.get(1, Bag::LocalApp, "requests").unwrap();
+    let second = format!(
+        r#"{{"resource": "", "request-id": "9ecfabfbb5258f88", "salt": "xxxxxxxx", "endpoints": null, "read-only-endpoints": null, "secret-user": null, "secret-tls": null, "secret-extra": null, "secret-entity": "{}", "version": null, "prefix-resources": null, "mtls-cert": null, "entity-name": null, "entity-password": null, "password": null}}]"#,
+        secret.id
+    );
+    assert!(requests.ends_with(&second), "{requests}");
+}
+
+#[test]
+fn a_changed_password_makes_exactly_one_new_revision() {
+    let mut env = env(true, REQUESTS);
+    provider::set_response(&mut env, &config(), 1, &user_response()).unwrap();
+    let rotate = Response {
+        request_id: Some("b7bf5c83ca2cd3de".into()),
+        password: Some("new".into()),
+        ..Response::default()
+    };
+    let applies = env.applies;
+    provider::set_response(&mut env, &config(), 1, &rotate).unwrap();
+    assert_eq!(env.secrets[0].revisions.len(), 2);
+    assert_eq!(
+        env.secrets[0].content(),
+        vec![
+            ("username".to_string(), "u1".to_string()),
+            ("password".to_string(), "new".to_string())
+        ]
+    );
+    assert_eq!(env.applies, applies, "the databag does not change");
+}
+
+#[test]
+fn response_model_fields_tls_and_extra_secrets_are_written_like_dpc() {
+    let mut env = env(true, REQUESTS);
+    let fields = vec![
+        FieldSpec {
+            key: "sentinel-endpoints".into(),
+            secret_group: None,
+        },
+        FieldSpec {
+            key: "mode".into(),
+            secret_group: None,
+        },
+        FieldSpec {
+            key: "zookeeper-uris".into(),
+            secret_group: Some("extra".into()),
+        },
+    ];
+    let config = ProviderConfig {
+        response_fields: fields,
+        ..config()
+    };
+    let response = Response {
+        resource: "clientdb".into(),
+        request_id: Some("b7bf5c83ca2cd3de".into()),
+        salt: "kkkkkkkk".into(),
+        username: Some("u1".into()),
+        password: Some("p".into()),
+        tls: Some(true),
+        tls_ca: Some("CA".into()),
+        extra: vec![
+            ("mode".into(), "\"sentinel\"".into()),
+            ("zzz".into(), "\"1\"".into()),
+            ("zookeeper-uris".into(), "\"zk\"".into()),
+        ],
+        ..Response::default()
+    };
+    provider::set_response(&mut env, &config, 1, &response).unwrap();
+    let id = |label: &str| env.secret_by_label(label).unwrap().id.clone();
+    let tls = env
+        .secret_by_label("database.1.b7bf5c83ca2cd3de.tls.secret")
+        .unwrap();
+    assert_eq!(
+        tls.content(),
+        vec![
+            ("tls".to_string(), "true".to_string()),
+            ("tls-ca".to_string(), "CA".to_string())
+        ]
+    );
+    let extra = env
+        .secret_by_label("database.1.b7bf5c83ca2cd3de.extra.secret")
+        .unwrap();
+    assert_eq!(
+        extra.content(),
+        vec![("zookeeper-uris".to_string(), "zk".to_string())]
+    );
+    // Captured from DPC 1.2.2 (ValkeyResponseModel; secret ids substituted).
+    let expected = format!(
+        r#"[{{"resource": "clientdb", "request-id": "b7bf5c83ca2cd3de", "salt": "kkkkkkkk", "endpoints": null, "read-only-endpoints": null, "secret-user": "{}", "secret-tls": "{}", "secret-extra": "{}", "secret-entity": null, "version": null, "prefix-resources": null, "sentinel-endpoints": null, "mode": "sentinel", "zzz": "1", "mtls-cert": null, "entity-name": null, "entity-password": null, "password": null}}]"#,
+        id("database.1.b7bf5c83ca2cd3de.user.secret"),
+        id("database.1.b7bf5c83ca2cd3de.tls.secret"),
+        id("database.1.b7bf5c83ca2cd3de.extra.secret"),
+    );
+    assert_eq!(env.get(1, Bag::LocalApp, "requests").unwrap(), expected);
+}
+
+#[test]
+fn set_responses_merges_by_request_id_and_refuses_an_empty_list() {
+    let mut env = env(true, REQUESTS);
+    assert_eq!(
+        provider::set_responses(&mut env, &config(), 1, &[]),
+        Err(Error::InvalidModel("List of responses is empty".into()))
+    );
+    let second = Response {
+        request_id: Some("44f06fc96531586c".into()),
+        salt: "zzzzzzzz".into(),
+        resource: "otherdb".into(),
+        ..Response::default()
+    };
+    provider::set_responses(&mut env, &config(), 1, &[user_response(), second]).unwrap();
+    let value: serde_json::Value =
+        serde_json::from_str(&env.get(1, Bag::LocalApp, "requests").unwrap()).unwrap();
+    assert_eq!(value.as_array().map(Vec::len), Some(2));
+    assert_eq!(value[1]["resource"], "otherdb");
+}
+
+#[test]
+fn requests_lists_the_parsed_requests_and_keeps_numeric_strings() {
+    let mut env = env(true, &REQUESTS.replace("\"clientdb\"", "\"1234\""));
+    let requests = provider::requests(&mut env, &config(), 1).unwrap();
+    assert_eq!(requests.len(), 3);
+    assert_eq!(requests[0].resource, "1234");
+    assert_eq!(
+        provider::requests(&mut env, &config(), 7).unwrap_err(),
+        Error::MissingRelation(7)
+    );
+}
+
+#[test]
+fn malformed_requests_name_the_relation_bag_and_key() {
+    let mut env = env(true, r#"[{"resource": 5}]"#);
+    match provider::handle(&mut env, &config(), &changed()).unwrap_err() {
+        Error::InvalidDatabag(e) => {
+            assert_eq!(
+                (e.relation, e.bag, e.key.as_deref()),
+                (1, Bag::RemoteApp, Some("requests"))
+            );
+            assert!(e.reason.contains("`resource`"), "{}", e.reason);
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn requested_entity_and_mtls_secrets_are_read_with_the_providers_label() {
+    let mut env = env(
+        true,
+        &REQUESTS.replace(r#""secret-mtls": null"#, r#""secret-mtls": "secret:mtls""#),
+    );
+    env.remote_secret("secret:mtls", &[("mtls-cert", "CERT")]);
+    let mtls = ProviderConfig {
+        mtls_enabled: true,
+        ..config()
+    };
+    let events = provider::handle(&mut env, &mtls, &changed()).unwrap();
+    assert_eq!(events[0].kind, ProviderEventKind::MtlsCertUpdated);
+    assert_eq!(events[0].requests[0].mtls_cert.as_deref(), Some("CERT"));
+    assert_eq!(
+        env.secret("secret:mtls").unwrap().consumer_label.as_deref(),
+        Some("database.1.b7bf5c83ca2cd3de.mtls.secret")
+    );
+    let data = env.get(1, Bag::LocalApp, "data").unwrap();
+    assert!(
+        data.contains(r#""secret-mtls": "secret:mtls", "mtls-cert": """#),
+        "{data}"
+    );
+    assert!(
+        provider::handle(&mut env, &mtls, &changed())
+            .unwrap()
+            .is_empty(),
+        "a secret-backed value is not seen as changed"
+    );
+}
+
+fn v0_env() -> FakeEnv {
+    let mut env = FakeEnv::new("db", true);
+    env.add_relation(1, "database", "client");
+    env.put(1, Bag::RemoteApp, "database", "legacydb");
+    env.put(1, Bag::RemoteApp, "extra-user-roles", "SUPERUSER");
+    env.put(1, Bag::RemoteApp, "external-node-connectivity", "true");
+    env.put(
+        1,
+        Bag::RemoteApp,
+        "requested-secrets",
+        r#"["username", "password", "tls", "tls-ca", "uris", "read-only-uris"]"#,
+    );
+    env.put(1, Bag::RemoteApp, "alias", "cluster1");
+    env
+}
+
+#[test]
+fn a_v0_requirer_gets_resource_requested_a_flat_cache_and_its_resource_key_back() {
+    let mut env = v0_env();
+    let events = provider::handle(&mut env, &config(), &changed()).unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].kind, ProviderEventKind::ResourceRequested);
+    let request = &events[0].requests[0];
+    assert_eq!(
+        (request.resource.as_str(), request.request_id.as_deref()),
+        ("legacydb", None)
+    );
+    assert!(request.external_node_connectivity);
+    let data = env.get(1, Bag::LocalApp, "data").unwrap();
+    let value: serde_json::Value = serde_json::from_str(&data).unwrap();
+    let salt = value["salt"].as_str().unwrap().to_string();
+    // The shape DPC 1.2.2 writes (its salt is random on every hook; ours is kept).
+    let expected = format!(
+        r#"{{"resource": "legacydb", "salt": "{salt}", "extra-user-roles": "SUPERUSER", "external-node-connectivity": true, "requested-secrets": ["username", "password", "tls", "tls-ca", "uris", "read-only-uris"], "alias": "cluster1"}}"#
+    );
+    assert_eq!(data, expected);
+    assert_eq!(
+        env.get(1, Bag::LocalApp, "database").as_deref(),
+        Some("legacydb")
+    );
+    let applies = env.applies;
+    assert!(provider::handle(&mut env, &config(), &changed())
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        env.applies, applies,
+        "an unchanged v0 request rewrites nothing"
+    );
+}
+
+#[test]
+fn a_v0_database_named_1234_stays_a_string() {
+    let mut env = FakeEnv::new("db", true);
+    env.add_relation(1, "database", "client");
+    env.put(1, Bag::RemoteApp, "database", "1234");
+    let events = provider::handle(&mut env, &config(), &changed()).unwrap();
+    assert_eq!(events[0].requests[0].resource, "1234");
+    assert!(env
+        .get(1, Bag::LocalApp, "data")
+        .unwrap()
+        .starts_with(r#"{"resource": "1234", "salt": ""#));
+    assert_eq!(
+        provider::requests(&mut env, &config(), 1).unwrap()[0].resource,
+        "1234"
+    );
+}
+
+#[test]
+fn a_v0_response_is_written_flat_with_v0_labels_and_prefix_databases() {
+    let mut env = v0_env();
+    let response = Response {
+        resource: "legacydb".into(),
+        salt: "kkkkkkkk".into(),
+        username: Some("relation_1".into()),
+        password: Some("p1".into()),
+        endpoints: Some("h:1".into()),
+        version: Some("14.9".into()),
+        tls: Some(false),
+        prefix_resources: Some("a,b".into()),
+        ..Response::default()
+    };
+    provider::set_response(&mut env, &config(), 1, &response).unwrap();
+    let user = env
+        .secret_by_label("database.1.user.secret")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        user.content(),
+        vec![
+            ("username".to_string(), "relation_1".to_string()),
+            ("password".to_string(), "p1".to_string())
+        ]
+    );
+    let tls = env
+        .secret_by_label("database.1.tls.secret")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        tls.content(),
+        vec![("tls".to_string(), "false".to_string())]
+    );
+    // The keys DPC 1.2.2 writes for a v0 requirer.
+    let bag = env.bag(1, Bag::LocalApp);
+    let get = |key: &str| bag.get(key).map(String::as_str);
+    assert_eq!(get("resource"), Some("legacydb"));
+    assert_eq!(get("salt"), Some("kkkkkkkk"));
+    assert_eq!(get("endpoints"), Some("h:1"));
+    assert_eq!(get("secret-user"), Some(user.id.as_str()));
+    assert_eq!(get("secret-tls"), Some(tls.id.as_str()));
+    assert_eq!(get("version"), Some("14.9"));
+    assert_eq!(get("prefix-resources"), Some("a,b"));
+    assert_eq!(get("prefix-databases"), Some("a,b"));
+    assert_eq!(get("requests"), None);
+    assert_eq!(get("password"), None);
+    // Merging: a later call that only sets the endpoints keeps the credentials.
+    let applies = env.applies;
+    let update = Response {
+        endpoints: Some("h:2".into()),
+        ..Response::default()
+    };
+    provider::set_response(&mut env, &config(), 1, &update).unwrap();
+    assert_eq!(env.applies, applies + 1);
+    assert_eq!(
+        env.get(1, Bag::LocalApp, "endpoints").as_deref(),
+        Some("h:2")
+    );
+    assert_eq!(
+        env.get(1, Bag::LocalApp, "secret-user").as_deref(),
+        Some(user.id.as_str())
+    );
+    assert_eq!(env.secrets.len(), 2);
+    assert!(env.secrets.iter().all(|s| s.revisions.len() == 1));
+}
+
+#[test]
+fn an_unknown_contract_version_is_an_invalid_databag_error() {
+    let mut env = env(true, REQUESTS);
+    env.put(1, Bag::RemoteApp, "version", "v2");
+    match provider::handle(&mut env, &config(), &changed()).unwrap_err() {
+        Error::InvalidDatabag(e) => assert_eq!(e.key.as_deref(), Some("version")),
+        other => panic!("unexpected {other:?}"),
+    }
+}
