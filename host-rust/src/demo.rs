@@ -11,7 +11,7 @@ use crate::bindings::wit::{
 };
 use crate::display;
 use crate::error::Error;
-use crate::memory::{app_of, Juju};
+use crate::memory::{app_of, Databag, Juju};
 use crate::runtime::Runtime;
 use std::io::Write;
 
@@ -163,17 +163,19 @@ impl<'a, W: Write> Demo<'a, W> {
     /// Run one hook on a requirer unit.
     pub fn requirer_hook(&mut self, unit: &str, kind: &str, remote: &str) -> Result<(), Error> {
         self.banner(unit, kind, remote).map_err(io)?;
+        let before = self.bags();
         let mut session = self.runtime.session(Box::new(self.juju.unit(unit)))?;
         let events = session.requirer_handle(&requirer_config(), &self.hook(kind, remote))?;
         self.print_events(events.iter().map(display::requirer_event))?;
         self.requirer_events
             .extend(events.into_iter().map(|e| (unit.to_owned(), e)));
-        self.print_bags(unit)
+        self.print_changed(before)
     }
 
     /// Run one hook on a provider unit; the provider charm answers every request it is told of.
     pub fn provider_hook(&mut self, unit: &str, kind: &str, remote: &str) -> Result<(), Error> {
         self.banner(unit, kind, remote).map_err(io)?;
+        let before = self.bags();
         let config = provider_config();
         let mut session = self.runtime.session(Box::new(self.juju.unit(unit)))?;
         let events = session.provider_handle(&config, &self.hook(kind, remote))?;
@@ -203,7 +205,7 @@ impl<'a, W: Write> Demo<'a, W> {
                 session.provider_set_response(&config, event.relation_id, &response)?;
             }
         }
-        self.print_bags(unit)
+        self.print_changed(before)
     }
 
     fn print_events(&mut self, events: impl Iterator<Item = String>) -> Result<(), Error> {
@@ -218,31 +220,52 @@ impl<'a, W: Write> Demo<'a, W> {
         Ok(())
     }
 
-    fn print_bags(&mut self, unit: &str) -> Result<(), Error> {
-        let app = app_of(unit).to_owned();
-        let bags = [
-            (
+    /// Every bag of the relation, by a name for people.
+    fn bags(&self) -> Vec<(String, Databag)> {
+        let mut bags = Vec::new();
+        for (app, units) in [("client", 2), ("postgresql", 1)] {
+            bags.push((
                 format!("{app} app bag"),
-                self.juju.app_bag(self.relation, &app),
-            ),
-            (
-                format!("{unit} unit bag"),
-                self.juju.unit_bag(self.relation, unit),
-            ),
-        ];
-        for (name, bag) in bags {
-            writeln!(self.out, "   {name}:").map_err(io)?;
-            if bag.is_empty() {
-                writeln!(self.out, "      (empty)").map_err(io)?;
+                self.juju.app_bag(self.relation, app),
+            ));
+            for i in 0..units {
+                let unit = format!("{app}/{i}");
+                let bag = self.juju.unit_bag(self.relation, &unit);
+                bags.push((format!("{unit} unit bag"), bag));
             }
-            for (key, value) in &bag {
+        }
+        bags
+    }
+
+    /// Print the bags a hook changed, as they are after it.
+    fn print_changed(&mut self, before: Vec<(String, Databag)>) -> Result<(), Error> {
+        let after = self.bags();
+        let mut any = false;
+        for ((name, old), (_, new)) in before.iter().zip(after.iter()) {
+            if old == new {
+                continue;
+            }
+            any = true;
+            writeln!(self.out, "   {name} after the hook:").map_err(io)?;
+            for (key, value) in new {
+                let mark = if old.get(key) == Some(value) {
+                    " "
+                } else {
+                    "*"
+                };
                 writeln!(
                     self.out,
-                    "      {key} = {}",
+                    "    {mark} {key} = {}",
                     display::value(value, "        ")
                 )
                 .map_err(io)?;
             }
+            for key in old.keys().filter(|k| !new.contains_key(*k)) {
+                writeln!(self.out, "    - {key} (deleted)").map_err(io)?;
+            }
+        }
+        if !any {
+            writeln!(self.out, "   (no databag changed)").map_err(io)?;
         }
         Ok(())
     }
@@ -287,7 +310,11 @@ impl<'a, W: Write> Demo<'a, W> {
         self.provider_hook("postgresql/0", "changed", "client/0")?;
         self.requirer_hook("client/0", "changed", "postgresql/0")?;
         self.print_secrets()?;
-        writeln!(self.out, "\nhandshake complete").map_err(io)?;
+        writeln!(
+            self.out,
+            "\nhandshake complete: every requirer unit has its credentials (marked * above: keys the hook set)"
+        )
+        .map_err(io)?;
         Ok(())
     }
 }

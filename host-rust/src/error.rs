@@ -77,7 +77,7 @@ pub fn describe(error: &wit::Error) -> String {
             ),
         },
         wit::Error::InvalidModel(m) => format!("invalid model: {m}"),
-        wit::Error::NotLeader(op) => format!("{op} can only be performed by the leader unit"),
+        wit::Error::NotLeader(message) => message.clone(),
         wit::Error::MissingRelation(id) => format!("no relation with id {id} on this endpoint"),
         wit::Error::Secret(m) => format!("secret: {m}"),
         wit::Error::Host(e) => format!("{}: {}", crate::backend::kind_name(e.kind), e.message),

@@ -279,6 +279,19 @@ impl UnitBackend {
     }
 }
 
+/// A URI shaped like Juju's: `secret:` and 20 characters of base32hex (an xid).
+fn secret_uri(serial: u64) -> String {
+    const DIGITS: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
+    let mut value = u128::from(serial).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835);
+    let mut id = String::with_capacity(27);
+    id.push_str("secret:");
+    for _ in 0..20 {
+        id.push(char::from(DIGITS[(value & 31) as usize]));
+        value >>= 5;
+    }
+    id
+}
+
 /// Juju's rule for secret content keys: lowercase letters, digits and single dashes, at least
 /// three characters, starting with a letter.
 fn valid_secret_key(key: &str) -> bool {
@@ -456,7 +469,7 @@ impl Backend for UnitBackend {
             }
         }
         world.next_secret += 1;
-        let uri = format!("secret:d{:019x}", world.next_secret * 0x9e37_79b9);
+        let uri = secret_uri(world.next_secret);
         world.secrets.insert(
             uri.clone(),
             SecretRecord {

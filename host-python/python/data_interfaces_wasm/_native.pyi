@@ -1,0 +1,111 @@
+"""The native module: the protocol component under wasmtime (see ``host-python/src``).
+
+Dict keys are the contract's (WIT) field names with underscores. A request dict has
+``resource, request_id, salt, extra_user_roles, extra_group_roles, external_node_connectivity,
+entity_type ("USER" | "GROUP" | None), entity_permissions (list of {resource_name,
+resource_type, privileges} or None), secret_mtls, mtls_cert, secret_requested_entity,
+entity_name, entity_password, prefix_matching, extra ({wire-key: JSON text})``; a response
+dict has ``resource, request_id, salt, endpoints, read_only_endpoints, secret_user, secret_tls,
+secret_extra, secret_entity, username, password, uris, read_only_uris, tls (bool | None),
+tls_ca, entity_name, entity_password, version, prefix_resources, extra``.
+
+A hook dict is ``{"kind": "relation-created" | "relation-changed" | "relation-broken",
+"relation_id", "app", "unit"}`` or ``{"kind": "secret-changed" | "secret-remove", "id",
+"label", "revision"}``. A requirer config is ``{endpoint, requests, request_fields,
+response_fields, relation_aliases}``; a provider config is ``{endpoint, request_fields,
+response_fields, mtls_enabled, bulk_event, status_schema, resource_aliases}``; a field spec is
+``{key, secret_group}``, a status ``{code, message, resolution}``.
+
+Requirer events come back as ``{kind, relation_id, app, unit, alias, response, status}`` and
+provider events as ``{kind, relation_id, app, unit, requests, old_mtls_cert}``, ``kind`` being
+the ops event name (``resource_created``, ``resource_requested``, ...).
+
+The backend object implements ``relations(endpoint)``, ``read(relation_id, bag, unit)``,
+``apply(relation_id, bag, unit, set, delete)``, ``is_leader()``, ``local_app()``,
+``local_unit()``, ``model_uuid()``, ``secret_add(owner, label, content)``,
+``secret_get(id, label, refresh)``, ``secret_owned(id)``, ``secret_set_content(id, content)``,
+``secret_grant(id, relation_id)``, ``secret_remove(id)``,
+``secret_remove_revision(id, revision)`` and ``log(level, message)``; see
+``data_interfaces_wasm._ops_backend.OpsBackend``.
+"""
+
+from typing import Any, Literal
+
+class Runtime:
+    """The protocol component, loaded; one per process, used from the thread that made it."""
+
+    def __init__(self, cache_dir: str | None = None) -> None:
+        """Load the component; ``None`` uses the default cache directory, ``""`` no cache."""
+    @property
+    def load_source(self) -> Literal["cache", "compiled-and-cached", "compiled"]:
+        """Where the component came from on this load."""
+    @property
+    def load_time_ms(self) -> float:
+        """How long the load took, in milliseconds."""
+    def requirer_handle(
+        self, backend: object, config: dict[str, Any], hook: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Handle a hook on the requirer side; the events to emit."""
+    def requirer_responses(
+        self, backend: object, config: dict[str, Any], relation_id: int
+    ) -> list[dict[str, Any]]:
+        """The responses on a relation, with their secret fields filled in."""
+    def requirer_is_resource_created(
+        self, backend: object, config: dict[str, Any], relation_id: int, request_id: str
+    ) -> bool:
+        """Whether the response to a request carries credentials."""
+    def provider_handle(
+        self, backend: object, config: dict[str, Any], hook: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Handle a hook on the provider side; the events to emit."""
+    def provider_set_response(
+        self, backend: object, config: dict[str, Any], relation_id: int, response: dict[str, Any]
+    ) -> None:
+        """Write (or merge) a response on a relation."""
+    def provider_set_responses(
+        self,
+        backend: object,
+        config: dict[str, Any],
+        relation_id: int,
+        responses: list[dict[str, Any]],
+    ) -> None:
+        """Write several responses on a relation at once."""
+    def provider_requests(
+        self, backend: object, config: dict[str, Any], relation_id: int
+    ) -> list[dict[str, Any]]:
+        """The requests on a relation."""
+    def gen_salt(self) -> str:
+        """A fresh salt."""
+    def gen_hash(self, resource: str, salt: str) -> str:
+        """The request id of a resource and a salt."""
+
+class HostError(Exception):
+    """Raised by a backend to report a host error to the component."""
+
+    kind: str
+    message: str
+    def __init__(self, kind: str, message: str = "") -> None: ...
+
+class ProtocolError(ValueError):
+    """The component returned an error."""
+
+    kind: str
+    relation_id: int | None
+    bag: str | None
+    key: str | None
+    reason: str
+    def __init__(
+        self,
+        message: str,
+        kind: str,
+        reason: str,
+        relation_id: int | None = None,
+        bag: str | None = None,
+        key: str | None = None,
+    ) -> None: ...
+
+class SandboxError(RuntimeError):
+    """Out of fuel, over the memory cap, or a trap."""
+
+class LoadError(RuntimeError):
+    """The component could not be loaded."""

@@ -1,0 +1,39 @@
+"""The process-wide protocol runtime, loaded on first use.
+
+A Juju hook is a fresh process: the native module and the component are loaded only when a
+handler first needs them (the precompiled component comes from the cache directory,
+``$DATA_INTERFACES_CACHE_DIR`` or the user's cache directory), then reused by every handler.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._native import Runtime
+
+CACHE_DIR_ENV = "DATA_INTERFACES_CACHE_DIR"
+"""The environment variable that overrides the cache directory of the precompiled component."""
+
+_runtime: Runtime | None = None
+
+
+def runtime() -> Runtime:
+    """The process-wide :class:`~data_interfaces_wasm._native.Runtime`, loaded on first use."""
+    global _runtime  # noqa: PLW0603 (one runtime per process, by design)
+    if _runtime is None:
+        from ._native import Runtime
+
+        _runtime = Runtime(os.environ.get(CACHE_DIR_ENV) or None)
+    return _runtime
+
+
+def gen_salt() -> str:
+    """A fresh salt for a request (16 characters)."""
+    return runtime().gen_salt()
+
+
+def gen_hash(resource_name: str, salt: str) -> str:
+    """The request id of a resource and a salt."""
+    return runtime().gen_hash(resource_name, salt)

@@ -1,0 +1,313 @@
+"""The ops events the handlers emit.
+
+Names, constructor signatures and attributes (``relation``, ``app``, ``unit``, ``request`` /
+``requests`` / ``response``, ``old_mtls_cert``, ``status``) are those of
+``dpcharmlibs.interfaces``. Events survive ``defer()``: the snapshot keeps the relation, the
+remote app and unit, and the model (as its contract record and class), and ``restore`` gives
+each back to its own attribute.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from ops import CharmEvents, EventBase, EventSource, Handle
+
+from .models import BaseCommonModel, RelationStatus, RequirerCommonModel, ResourceProviderModel
+
+if TYPE_CHECKING:
+    from ops import Application, Relation, Unit
+
+TRequirerCommonModel = TypeVar("TRequirerCommonModel", bound=RequirerCommonModel)
+TResourceProviderModel = TypeVar("TResourceProviderModel", bound=ResourceProviderModel)
+
+STATUS_FIELD = "status"
+
+
+def _dump_model(model: BaseCommonModel) -> dict[str, Any]:
+    cls = type(model)
+    return {"class": f"{cls.__module__}:{cls.__qualname__}", "record": model._to_wit()}
+
+
+def _load_model(snapshot: dict[str, Any]) -> Any:
+    module_name, _, qualname = snapshot["class"].partition(":")
+    obj: Any = importlib.import_module(module_name)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return obj._from_wit(snapshot["record"])
+
+
+class _RelationScopedEvent(EventBase):
+    """An event about a relation, from a remote app and possibly one of its units."""
+
+    relation: Relation
+    app: Application | None
+    unit: Unit | None
+
+    def __init__(
+        self,
+        handle: Handle,
+        relation: Relation,
+        app: Application | None = None,
+        unit: Unit | None = None,
+    ) -> None:
+        super().__init__(handle)
+        self.relation = relation
+        self.app = app
+        self.unit = unit
+
+    def snapshot(self) -> dict[str, Any]:
+        """The event's data, for ``defer()``."""
+        snapshot: dict[str, Any] = {
+            "relation_name": self.relation.name,
+            "relation_id": self.relation.id,
+        }
+        if self.app is not None:
+            snapshot["app_name"] = self.app.name
+        if self.unit is not None:
+            snapshot["unit_name"] = self.unit.name
+        return snapshot
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Restore the event's data from a snapshot."""
+        relation = self.framework.model.get_relation(
+            snapshot["relation_name"], snapshot["relation_id"]
+        )
+        if relation is None:
+            raise ValueError(
+                f"cannot restore {self}: relation {snapshot['relation_name']}:"
+                f"{snapshot['relation_id']} not found"
+            )
+        self.relation = relation
+        app_name = snapshot.get("app_name")
+        self.app = self.framework.model.get_app(app_name) if app_name else None
+        unit_name = snapshot.get("unit_name")
+        self.unit = self.framework.model.get_unit(unit_name) if unit_name else None
+
+
+# --- provider side ---------------------------------------------------------------------------
+
+
+class ResourceProviderEvent(_RelationScopedEvent, Generic[TRequirerCommonModel]):
+    """A request to handle, on the provider side."""
+
+    request: TRequirerCommonModel
+
+    def __init__(
+        self,
+        handle: Handle,
+        relation: Relation,
+        app: Application | None,
+        unit: Unit | None,
+        request: TRequirerCommonModel,
+    ) -> None:
+        super().__init__(handle, relation, app, unit)
+        self.request = request
+
+    def snapshot(self) -> dict[str, Any]:
+        """The event's data, for ``defer()``."""
+        return super().snapshot() | {"request": _dump_model(self.request)}
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Restore the event's data from a snapshot."""
+        super().restore(snapshot)
+        self.request = _load_model(snapshot["request"])
+
+
+class ResourceRequestedEvent(ResourceProviderEvent[TRequirerCommonModel]):
+    """A resource was requested."""
+
+
+class ResourceEntityRequestedEvent(ResourceProviderEvent[TRequirerCommonModel]):
+    """An entity (user or group) was requested."""
+
+
+class ResourceEntityPermissionsChangedEvent(ResourceProviderEvent[TRequirerCommonModel]):
+    """The permissions of a requested entity changed."""
+
+
+class MtlsCertUpdatedEvent(ResourceProviderEvent[TRequirerCommonModel]):
+    """The requirer's mTLS certificate changed; ``old_mtls_cert`` is the previous one."""
+
+    def __init__(
+        self,
+        handle: Handle,
+        relation: Relation,
+        app: Application | None,
+        unit: Unit | None,
+        request: TRequirerCommonModel,
+        old_mtls_cert: str | None = None,
+    ) -> None:
+        super().__init__(handle, relation, app, unit, request)
+        self.old_mtls_cert = old_mtls_cert
+
+    def snapshot(self) -> dict[str, Any]:
+        """The event's data, for ``defer()``."""
+        return super().snapshot() | {"old_mtls_cert": self.old_mtls_cert}
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Restore the event's data from a snapshot."""
+        super().restore(snapshot)
+        self.old_mtls_cert = snapshot.get("old_mtls_cert")
+
+
+class BulkResourcesRequestedEvent(_RelationScopedEvent, Generic[TRequirerCommonModel]):
+    """All the requests of a relation at once (``bulk_event=True``)."""
+
+    requests: list[TRequirerCommonModel]
+
+    def __init__(
+        self,
+        handle: Handle,
+        relation: Relation,
+        app: Application | None,
+        unit: Unit | None,
+        requests: list[TRequirerCommonModel],
+    ) -> None:
+        super().__init__(handle, relation, app, unit)
+        self.requests = requests
+
+    def snapshot(self) -> dict[str, Any]:
+        """The event's data, for ``defer()``."""
+        return super().snapshot() | {"requests": [_dump_model(r) for r in self.requests]}
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Restore the event's data from a snapshot."""
+        super().restore(snapshot)
+        self.requests = [_load_model(r) for r in snapshot["requests"]]
+
+
+class ResourceProvidesEvents(CharmEvents, Generic[TRequirerCommonModel]):
+    """The events of a provider handler."""
+
+    bulk_resources_requested = EventSource(BulkResourcesRequestedEvent)
+    resource_requested = EventSource(ResourceRequestedEvent)
+    resource_entity_requested = EventSource(ResourceEntityRequestedEvent)
+    resource_entity_permissions_changed = EventSource(ResourceEntityPermissionsChangedEvent)
+    mtls_cert_updated = EventSource(MtlsCertUpdatedEvent)
+
+
+# --- requirer side ---------------------------------------------------------------------------
+
+
+class ResourceRequirerEvent(_RelationScopedEvent, Generic[TResourceProviderModel]):
+    """A response event, on the requirer side; ``response`` has its secret fields filled in."""
+
+    response: TResourceProviderModel
+
+    def __init__(
+        self,
+        handle: Handle,
+        relation: Relation,
+        app: Application | None,
+        unit: Unit | None,
+        response: TResourceProviderModel,
+    ) -> None:
+        super().__init__(handle, relation, app, unit)
+        self.response = response
+
+    def snapshot(self) -> dict[str, Any]:
+        """The event's data, for ``defer()``."""
+        return super().snapshot() | {"response": _dump_model(self.response)}
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Restore the event's data from a snapshot."""
+        super().restore(snapshot)
+        self.response = _load_model(snapshot["response"])
+
+
+class ResourceCreatedEvent(ResourceRequirerEvent[TResourceProviderModel]):
+    """The requested resource was created."""
+
+
+class ResourceEntityCreatedEvent(ResourceRequirerEvent[TResourceProviderModel]):
+    """The requested entity was created."""
+
+
+class ResourceEndpointsChangedEvent(ResourceRequirerEvent[TResourceProviderModel]):
+    """The read/write endpoints changed."""
+
+
+class ResourceReadOnlyEndpointsChangedEvent(ResourceRequirerEvent[TResourceProviderModel]):
+    """The read-only endpoints changed."""
+
+
+class AuthenticationUpdatedEvent(ResourceRequirerEvent[TResourceProviderModel]):
+    """The credentials or TLS material changed."""
+
+
+class ResourcePrefixResourcesChangedEvent(ResourceRequirerEvent[TResourceProviderModel]):
+    """The resources matching a requested prefix changed."""
+
+
+class StatusEventBase(_RelationScopedEvent):
+    """A status change on a relation, raised by the provider."""
+
+    status: RelationStatus
+
+    def __init__(
+        self,
+        handle: Handle,
+        relation: Relation,
+        status: RelationStatus,
+        app: Application | None = None,
+        unit: Unit | None = None,
+    ) -> None:
+        super().__init__(handle, relation, app, unit)
+        self.status = status
+
+    def snapshot(self) -> dict[str, Any]:
+        """The event's data, for ``defer()``."""
+        return super().snapshot() | {"status": json.dumps(self.status.model_dump())}
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Restore the event's data from a snapshot."""
+        super().restore(snapshot)
+        self.status = RelationStatus(**json.loads(snapshot["status"]))
+
+    @property
+    def active_statuses(self) -> list[RelationStatus]:
+        """The statuses currently raised on this relation."""
+        if not self.relation.app:
+            return []
+        raw = json.loads(self.relation.data[self.relation.app].get(STATUS_FIELD, "[]"))
+        return [RelationStatus(**item) for item in raw]
+
+
+class StatusRaisedEvent(StatusEventBase):
+    """The provider raised a status."""
+
+
+class StatusResolvedEvent(StatusEventBase):
+    """The provider resolved a status."""
+
+
+class ResourceRequiresEvents(CharmEvents, Generic[TResourceProviderModel]):
+    """The events of a requirer handler.
+
+    With relation aliases, each handler also has ``<alias>_<event>`` for every event here.
+    """
+
+    resource_created = EventSource(ResourceCreatedEvent)
+    resource_entity_created = EventSource(ResourceEntityCreatedEvent)
+    endpoints_changed = EventSource(ResourceEndpointsChangedEvent)
+    read_only_endpoints_changed = EventSource(ResourceReadOnlyEndpointsChangedEvent)
+    authentication_updated = EventSource(AuthenticationUpdatedEvent)
+    status_raised = EventSource(StatusRaisedEvent)
+    status_resolved = EventSource(StatusResolvedEvent)
+    prefix_resources_changed = EventSource(ResourcePrefixResourcesChangedEvent)
+
+
+REQUIRER_EVENT_TYPES: dict[str, type[EventBase]] = {
+    "resource_created": ResourceCreatedEvent,
+    "resource_entity_created": ResourceEntityCreatedEvent,
+    "endpoints_changed": ResourceEndpointsChangedEvent,
+    "read_only_endpoints_changed": ResourceReadOnlyEndpointsChangedEvent,
+    "authentication_updated": AuthenticationUpdatedEvent,
+    "status_raised": StatusRaisedEvent,
+    "status_resolved": StatusResolvedEvent,
+    "prefix_resources_changed": ResourcePrefixResourcesChangedEvent,
+}
+"""Every requirer event, by name: the kinds an alias gets its own copy of."""

@@ -1,0 +1,314 @@
+"""The requirer and provider handlers: ops hooks in, protocol component in the middle, events out.
+
+A handler observes its endpoint's relation-created, -changed and -broken hooks and the charm's
+secret-changed and secret-remove hooks, hands each to the protocol component (with an ops
+backend for databags and secrets), and emits the events the component returns, plain and,
+with relation aliases, aliased. Every protocol decision is the component's.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from ops import Object, RelationEvent
+
+from ._ops_backend import OpsBackend
+from ._runtime import runtime
+from .events import (
+    REQUIRER_EVENT_TYPES,
+    ResourceProvidesEvents,
+    ResourceRequiresEvents,
+)
+from .models import RelationStatus, RequirerCommonModel, ResourceProviderModel
+from .types import OptionalPathLike
+
+if TYPE_CHECKING:
+    from ops import CharmBase, EventBase, Relation
+    from ops.charm import SecretChangedEvent, SecretRemoveEvent
+
+logger = logging.getLogger(__name__)
+
+TRequirerCommonModel = TypeVar("TRequirerCommonModel", bound=RequirerCommonModel)
+TResourceProviderModel = TypeVar("TResourceProviderModel", bound=ResourceProviderModel)
+
+
+def _relation_hook(kind: str, event: RelationEvent) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "relation_id": event.relation.id,
+        "app": event.app.name if event.app is not None else None,
+        "unit": event.unit.name if event.unit is not None else None,
+    }
+
+
+def _secret_hook(kind: str, event: SecretChangedEvent | SecretRemoveEvent) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "id": event.secret.id or "",
+        "label": event.secret.label,
+        "revision": getattr(event, "revision", None),
+    }
+
+
+class EventHandlers(Object):
+    """What both handlers share: the hooks they observe and how they call the component."""
+
+    def __init__(self, charm: CharmBase, relation_name: str, unique_key: str = "") -> None:
+        super().__init__(charm, unique_key or relation_name)
+        self.charm = charm
+        self.relation_name = relation_name
+        on = charm.on[relation_name]
+        self.framework.observe(on.relation_created, self._on_relation_created_event)
+        self.framework.observe(on.relation_changed, self._on_relation_changed_event)
+        self.framework.observe(on.relation_broken, self._on_relation_broken_event)
+        self.framework.observe(charm.on.secret_changed, self._on_secret_changed_event)
+        self.framework.observe(charm.on.secret_remove, self._on_secret_remove_event)
+
+    @property
+    def relations(self) -> list[Relation]:
+        """The relations of this handler's endpoint."""
+        return list(self.model.relations[self.relation_name])
+
+    def _backend(self, relation: Relation | None = None) -> OpsBackend:
+        return OpsBackend(self.model, self.relation_name, relation)
+
+    def _relation(self, relation_id: int, event: EventBase) -> Relation:
+        hook_relation = getattr(event, "relation", None)
+        if hook_relation is not None and hook_relation.id == relation_id:
+            return hook_relation
+        relation = self.model.get_relation(self.relation_name, relation_id)
+        if relation is None:  # pragma: no cover (the component only names known relations)
+            raise ValueError(f"Missing relation {relation_id}.")
+        return relation
+
+    def _handle(self, hook: dict[str, Any], event: EventBase) -> None:
+        raise NotImplementedError
+
+    def _on_relation_created_event(self, event: RelationEvent) -> None:
+        self._handle(_relation_hook("relation-created", event), event)
+
+    def _on_relation_changed_event(self, event: RelationEvent) -> None:
+        self._handle(_relation_hook("relation-changed", event), event)
+
+    def _on_relation_broken_event(self, event: RelationEvent) -> None:
+        self._handle(_relation_hook("relation-broken", event), event)
+
+    def _on_secret_changed_event(self, event: SecretChangedEvent) -> None:
+        self._handle(_secret_hook("secret-changed", event), event)
+
+    def _on_secret_remove_event(self, event: SecretRemoveEvent) -> None:
+        self._handle(_secret_hook("secret-remove", event), event)
+
+
+class ResourceProviderEventHandler(EventHandlers, Generic[TRequirerCommonModel]):
+    """The provider side of the relation (a database, Kafka, ...).
+
+    Args:
+        charm: the charm.
+        relation_name: the provided endpoint.
+        request_model: the request model the requirers use.
+        unique_key: a key for this object, if several handlers share an endpoint name.
+        mtls_enabled: whether the workload supports mTLS (emit ``mtls_cert_updated``).
+        bulk_event: emit one ``bulk_resources_requested`` with all requests (v1 requirers).
+        status_schema_path: a JSON file whose ``statuses`` list defines the status codes.
+        resource_aliases: extra request keys that count as a resource.
+    """
+
+    on = ResourceProvidesEvents()  # type: ignore[reportAssignmentType]
+
+    def __init__(
+        self,
+        charm: CharmBase,
+        relation_name: str,
+        request_model: type[TRequirerCommonModel],
+        unique_key: str = "",
+        mtls_enabled: bool = False,
+        bulk_event: bool = False,
+        status_schema_path: OptionalPathLike = None,
+        resource_aliases: list[str] | None = None,
+    ) -> None:
+        super().__init__(charm, relation_name, unique_key)
+        self.request_model = request_model
+        self.mtls_enabled = mtls_enabled
+        self.bulk_event = bulk_event
+        self._resource_aliases = list(resource_aliases or [])
+        self._status_schema = self._load_status_schema(status_schema_path)
+
+    @staticmethod
+    def _load_status_schema(path: OptionalPathLike) -> list[dict[str, Any]]:
+        if not path:
+            return []
+        schema_path = Path(path)
+        if not schema_path.exists():
+            raise FileNotFoundError(f"Can't locate status schema file: {schema_path}")
+        content = json.loads(schema_path.read_text())
+        return [RelationStatus(**status).model_dump() for status in content.get("statuses", [])]
+
+    def _config(self, response_model: type[ResourceProviderModel] | None = None) -> dict[str, Any]:
+        return {
+            "endpoint": self.relation_name,
+            "request_fields": self.request_model.field_specs(),
+            "response_fields": (response_model or ResourceProviderModel).field_specs(),
+            "mtls_enabled": self.mtls_enabled,
+            "bulk_event": self.bulk_event,
+            "status_schema": self._status_schema,
+            "resource_aliases": self._resource_aliases,
+        }
+
+    def _handle(self, hook: dict[str, Any], event: EventBase) -> None:
+        relation = getattr(event, "relation", None)
+        events = runtime().provider_handle(self._backend(relation), self._config(), hook)
+        for emitted in events:
+            self._emit(emitted, event)
+
+    def _emit(self, emitted: dict[str, Any], event: EventBase) -> None:
+        kind = emitted["kind"]
+        relation = self._relation(emitted["relation_id"], event)
+        app = self.model.get_app(emitted["app"]) if emitted["app"] else None
+        unit = self.model.get_unit(emitted["unit"]) if emitted["unit"] else None
+        requests = [self.request_model._from_wit(r) for r in emitted["requests"]]
+        source = getattr(self.on, kind)
+        if kind == "bulk_resources_requested":
+            source.emit(relation, app=app, unit=unit, requests=requests)
+        elif kind == "mtls_cert_updated":
+            source.emit(
+                relation,
+                app=app,
+                unit=unit,
+                request=requests[0],
+                old_mtls_cert=emitted["old_mtls_cert"],
+            )
+        else:
+            source.emit(relation, app=app, unit=unit, request=requests[0])
+
+    # --- charm-facing API ----------------------------------------------------------------
+
+    def set_response(self, relation_id: int, response: ResourceProviderModel) -> None:
+        """Write a response on a relation (merged with the one with the same request id)."""
+        runtime().provider_set_response(
+            self._backend(), self._config(type(response)), relation_id, response._to_wit()
+        )
+
+    def set_responses(self, relation_id: int, responses: list[ResourceProviderModel]) -> None:
+        """Write several responses on a relation at once."""
+        config = self._config(type(responses[0]) if responses else None)
+        runtime().provider_set_responses(
+            self._backend(), config, relation_id, [r._to_wit() for r in responses]
+        )
+
+    def requests(self, relation: Relation) -> Sequence[TRequirerCommonModel]:
+        """The requests on a relation."""
+        records = runtime().provider_requests(self._backend(relation), self._config(), relation.id)
+        return [self.request_model._from_wit(r) for r in records]
+
+
+class ResourceRequirerEventHandler(EventHandlers, Generic[TResourceProviderModel]):
+    """The requirer side of the relation (an application asking for databases, topics...).
+
+    Args:
+        charm: the charm.
+        relation_name: the required endpoint.
+        requests: the requests to make on every relation of the endpoint.
+        response_model: the response model the provider answers with.
+        unique_key: a key for this object, if several handlers share an endpoint name.
+        relation_aliases: one alias per allowed relation (as many as the endpoint's
+            ``limit``); each adds ``<alias>_<event>`` events to this handler.
+    """
+
+    on = ResourceRequiresEvents()  # type: ignore[reportAssignmentType]
+
+    def __init__(
+        self,
+        charm: CharmBase,
+        relation_name: str,
+        requests: list[RequirerCommonModel],
+        response_model: type[TResourceProviderModel] = ResourceProviderModel,  # type: ignore[assignment]
+        unique_key: str = "",
+        relation_aliases: list[str] | None = None,
+    ) -> None:
+        super().__init__(charm, relation_name, unique_key)
+        self._requests = list(requests)
+        self.response_model = response_model
+        self._request_model = type(requests[0]) if requests else RequirerCommonModel
+        self.relation_aliases = list(relation_aliases or [])
+        if self.relation_aliases:
+            limit = self.charm.meta.requires[relation_name].limit
+            if len(self.relation_aliases) != limit:
+                raise ValueError(
+                    f"Invalid number of aliases, expected {limit}, "
+                    f"received {len(self.relation_aliases)}"
+                )
+            self.on = self._aliased_events(self.relation_aliases)  # type: ignore[misc]
+
+    def _aliased_events(self, aliases: list[str]) -> ResourceRequiresEvents:
+        """This handler's own events object, with ``<alias>_<event>`` for every event."""
+        events_type = type(
+            "ResourceRequiresEvents", (ResourceRequiresEvents,), {"__module__": __name__}
+        )
+        for alias in aliases:
+            for name, event_type in REQUIRER_EVENT_TYPES.items():
+                events_type.define_event(f"{alias}_{name}", event_type)
+        return events_type(self)
+
+    def _config(self) -> dict[str, Any]:
+        return {
+            "endpoint": self.relation_name,
+            "requests": [r._to_wit() for r in self._requests],
+            "request_fields": self._request_model.field_specs(),
+            "response_fields": self.response_model.field_specs(),
+            "relation_aliases": self.relation_aliases,
+        }
+
+    def _handle(self, hook: dict[str, Any], event: EventBase) -> None:
+        relation = getattr(event, "relation", None)
+        events = runtime().requirer_handle(self._backend(relation), self._config(), hook)
+        for emitted in events:
+            self._emit(emitted, event)
+
+    def _emit(self, emitted: dict[str, Any], event: EventBase) -> None:
+        kind = emitted["kind"]
+        relation = self._relation(emitted["relation_id"], event)
+        app = self.model.get_app(emitted["app"]) if emitted["app"] else None
+        unit = self.model.get_unit(emitted["unit"]) if emitted["unit"] else None
+        names = [kind]
+        if emitted["alias"]:
+            names.append(f"{emitted['alias']}_{kind}")
+        if kind in ("status_raised", "status_resolved"):
+            status = RelationStatus(**emitted["status"])
+            for name in names:
+                getattr(self.on, name).emit(relation, status=status, app=app, unit=unit)
+            return
+        for name in names:
+            response = self.response_model._from_wit(emitted["response"])
+            getattr(self.on, name).emit(relation, app=app, unit=unit, response=response)
+
+    # --- charm-facing API ----------------------------------------------------------------
+
+    def responses(self, relation_id: int) -> list[TResourceProviderModel]:
+        """The responses on a relation, with their secret fields filled in."""
+        records = runtime().requirer_responses(self._backend(), self._config(), relation_id)
+        return [self.response_model._from_wit(r) for r in records]
+
+    def is_resource_created(self, rel_id: int, request_id: str, model: Any = None) -> bool:
+        """Whether the response to a request carries credentials.
+
+        ``model`` is accepted for compatibility and ignored.
+        """
+        return runtime().requirer_is_resource_created(
+            self._backend(), self._config(), rel_id, request_id
+        )
+
+    def are_all_resources_created(self, rel_id: int) -> bool:
+        """Whether every response on a relation carries credentials (true with none)."""
+        backend = self._backend()
+        config = self._config()
+        records = runtime().requirer_responses(backend, config, rel_id)
+        return all(
+            runtime().requirer_is_resource_created(backend, config, rel_id, r["request_id"])
+            for r in records
+            if r["request_id"]
+        )

@@ -1,0 +1,427 @@
+//! Python dicts <-> the contract's records.
+//!
+//! Dict keys are the WIT field names with underscores (`request_id`, `secret_user`, ...).
+//! Nothing here is a protocol decision: values are moved, typed and checked for shape only.
+//! A missing key, or `None`, stands for an absent optional field; a wrong type raises
+//! `TypeError`/`ValueError` naming the field.
+
+use data_interfaces_host::wit::{
+    EntityPermission, EntityType, FieldSpec, Hook, ProviderConfig, ProviderEvent,
+    ProviderEventKind, RelationEvent, Request, RequirerConfig, RequirerEvent, RequirerEventKind,
+    Response, SecretEvent, Status,
+};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple};
+
+/// A field of a dict that must be present and not `None`.
+fn required<'py, T>(dict: &Bound<'py, PyDict>, what: &str, key: &str) -> PyResult<T>
+where
+    T: for<'a> FromPyObject<'a, 'py>,
+{
+    match dict.get_item(key)? {
+        Some(value) if !value.is_none() => extract(&value, what, key),
+        _ => Err(PyValueError::new_err(format!(
+            "{what}: missing field {key:?}"
+        ))),
+    }
+}
+
+/// A field of a dict that may be absent or `None`.
+fn optional<'py, T>(dict: &Bound<'py, PyDict>, what: &str, key: &str) -> PyResult<Option<T>>
+where
+    T: for<'a> FromPyObject<'a, 'py>,
+{
+    match dict.get_item(key)? {
+        Some(value) if !value.is_none() => extract(&value, what, key).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// A field with a default when absent or `None`.
+fn or_default<'py, T>(dict: &Bound<'py, PyDict>, what: &str, key: &str) -> PyResult<T>
+where
+    T: for<'a> FromPyObject<'a, 'py> + Default,
+{
+    Ok(optional(dict, what, key)?.unwrap_or_default())
+}
+
+fn extract<'py, T>(value: &Bound<'py, PyAny>, what: &str, key: &str) -> PyResult<T>
+where
+    T: for<'a> FromPyObject<'a, 'py>,
+{
+    value.extract::<T>().map_err(|e| {
+        let e: PyErr = e.into();
+        PyTypeError::new_err(format!("{what}: field {key:?}: {e}"))
+    })
+}
+
+/// A list of dicts, each converted by `f`.
+fn dicts<'py, T>(
+    dict: &Bound<'py, PyDict>,
+    what: &str,
+    key: &str,
+    f: impl Fn(&Bound<'py, PyDict>) -> PyResult<T>,
+) -> PyResult<Vec<T>> {
+    let Some(value) = dict.get_item(key)? else {
+        return Ok(Vec::new());
+    };
+    if value.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for item in value.try_iter()? {
+        let item = item?;
+        let item = item.cast::<PyDict>().map_err(|_| {
+            PyTypeError::new_err(format!("{what}: every element of {key:?} must be a dict"))
+        })?;
+        out.push(f(item)?);
+    }
+    Ok(out)
+}
+
+/// `extra`: a dict `{wire-key: JSON text}` or a list of pairs.
+fn extra(dict: &Bound<'_, PyDict>, what: &str) -> PyResult<Vec<(String, String)>> {
+    let Some(value) = dict.get_item("extra")? else {
+        return Ok(Vec::new());
+    };
+    if value.is_none() {
+        return Ok(Vec::new());
+    }
+    if let Ok(map) = value.cast::<PyDict>() {
+        let mut out = Vec::with_capacity(map.len());
+        for (k, v) in map.iter() {
+            out.push((extract(&k, what, "extra")?, extract(&v, what, "extra")?));
+        }
+        return Ok(out);
+    }
+    extract(&value, what, "extra")
+}
+
+fn extra_to_dict<'py>(py: Python<'py>, extra: &[(String, String)]) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for (k, v) in extra {
+        dict.set_item(k, v)?;
+    }
+    Ok(dict)
+}
+
+fn entity_type(value: Option<String>) -> PyResult<Option<EntityType>> {
+    match value.as_deref() {
+        None => Ok(None),
+        Some("USER") => Ok(Some(EntityType::User)),
+        Some("GROUP") => Ok(Some(EntityType::Group)),
+        Some(other) => Err(PyValueError::new_err(format!(
+            "entity_type must be \"USER\", \"GROUP\" or None, not {other:?}"
+        ))),
+    }
+}
+
+fn entity_type_name(value: Option<EntityType>) -> Option<&'static str> {
+    value.map(|t| match t {
+        EntityType::User => "USER",
+        EntityType::Group => "GROUP",
+    })
+}
+
+fn entity_permission(dict: &Bound<'_, PyDict>) -> PyResult<EntityPermission> {
+    const WHAT: &str = "entity permission";
+    Ok(EntityPermission {
+        resource_name: required(dict, WHAT, "resource_name")?,
+        resource_type: required(dict, WHAT, "resource_type")?,
+        privileges: or_default(dict, WHAT, "privileges")?,
+    })
+}
+
+/// A request dict to a [`Request`].
+pub fn request(dict: &Bound<'_, PyDict>) -> PyResult<Request> {
+    const WHAT: &str = "request";
+    let entity_permissions = match dict.get_item("entity_permissions")? {
+        Some(v) if !v.is_none() => {
+            Some(dicts(dict, WHAT, "entity_permissions", entity_permission)?)
+        }
+        _ => None,
+    };
+    Ok(Request {
+        resource: or_default(dict, WHAT, "resource")?,
+        request_id: optional(dict, WHAT, "request_id")?,
+        salt: or_default(dict, WHAT, "salt")?,
+        extra_user_roles: optional(dict, WHAT, "extra_user_roles")?,
+        extra_group_roles: optional(dict, WHAT, "extra_group_roles")?,
+        external_node_connectivity: or_default(dict, WHAT, "external_node_connectivity")?,
+        entity_type: entity_type(optional(dict, WHAT, "entity_type")?)?,
+        entity_permissions,
+        secret_mtls: optional(dict, WHAT, "secret_mtls")?,
+        mtls_cert: optional(dict, WHAT, "mtls_cert")?,
+        secret_requested_entity: optional(dict, WHAT, "secret_requested_entity")?,
+        entity_name: optional(dict, WHAT, "entity_name")?,
+        entity_password: optional(dict, WHAT, "entity_password")?,
+        prefix_matching: optional(dict, WHAT, "prefix_matching")?,
+        extra: extra(dict, WHAT)?,
+    })
+}
+
+/// A [`Request`] to a dict.
+pub fn request_to_dict<'py>(py: Python<'py>, r: &Request) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("resource", &r.resource)?;
+    d.set_item("request_id", &r.request_id)?;
+    d.set_item("salt", &r.salt)?;
+    d.set_item("extra_user_roles", &r.extra_user_roles)?;
+    d.set_item("extra_group_roles", &r.extra_group_roles)?;
+    d.set_item("external_node_connectivity", r.external_node_connectivity)?;
+    d.set_item("entity_type", entity_type_name(r.entity_type))?;
+    match &r.entity_permissions {
+        None => d.set_item("entity_permissions", py.None())?,
+        Some(perms) => {
+            let list = PyList::empty(py);
+            for p in perms {
+                let pd = PyDict::new(py);
+                pd.set_item("resource_name", &p.resource_name)?;
+                pd.set_item("resource_type", &p.resource_type)?;
+                pd.set_item("privileges", &p.privileges)?;
+                list.append(pd)?;
+            }
+            d.set_item("entity_permissions", list)?;
+        }
+    }
+    d.set_item("secret_mtls", &r.secret_mtls)?;
+    d.set_item("mtls_cert", &r.mtls_cert)?;
+    d.set_item("secret_requested_entity", &r.secret_requested_entity)?;
+    d.set_item("entity_name", &r.entity_name)?;
+    d.set_item("entity_password", &r.entity_password)?;
+    d.set_item("prefix_matching", &r.prefix_matching)?;
+    d.set_item("extra", extra_to_dict(py, &r.extra)?)?;
+    Ok(d)
+}
+
+/// A response dict to a [`Response`].
+pub fn response(dict: &Bound<'_, PyDict>) -> PyResult<Response> {
+    const WHAT: &str = "response";
+    Ok(Response {
+        resource: or_default(dict, WHAT, "resource")?,
+        request_id: optional(dict, WHAT, "request_id")?,
+        salt: or_default(dict, WHAT, "salt")?,
+        endpoints: optional(dict, WHAT, "endpoints")?,
+        read_only_endpoints: optional(dict, WHAT, "read_only_endpoints")?,
+        secret_user: optional(dict, WHAT, "secret_user")?,
+        secret_tls: optional(dict, WHAT, "secret_tls")?,
+        secret_extra: optional(dict, WHAT, "secret_extra")?,
+        secret_entity: optional(dict, WHAT, "secret_entity")?,
+        username: optional(dict, WHAT, "username")?,
+        password: optional(dict, WHAT, "password")?,
+        uris: optional(dict, WHAT, "uris")?,
+        read_only_uris: optional(dict, WHAT, "read_only_uris")?,
+        tls: optional(dict, WHAT, "tls")?,
+        tls_ca: optional(dict, WHAT, "tls_ca")?,
+        entity_name: optional(dict, WHAT, "entity_name")?,
+        entity_password: optional(dict, WHAT, "entity_password")?,
+        version: optional(dict, WHAT, "version")?,
+        prefix_resources: optional(dict, WHAT, "prefix_resources")?,
+        extra: extra(dict, WHAT)?,
+    })
+}
+
+/// A [`Response`] to a dict.
+pub fn response_to_dict<'py>(py: Python<'py>, r: &Response) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("resource", &r.resource)?;
+    d.set_item("request_id", &r.request_id)?;
+    d.set_item("salt", &r.salt)?;
+    d.set_item("endpoints", &r.endpoints)?;
+    d.set_item("read_only_endpoints", &r.read_only_endpoints)?;
+    d.set_item("secret_user", &r.secret_user)?;
+    d.set_item("secret_tls", &r.secret_tls)?;
+    d.set_item("secret_extra", &r.secret_extra)?;
+    d.set_item("secret_entity", &r.secret_entity)?;
+    d.set_item("username", &r.username)?;
+    d.set_item("password", &r.password)?;
+    d.set_item("uris", &r.uris)?;
+    d.set_item("read_only_uris", &r.read_only_uris)?;
+    d.set_item("tls", r.tls)?;
+    d.set_item("tls_ca", &r.tls_ca)?;
+    d.set_item("entity_name", &r.entity_name)?;
+    d.set_item("entity_password", &r.entity_password)?;
+    d.set_item("version", &r.version)?;
+    d.set_item("prefix_resources", &r.prefix_resources)?;
+    d.set_item("extra", extra_to_dict(py, &r.extra)?)?;
+    Ok(d)
+}
+
+/// A status dict to a [`Status`].
+pub fn status(dict: &Bound<'_, PyDict>) -> PyResult<Status> {
+    const WHAT: &str = "status";
+    Ok(Status {
+        code: required(dict, WHAT, "code")?,
+        message: or_default(dict, WHAT, "message")?,
+        resolution: or_default(dict, WHAT, "resolution")?,
+    })
+}
+
+fn status_to_dict<'py>(py: Python<'py>, s: &Status) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("code", s.code)?;
+    d.set_item("message", &s.message)?;
+    d.set_item("resolution", &s.resolution)?;
+    Ok(d)
+}
+
+fn field_spec(dict: &Bound<'_, PyDict>) -> PyResult<FieldSpec> {
+    const WHAT: &str = "field spec";
+    Ok(FieldSpec {
+        key: required(dict, WHAT, "key")?,
+        secret_group: optional(dict, WHAT, "secret_group")?,
+    })
+}
+
+/// A requirer config dict to a [`RequirerConfig`].
+pub fn requirer_config(dict: &Bound<'_, PyDict>) -> PyResult<RequirerConfig> {
+    const WHAT: &str = "requirer config";
+    Ok(RequirerConfig {
+        endpoint: required(dict, WHAT, "endpoint")?,
+        requests: dicts(dict, WHAT, "requests", request)?,
+        request_fields: dicts(dict, WHAT, "request_fields", field_spec)?,
+        response_fields: dicts(dict, WHAT, "response_fields", field_spec)?,
+        relation_aliases: or_default(dict, WHAT, "relation_aliases")?,
+    })
+}
+
+/// A provider config dict to a [`ProviderConfig`].
+pub fn provider_config(dict: &Bound<'_, PyDict>) -> PyResult<ProviderConfig> {
+    const WHAT: &str = "provider config";
+    Ok(ProviderConfig {
+        endpoint: required(dict, WHAT, "endpoint")?,
+        request_fields: dicts(dict, WHAT, "request_fields", field_spec)?,
+        response_fields: dicts(dict, WHAT, "response_fields", field_spec)?,
+        mtls_enabled: or_default(dict, WHAT, "mtls_enabled")?,
+        bulk_event: or_default(dict, WHAT, "bulk_event")?,
+        status_schema: dicts(dict, WHAT, "status_schema", status)?,
+        resource_aliases: or_default(dict, WHAT, "resource_aliases")?,
+    })
+}
+
+/// A hook dict to a [`Hook`].
+pub fn hook(dict: &Bound<'_, PyDict>) -> PyResult<Hook> {
+    const WHAT: &str = "hook";
+    let kind: String = required(dict, WHAT, "kind")?;
+    let relation = || -> PyResult<RelationEvent> {
+        Ok(RelationEvent {
+            relation_id: required(dict, WHAT, "relation_id")?,
+            app: optional(dict, WHAT, "app")?,
+            unit: optional(dict, WHAT, "unit")?,
+        })
+    };
+    let secret = || -> PyResult<SecretEvent> {
+        Ok(SecretEvent {
+            id: required(dict, WHAT, "id")?,
+            label: optional(dict, WHAT, "label")?,
+            revision: optional(dict, WHAT, "revision")?,
+        })
+    };
+    Ok(match kind.as_str() {
+        "relation-created" => Hook::RelationCreated(relation()?),
+        "relation-changed" => Hook::RelationChanged(relation()?),
+        "relation-broken" => Hook::RelationBroken(relation()?),
+        "secret-changed" => Hook::SecretChanged(secret()?),
+        "secret-remove" => Hook::SecretRemove(secret()?),
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "hook: unknown kind {other:?} (expected relation-created, relation-changed, \
+                 relation-broken, secret-changed or secret-remove)"
+            )))
+        }
+    })
+}
+
+/// The Python name of a requirer event kind (the ops event attribute).
+pub fn requirer_kind(kind: RequirerEventKind) -> &'static str {
+    match kind {
+        RequirerEventKind::ResourceCreated => "resource_created",
+        RequirerEventKind::ResourceEntityCreated => "resource_entity_created",
+        RequirerEventKind::EndpointsChanged => "endpoints_changed",
+        RequirerEventKind::ReadOnlyEndpointsChanged => "read_only_endpoints_changed",
+        RequirerEventKind::AuthenticationUpdated => "authentication_updated",
+        RequirerEventKind::PrefixResourcesChanged => "prefix_resources_changed",
+        RequirerEventKind::StatusRaised => "status_raised",
+        RequirerEventKind::StatusResolved => "status_resolved",
+    }
+}
+
+/// The Python name of a provider event kind (the ops event attribute).
+pub fn provider_kind(kind: ProviderEventKind) -> &'static str {
+    match kind {
+        ProviderEventKind::ResourceRequested => "resource_requested",
+        ProviderEventKind::ResourceEntityRequested => "resource_entity_requested",
+        ProviderEventKind::ResourceEntityPermissionsChanged => {
+            "resource_entity_permissions_changed"
+        }
+        ProviderEventKind::MtlsCertUpdated => "mtls_cert_updated",
+        ProviderEventKind::BulkResourcesRequested => "bulk_resources_requested",
+    }
+}
+
+/// A [`RequirerEvent`] to a dict.
+pub fn requirer_event<'py>(py: Python<'py>, e: &RequirerEvent) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("kind", requirer_kind(e.kind))?;
+    d.set_item("relation_id", e.relation_id)?;
+    d.set_item("app", &e.app)?;
+    d.set_item("unit", &e.unit)?;
+    d.set_item("alias", &e.alias)?;
+    match &e.response {
+        Some(r) => d.set_item("response", response_to_dict(py, r)?)?,
+        None => d.set_item("response", py.None())?,
+    }
+    match &e.status {
+        Some(s) => d.set_item("status", status_to_dict(py, s)?)?,
+        None => d.set_item("status", py.None())?,
+    }
+    Ok(d)
+}
+
+/// A [`ProviderEvent`] to a dict.
+pub fn provider_event<'py>(py: Python<'py>, e: &ProviderEvent) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("kind", provider_kind(e.kind))?;
+    d.set_item("relation_id", e.relation_id)?;
+    d.set_item("app", &e.app)?;
+    d.set_item("unit", &e.unit)?;
+    let requests = PyList::empty(py);
+    for r in &e.requests {
+        requests.append(request_to_dict(py, r)?)?;
+    }
+    d.set_item("requests", requests)?;
+    d.set_item("old_mtls_cert", &e.old_mtls_cert)?;
+    Ok(d)
+}
+
+/// Key/value pairs from a dict, or from a list of pairs.
+pub fn entries(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<(String, String)>> {
+    if let Ok(map) = value.cast::<PyDict>() {
+        let mut out = Vec::with_capacity(map.len());
+        for (k, v) in map.iter() {
+            out.push((extract(&k, what, "key")?, extract(&v, what, "value")?));
+        }
+        return Ok(out);
+    }
+    let mut out = Vec::new();
+    for item in value.try_iter()? {
+        let item = item?;
+        let pair = item
+            .cast::<PyTuple>()
+            .map_err(|_| PyTypeError::new_err(format!("{what}: expected (key, value) tuples")))?;
+        out.push(
+            pair.extract::<(String, String)>()
+                .map_err(|e| PyTypeError::new_err(format!("{what}: {e}")))?,
+        );
+    }
+    Ok(out)
+}
+
+/// Key/value pairs to a dict.
+pub fn entries_to_dict<'py>(
+    py: Python<'py>,
+    entries: &[(String, String)],
+) -> PyResult<Bound<'py, PyDict>> {
+    extra_to_dict(py, entries)
+}

@@ -1,0 +1,240 @@
+//! `data_interfaces_wasm._native`: the data-interfaces protocol component for Python.
+//!
+//! A thin pyo3 layer over the `data-interfaces-host` crate. [`Runtime`] loads the component
+//! once per process (through the precompiled cache) and each call opens a fresh session over
+//! a Python backend object (see `backend.rs` for the protocol it implements). Models cross
+//! as dicts keyed by the WIT field names (`convert.rs`). The typed facade, the ops backend and
+//! the ops events live in the pure-Python package `data_interfaces_wasm`; the contract of this
+//! module is written down in `_native.pyi`.
+
+mod backend;
+mod convert;
+mod errors;
+
+use backend::{NoBackend, PyBackend};
+use data_interfaces_host as host;
+use data_interfaces_host::{LoadOptions, LoadSource};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use std::path::PathBuf;
+
+/// The protocol component, loaded and ready; one per process, reused by every handler.
+///
+/// Not thread-safe (it owns a wasmtime engine used from one thread): use it from the thread
+/// that created it.
+#[pyclass(unsendable, module = "data_interfaces_wasm._native")]
+struct Runtime {
+    inner: host::Runtime,
+}
+
+impl Runtime {
+    fn session(&self, py: Python<'_>, backend: &Bound<'_, PyAny>) -> PyResult<host::Session> {
+        self.inner
+            .session(Box::new(PyBackend::new(backend.clone().unbind())))
+            .map_err(|e| errors::to_py(py, e))
+    }
+}
+
+#[pymethods]
+impl Runtime {
+    /// Load the component. `cache_dir=None` uses the default cache directory
+    /// (`$DATA_INTERFACES_CACHE_DIR`, else the user's cache directory); `""` disables the
+    /// cache (compile in memory).
+    #[new]
+    #[pyo3(signature = (cache_dir=None))]
+    fn new(py: Python<'_>, cache_dir: Option<PathBuf>) -> PyResult<Self> {
+        let mut options = LoadOptions::default();
+        if let Some(dir) = cache_dir {
+            options.cache_dir = if dir.as_os_str().is_empty() {
+                None
+            } else {
+                Some(dir)
+            };
+        }
+        let inner = host::Runtime::load_with(&options).map_err(|e| errors::to_py(py, e))?;
+        Ok(Runtime { inner })
+    }
+
+    /// Where the component came from: `"cache"`, `"compiled-and-cached"` or `"compiled"`.
+    #[getter]
+    fn load_source(&self) -> &'static str {
+        match self.inner.source() {
+            LoadSource::Cache(_) => "cache",
+            LoadSource::CompiledAndCached(_) => "compiled-and-cached",
+            LoadSource::Compiled => "compiled",
+        }
+    }
+
+    /// How long loading took, in milliseconds.
+    #[getter]
+    fn load_time_ms(&self) -> f64 {
+        self.inner.load_time().as_secs_f64() * 1000.0
+    }
+
+    /// Handle a hook on the requirer side; returns the events to emit, as dicts.
+    fn requirer_handle<'py>(
+        &self,
+        py: Python<'py>,
+        backend: &Bound<'py, PyAny>,
+        config: &Bound<'py, PyDict>,
+        hook: &Bound<'py, PyDict>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let config = convert::requirer_config(config)?;
+        let hook = convert::hook(hook)?;
+        let events = self
+            .session(py, backend)?
+            .requirer_handle(&config, &hook)
+            .map_err(|e| errors::to_py(py, e))?;
+        let list = PyList::empty(py);
+        for event in &events {
+            list.append(convert::requirer_event(py, event)?)?;
+        }
+        Ok(list)
+    }
+
+    /// The responses on a relation, with their secret fields filled in, as dicts.
+    fn requirer_responses<'py>(
+        &self,
+        py: Python<'py>,
+        backend: &Bound<'py, PyAny>,
+        config: &Bound<'py, PyDict>,
+        relation_id: i32,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let config = convert::requirer_config(config)?;
+        let responses = self
+            .session(py, backend)?
+            .requirer_responses(&config, relation_id)
+            .map_err(|e| errors::to_py(py, e))?;
+        let list = PyList::empty(py);
+        for response in &responses {
+            list.append(convert::response_to_dict(py, response)?)?;
+        }
+        Ok(list)
+    }
+
+    /// Whether the response to a request carries credentials.
+    fn requirer_is_resource_created(
+        &self,
+        py: Python<'_>,
+        backend: &Bound<'_, PyAny>,
+        config: &Bound<'_, PyDict>,
+        relation_id: i32,
+        request_id: &str,
+    ) -> PyResult<bool> {
+        let config = convert::requirer_config(config)?;
+        self.session(py, backend)?
+            .requirer_is_resource_created(&config, relation_id, request_id)
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// Handle a hook on the provider side; returns the events to emit, as dicts.
+    fn provider_handle<'py>(
+        &self,
+        py: Python<'py>,
+        backend: &Bound<'py, PyAny>,
+        config: &Bound<'py, PyDict>,
+        hook: &Bound<'py, PyDict>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let config = convert::provider_config(config)?;
+        let hook = convert::hook(hook)?;
+        let events = self
+            .session(py, backend)?
+            .provider_handle(&config, &hook)
+            .map_err(|e| errors::to_py(py, e))?;
+        let list = PyList::empty(py);
+        for event in &events {
+            list.append(convert::provider_event(py, event)?)?;
+        }
+        Ok(list)
+    }
+
+    /// Write (or merge) a response on a relation.
+    fn provider_set_response(
+        &self,
+        py: Python<'_>,
+        backend: &Bound<'_, PyAny>,
+        config: &Bound<'_, PyDict>,
+        relation_id: i32,
+        response: &Bound<'_, PyDict>,
+    ) -> PyResult<()> {
+        let config = convert::provider_config(config)?;
+        let response = convert::response(response)?;
+        self.session(py, backend)?
+            .provider_set_response(&config, relation_id, &response)
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// Write several responses on a relation at once.
+    fn provider_set_responses(
+        &self,
+        py: Python<'_>,
+        backend: &Bound<'_, PyAny>,
+        config: &Bound<'_, PyDict>,
+        relation_id: i32,
+        responses: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let config = convert::provider_config(config)?;
+        let mut converted = Vec::new();
+        for item in responses.try_iter()? {
+            let item = item?;
+            let dict = item.cast::<PyDict>().map_err(|_| {
+                pyo3::exceptions::PyTypeError::new_err("every response must be a dict")
+            })?;
+            converted.push(convert::response(dict)?);
+        }
+        self.session(py, backend)?
+            .provider_set_responses(&config, relation_id, &converted)
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// The requests on a relation, as dicts.
+    fn provider_requests<'py>(
+        &self,
+        py: Python<'py>,
+        backend: &Bound<'py, PyAny>,
+        config: &Bound<'py, PyDict>,
+        relation_id: i32,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let config = convert::provider_config(config)?;
+        let requests = self
+            .session(py, backend)?
+            .provider_requests(&config, relation_id)
+            .map_err(|e| errors::to_py(py, e))?;
+        let list = PyList::empty(py);
+        for request in &requests {
+            list.append(convert::request_to_dict(py, request)?)?;
+        }
+        Ok(list)
+    }
+
+    /// A fresh salt.
+    fn gen_salt(&self, py: Python<'_>) -> PyResult<String> {
+        self.inner
+            .session(Box::new(NoBackend))
+            .and_then(|mut s| s.gen_salt())
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// The request id for a resource and a salt.
+    fn gen_hash(&self, py: Python<'_>, resource: &str, salt: &str) -> PyResult<String> {
+        self.inner
+            .session(Box::new(NoBackend))
+            .and_then(|mut s| s.gen_hash(resource, salt))
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<Runtime load_source={:?} load_time_ms={:.3}>",
+            self.load_source(),
+            self.load_time_ms()
+        )
+    }
+}
+
+#[pymodule]
+fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add_class::<Runtime>()?;
+    errors::register(module)?;
+    Ok(())
+}

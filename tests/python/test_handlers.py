@@ -1,0 +1,139 @@
+"""Handler behaviour beyond the README flow: aliases, secret rotation, errors."""
+
+from __future__ import annotations
+
+import pytest
+from data_interfaces_wasm import (
+    AuthenticationUpdatedEvent,
+    RequirerCommonModel,
+    ResourceCreatedEvent,
+    ResourceProviderModel,
+    ResourceRequirerEventHandler,
+    _native,
+)
+
+import charms_ours
+from harness import RelationPair
+
+
+class AliasedClient(charms_ours.ClientCharm):
+    def __init__(self, *args) -> None:
+        super(charms_ours.ClientCharm, self).__init__(*args)
+        self.database = ResourceRequirerEventHandler(
+            self,
+            "database",
+            [RequirerCommonModel(resource="clientdb")],
+            relation_aliases=["cluster1"],
+        )
+
+
+def full_flow(pair: RelationPair) -> list:
+    pair.run("requirer", "created")
+    pair.run("provider", "changed")
+    return pair.run("requirer", "changed")
+
+
+def test_an_aliased_relation_fires_the_plain_and_the_aliased_event() -> None:
+    pair = RelationPair(AliasedClient, charms_ours.SampleCharm, requirer_limit=1)
+    events = full_flow(pair)
+    created = [e for e in events if isinstance(e, ResourceCreatedEvent)]
+    assert [e.handle.kind for e in created] == ["resource_created", "cluster1_resource_created"]
+    assert pair.relation("requirer").local_unit_data["alias"] == "cluster1"
+
+
+def test_aliased_events_belong_to_their_handler_not_to_the_class() -> None:
+    pair = RelationPair(AliasedClient, charms_ours.SampleCharm, requirer_limit=1)
+    full_flow(pair)  # builds an AliasedClient, defining cluster1_* on its handler
+    assert not hasattr(ResourceRequirerEventHandler.on, "cluster1_resource_created")
+    # And a second charm defining the same alias in the same process is fine.
+    full_flow(RelationPair(AliasedClient, charms_ours.SampleCharm, requirer_limit=1))
+
+
+def test_the_number_of_aliases_must_match_the_endpoint_limit() -> None:
+    pair = RelationPair(AliasedClient, charms_ours.SampleCharm, requirer_limit=2)
+    with pytest.raises(Exception, match="Invalid number of aliases, expected 2, received 1"):
+        pair.run("requirer", "created")
+
+
+def test_a_rotated_password_reaches_the_requirer_as_authentication_updated(
+    ours_both_sides: RelationPair,
+) -> None:
+    pair = ours_both_sides
+    created = [e for e in full_flow(pair) if isinstance(e, ResourceCreatedEvent)]
+    first = next(e.response for e in created if e.response.resource == "clientdb")
+
+    def rotate(charm: charms_ours.SampleCharm) -> None:
+        charm.provided_database.set_response(
+            pair.relation_id,
+            ResourceProviderModel(
+                resource="clientdb",
+                request_id=first.request_id,
+                salt=first.salt,
+                username=first.username,
+                password="rotated-password",
+            ),
+        )
+
+    unit = pair.units["provider"]
+    pair.run_with("provider", unit.ctx.on.update_status(), rotate)
+    requirer = pair.units["requirer"]
+    secret = next(s for s in pair.state("requirer").secrets if s.id == first.secret_user)
+    events = pair.run_event("requirer", requirer.ctx.on.secret_changed(secret))
+    updated = [e for e in events if isinstance(e, AuthenticationUpdatedEvent)]
+    assert len(updated) == 1
+    assert updated[0].response.password == "rotated-password"
+    assert updated[0].response.request_id == first.request_id
+
+
+class BoomError(Exception):
+    pass
+
+
+class ExplodingBackend:
+    """A backend whose first call raises an exception the component knows nothing about."""
+
+    def __getattr__(self, name: str):
+        def explode(*args, **kwargs):
+            raise BoomError(name)
+
+        return explode
+
+
+def test_an_exception_in_the_backend_reaches_the_caller_unchanged() -> None:
+    runtime = _native.Runtime()
+    config = {"endpoint": "database", "requests": [], "request_fields": []}
+    hook = {"kind": "relation-changed", "relation_id": 1, "app": "x", "unit": "x/0"}
+    with pytest.raises(BoomError) as raised:
+        runtime.requirer_handle(ExplodingBackend(), config, hook)
+    assert type(raised.value) is BoomError
+
+
+def test_a_host_error_from_the_backend_is_told_to_the_component() -> None:
+    class NotFoundBackend(ExplodingBackend):
+        def relations(self, endpoint: str) -> list:
+            return [{"id": 1, "endpoint": endpoint, "remote_app": "x", "remote_units": ["x/0"]}]
+
+        def read(self, relation_id: int, bag: str, unit: str | None) -> list:
+            raise _native.HostError("permission-denied", "no reading here")
+
+        def is_leader(self) -> bool:
+            return True
+
+        def local_app(self) -> str:
+            return "client"
+
+        def local_unit(self) -> str:
+            return "client/0"
+
+        def model_uuid(self) -> str:
+            return "uuid"
+
+        def log(self, level: str, message: str) -> None:
+            pass
+
+    runtime = _native.Runtime()
+    config = {"endpoint": "database", "requests": []}
+    hook = {"kind": "relation-changed", "relation_id": 1, "app": "x", "unit": "x/0"}
+    with pytest.raises(_native.ProtocolError) as raised:
+        runtime.requirer_handle(NotFoundBackend(), config, hook)
+    assert "no reading here" in str(raised.value)

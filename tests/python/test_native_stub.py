@@ -1,0 +1,73 @@
+"""``_native.pyi`` describes the compiled module exactly."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import pathlib
+
+import data_interfaces_wasm
+from data_interfaces_wasm import _native
+
+STUB = pathlib.Path(data_interfaces_wasm.__file__).parent / "_native.pyi"
+
+
+def stub_classes() -> dict[str, ast.ClassDef]:
+    tree = ast.parse(STUB.read_text())
+    return {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+
+
+def stub_members(node: ast.ClassDef) -> dict[str, ast.FunctionDef | None]:
+    members: dict[str, ast.FunctionDef | None] = {}
+    for item in node.body:
+        if isinstance(item, ast.FunctionDef) and (
+            not item.name.startswith("_") or item.name == "__init__"
+        ):
+            members[item.name] = item
+        elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+            members[item.target.id] = None
+    return members
+
+
+def test_every_public_name_of_the_module_is_in_the_stub_and_back() -> None:
+    compiled = {name for name in vars(_native) if not name.startswith("_")}
+    assert compiled == set(stub_classes())
+
+
+def test_every_class_has_the_stubs_bases() -> None:
+    for name, node in stub_classes().items():
+        bases = [ast.unparse(b) for b in node.bases] or ["object"]
+        assert [b.__name__ for b in getattr(_native, name).__bases__] == bases, name
+
+
+def test_runtime_has_exactly_the_stubs_methods_and_properties() -> None:
+    members = stub_members(stub_classes()["Runtime"])
+    members.pop("__init__")
+    compiled = {n for n in vars(_native.Runtime) if not n.startswith("_")}
+    assert compiled == set(members)
+    for name, node in members.items():
+        attribute = inspect.getattr_static(_native.Runtime, name)
+        is_property = node is not None and any(
+            ast.unparse(d) == "property" for d in node.decorator_list
+        )
+        assert is_property == (not callable(attribute)), name
+
+
+def test_runtime_methods_take_the_stubs_parameters() -> None:
+    for name, node in stub_members(stub_classes()["Runtime"]).items():
+        if node is None or any(ast.unparse(d) == "property" for d in node.decorator_list):
+            continue
+        wanted = [a.arg for a in node.args.args][1:]
+        target = _native.Runtime if name == "__init__" else getattr(_native.Runtime, name)
+        got = [p for p in inspect.signature(target).parameters if p != "self"]
+        assert got == wanted, name
+
+
+def test_exceptions_carry_the_stubs_attributes() -> None:
+    host = _native.HostError("not-found", "gone")
+    assert (host.kind, host.message) == ("not-found", "gone")
+    protocol = _native.ProtocolError("m", "invalid-databag", "bad json", 3, "remote-app", "data")
+    for attribute in stub_members(stub_classes()["ProtocolError"]):
+        if attribute != "__init__":
+            assert hasattr(protocol, attribute), attribute
+    assert (protocol.relation_id, protocol.bag, protocol.key) == (3, "remote-app", "data")
