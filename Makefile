@@ -32,8 +32,12 @@ lint: rust-target $(VENV)/.installed
 	$(VENV)/bin/ruff check host-python tests/python
 	$(VENV)/bin/ruff format --check host-python tests/python
 
+# core and the host are tested in separate invocations: together, cargo would unify the
+# features of crates they share (indexmap, sha2, serde_json) and build wasmtime a second
+# time, differently from the demo's and the wheel's build.
 rust-test: rust-target
-	$(CARGO) test --release
+	$(CARGO) test --release --package data-interfaces-core
+	$(CARGO) test --release --package data-interfaces-host
 
 wheel: rust-target $(VENV)/.installed
 	cd host-python && VIRTUAL_ENV=$(VENV) $(VENV)/bin/maturin develop --release --quiet

@@ -15,7 +15,7 @@ use crate::env::{
 };
 use crate::error::Error;
 use crate::model;
-use crate::{ids, provider, requirer};
+use crate::{ids, provider, requirer, status};
 
 /// The world as the imports show it.
 struct Imports;
@@ -477,6 +477,27 @@ impl exports::charm::data_interfaces::requirer::Guest for Component {
         )
         .map_err(error_to_wit)
     }
+
+    fn statuses(
+        config: wit::RequirerConfig,
+        relation: RelationId,
+    ) -> Result<Vec<wit::Status>, wit::Error> {
+        requirer::statuses(&mut Imports, &requirer_config_from_wit(config), relation)
+            .map(|statuses| statuses.into_iter().map(status_to_wit).collect())
+            .map_err(error_to_wit)
+    }
+
+    fn are_all_resources_created(
+        config: wit::RequirerConfig,
+        relation: RelationId,
+    ) -> Result<bool, wit::Error> {
+        requirer::are_all_resources_created(
+            &mut Imports,
+            &requirer_config_from_wit(config),
+            relation,
+        )
+        .map_err(error_to_wit)
+    }
 }
 
 impl exports::charm::data_interfaces::provider::Guest for Component {
@@ -529,6 +550,62 @@ impl exports::charm::data_interfaces::provider::Guest for Component {
     ) -> Result<Vec<wit::Request>, wit::Error> {
         provider::requests(&mut Imports, &provider_config_from_wit(config), relation)
             .map(|requests| requests.into_iter().map(request_to_wit).collect())
+            .map_err(error_to_wit)
+    }
+
+    fn raise_status(
+        config: wit::ProviderConfig,
+        relation: RelationId,
+        status: wit::Status,
+    ) -> Result<(), wit::Error> {
+        status::raise_status(
+            &mut Imports,
+            &provider_config_from_wit(config),
+            relation,
+            &status_from_wit(status),
+        )
+        .map_err(error_to_wit)
+    }
+
+    fn raise_status_code(
+        config: wit::ProviderConfig,
+        relation: RelationId,
+        code: i32,
+    ) -> Result<(), wit::Error> {
+        status::raise_status_code(
+            &mut Imports,
+            &provider_config_from_wit(config),
+            relation,
+            code,
+        )
+        .map_err(error_to_wit)
+    }
+
+    fn resolve_status(
+        config: wit::ProviderConfig,
+        relation: RelationId,
+        code: i32,
+    ) -> Result<(), wit::Error> {
+        status::resolve_status(
+            &mut Imports,
+            &provider_config_from_wit(config),
+            relation,
+            code,
+        )
+        .map_err(error_to_wit)
+    }
+
+    fn clear_statuses(config: wit::ProviderConfig, relation: RelationId) -> Result<(), wit::Error> {
+        status::clear_statuses(&mut Imports, &provider_config_from_wit(config), relation)
+            .map_err(error_to_wit)
+    }
+
+    fn statuses(
+        config: wit::ProviderConfig,
+        relation: RelationId,
+    ) -> Result<Vec<wit::Status>, wit::Error> {
+        status::statuses(&mut Imports, &provider_config_from_wit(config), relation)
+            .map(|statuses| statuses.into_iter().map(status_to_wit).collect())
             .map_err(error_to_wit)
     }
 }

@@ -8,8 +8,10 @@
 
 pub mod bag;
 pub mod cache;
+pub mod crossmodel;
 pub mod env;
 pub mod error;
+pub mod fernet;
 pub mod ids;
 pub mod json;
 pub mod model;
@@ -17,6 +19,7 @@ pub mod provider;
 pub mod requests;
 pub mod requirer;
 pub mod secrets;
+pub mod status;
 pub mod v0;
 pub mod wire;
 

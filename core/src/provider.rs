@@ -1,12 +1,16 @@
-//! The provider side: turning the requirer's requests into events at relation-changed, and
-//! writing responses (their secrets and the `requests` list) for the charm.
+//! The provider side: the cross-model encryption key at relation-created, turning the
+//! requirer's requests (decrypted and validated) into events at relation-changed, and writing
+//! responses (their secrets and the `requests` list) for the charm. Statuses are in
+//! [`crate::status`].
 
 use serde_json::Value;
 
 use crate::bag::{find_relation, is_cross_model, Databag, Staged};
 use crate::cache::{self, Diff, DATA_KEY};
+use crate::crossmodel;
 use crate::env::{Bag, Env, LogLevel, RelationId, RelationInfo};
 use crate::error::{Error, Result};
+use crate::fernet::Key;
 use crate::ids::{gen_hash, salt_or_fresh};
 use crate::model::{
     Hook, ProviderConfig, ProviderEvent, ProviderEventKind, RelationEvent, Request, Response,
@@ -35,12 +39,7 @@ pub fn handle(
     match hook {
         Hook::RelationCreated(event) => {
             if let Some(info) = find_relation(env, &config.endpoint, event.relation_id) {
-                if env.is_leader() && is_cross_model(env, &info) {
-                    env.log(
-                        LogLevel::Warning,
-                        "cross-model encryption of requirer secrets is not supported yet",
-                    );
-                }
+                crossmodel::provider_relation_created(env, &config.endpoint, &info)?;
             }
             Ok(Vec::new())
         }
@@ -66,14 +65,17 @@ pub fn requests(
     if remote.is_empty() {
         return Ok(Vec::new());
     }
-    match version(&remote)? {
-        Version::V1 => parse_requests(env, config, &info, &remote),
+    let version = version(&remote)?;
+    let key = crossmodel::provider_key(env, &config.endpoint, &info, &remote)?;
+    match version {
+        Version::V1 => parse_requests(env, config, &info, &remote, key.as_ref()),
         Version::V0 => {
             let cache = match Databag::read(env, relation, Bag::LocalApp) {
                 Ok(bag) => cache::load(env, &Staged::new(bag)),
                 Err(_) => wire::Object::new(),
             };
-            let (request, _) = v0_request(env, config, &info, &remote, v0_salt(&cache))?;
+            let salt = v0_salt(&cache);
+            let (request, _) = v0_request(env, config, &info, &remote, salt, key.as_ref())?;
             Ok(vec![request])
         }
     }
@@ -141,45 +143,76 @@ fn v0_salt(cache: &wire::Object) -> String {
         .map_or_else(crate::ids::gen_salt, str::to_string)
 }
 
-/// A v0 requirer's request, with its secrets filled, and the resource key it used.
+/// A v0 requirer's request, decrypted (cross-model) and with its secrets filled, and the
+/// resource key it used. The request-model validators are not applied: a v0 bag is read as the
+/// common v0 model, as the Python library does.
 fn v0_request(
     env: &mut impl Env,
     config: &ProviderConfig,
     info: &RelationInfo,
     remote: &Databag,
     salt: String,
+    key: Option<&Key>,
 ) -> Result<(Request, Option<&'static str>)> {
-    let (mut request, original) = v0::parse_request(remote, &config.request_fields, salt)?;
+    let (mut request, original) =
+        v0::parse_request(remote, &config.request_fields, salt, |object| {
+            if let Some(key) = key {
+                crossmodel::open_request(env, info.id, key, object, "v0 bag");
+            }
+        })?;
     requests::fill_secrets(
         env,
         &config.endpoint,
         info.id,
         &mut request,
         &config.request_fields,
+        is_cross_model(env, info),
     )?;
+    wire::validate_request(&request).map_err(|reason| remote.error_at(None, reason))?;
     Ok((request, original))
 }
 
+/// A v1 requirer's requests, decrypted (cross-model), validated with the request model's rules
+/// and with their secrets filled. An invalid request is an error naming the relation, the
+/// requirer's bag, `requests` and the entry.
 fn parse_requests(
     env: &mut impl Env,
     config: &ProviderConfig,
     info: &RelationInfo,
     remote: &Databag,
+    key: Option<&Key>,
 ) -> Result<Vec<Request>> {
     let Some(items) = remote.json_array("requests")? else {
         return Ok(Vec::new());
     };
+    let cross_model = is_cross_model(env, info);
     let mut requests = Vec::with_capacity(items.len());
-    for (index, item) in items.iter().enumerate() {
-        let mut request = wire::parse_request(item, &config.request_fields)
-            .map_err(|reason| remote.error("requests", format!("entry {index}: {reason}")))?;
+    for (index, item) in items.into_iter().enumerate() {
+        let at = |reason: String| remote.error("requests", format!("entry {index}: {reason}"));
+        let item = match (key, item) {
+            (Some(key), Value::Object(mut object)) => {
+                crossmodel::open_request(
+                    env,
+                    info.id,
+                    key,
+                    &mut object,
+                    &format!("requests entry {index}"),
+                );
+                Value::Object(object)
+            }
+            (_, item) => item,
+        };
+        let mut request = wire::parse_request(&item, &config.request_fields).map_err(at)?;
+        wire::validate_fields(&request, &config.request_fields).map_err(at)?;
         requests::fill_secrets(
             env,
             &config.endpoint,
             info.id,
             &mut request,
             &config.request_fields,
+            cross_model,
         )?;
+        wire::validate_request(&request).map_err(at)?;
         requests.push(request);
     }
     Ok(requests)
@@ -192,14 +225,32 @@ fn short_uuid(request: &Request) -> String {
         .unwrap_or_else(|| gen_hash(&request.resource, &request.salt))
 }
 
-/// A request's diff form and its cached form (sensitive values blanked), which is also what
-/// the diff is computed on, so that a secret-backed value does not look changed on every hook.
-fn cached_form(request: &Request, config: &ProviderConfig) -> Result<wire::Object> {
+/// A request's diff form against its cached copy: what the diff compares and what is stored
+/// (sensitive values blanked, or encrypted with the relation's key; see
+/// [`crossmodel::cache_forms`]), so that a secret-backed value does not look changed on every
+/// hook and never reaches the cache in clear.
+fn cache_forms(
+    request: &Request,
+    config: &ProviderConfig,
+    key: Option<&Key>,
+    cached: Option<&wire::Object>,
+) -> Result<crossmodel::CacheForms> {
     let dumped =
         wire::request_dump(request, &config.request_fields).map_err(Error::InvalidModel)?;
-    let mut new = wire::diff_form(&dumped);
-    wire::blank_sensitive(&mut new);
-    Ok(new)
+    crossmodel::cache_forms(key, wire::diff_form(&dumped), cached)
+}
+
+/// The certificate before an `mtls-cert` change, when the cache could hold it (encrypted).
+fn old_mtls_cert(diff: &Diff, key: Option<&Key>, forms: &crossmodel::CacheForms) -> Option<String> {
+    if key.is_none() || !diff.changed("mtls-cert") {
+        return None;
+    }
+    forms
+        .old
+        .as_ref()
+        .and_then(|old| old.get("mtls-cert"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
 }
 
 fn validate_diff(diff: &Diff) -> Result<()> {
@@ -254,25 +305,30 @@ fn relation_changed(
     if remote.is_empty() {
         return Ok(Vec::new());
     }
+    let version = version(&remote)?;
+    let key = crossmodel::provider_key(env, &config.endpoint, &info, &remote)?;
+    let key = key.as_ref();
     let mut app = Staged::new(Databag::read(env, info.id, Bag::LocalApp)?);
     let mut own_cache = cache::load(env, &app);
-    let make = |kind, requests: Vec<Request>| ProviderEvent {
+    let make = |kind, requests: Vec<Request>, old_mtls_cert| ProviderEvent {
         kind,
         relation_id: info.id,
         app: event.app.clone(),
         unit: event.unit.clone(),
         requests,
-        old_mtls_cert: None,
+        old_mtls_cert,
     };
 
     let mut events = Vec::new();
-    if version(&remote)? == Version::V0 {
-        let (request, original) = v0_request(env, config, &info, &remote, v0_salt(&own_cache))?;
-        let new = cached_form(&request, config)?;
-        let diff = Diff::between(Some(&own_cache), &new);
+    if version == Version::V0 {
+        let salt = v0_salt(&own_cache);
+        let (request, original) = v0_request(env, config, &info, &remote, salt, key)?;
+        let forms = cache_forms(&request, config, key, Some(&own_cache))?;
+        let diff = Diff::between(forms.old.as_ref(), &forms.new);
         validate_diff(&diff)?;
+        let old_cert = old_mtls_cert(&diff, key, &forms);
         let status_map = cache::status_map(&cache::statuses(app.current())?);
-        let mut flat = new;
+        let mut flat = forms.stored;
         if !status_map.is_empty() {
             flat.insert(cache::STATUS_KEY.into(), Value::Object(status_map));
         }
@@ -282,37 +338,41 @@ fn relation_changed(
             app.set(original, request.resource.clone());
         }
         if let Some(kind) = request_event(&diff, config) {
-            events.push(make(kind, vec![request]));
+            events.push(make(kind, vec![request], old_cert));
         }
         app.commit(env)?;
         return Ok(events);
     }
-    let requests = parse_requests(env, config, &info, &remote)?;
+    let requests = parse_requests(env, config, &info, &remote, key)?;
     if config.bulk_event {
         let mut stored = Vec::with_capacity(requests.len());
         for request in &requests {
             let uuid = short_uuid(request);
-            let new = cached_form(request, config)?;
-            validate_diff(&Diff::between(
-                own_cache.get(&uuid).and_then(Value::as_object),
-                &new,
-            ))?;
-            stored.push((uuid, new));
+            let cached = own_cache.get(&uuid).and_then(Value::as_object);
+            let forms = cache_forms(request, config, key, cached)?;
+            validate_diff(&Diff::between(forms.old.as_ref(), &forms.new))?;
+            stored.push((uuid, forms.stored));
         }
         for (uuid, new) in stored {
             cache::store(&mut own_cache, &wire::Object::new(), &uuid, new);
         }
-        events.push(make(ProviderEventKind::BulkResourcesRequested, requests));
+        events.push(make(
+            ProviderEventKind::BulkResourcesRequested,
+            requests,
+            None,
+        ));
     } else {
         let status_map = cache::status_map(&cache::statuses(app.current())?);
         for request in requests {
             let uuid = short_uuid(&request);
-            let new = cached_form(&request, config)?;
-            let diff = Diff::between(own_cache.get(&uuid).and_then(Value::as_object), &new);
+            let cached = own_cache.get(&uuid).and_then(Value::as_object);
+            let forms = cache_forms(&request, config, key, cached)?;
+            let diff = Diff::between(forms.old.as_ref(), &forms.new);
             validate_diff(&diff)?;
-            cache::store(&mut own_cache, &status_map, &uuid, new);
+            let old_cert = old_mtls_cert(&diff, key, &forms);
+            cache::store(&mut own_cache, &status_map, &uuid, forms.stored);
             if let Some(kind) = request_event(&diff, config) {
-                events.push(make(kind, vec![request]));
+                events.push(make(kind, vec![request], old_cert));
             }
         }
     }
@@ -511,8 +571,9 @@ fn secret_changed(
         Ok(None) | Err(_) => None,
     };
     let remote = Databag::read(env, info.id, Bag::RemoteApp)?;
+    let key = crossmodel::provider_key(env, &config.endpoint, &info, &remote)?;
     if version(&remote)? == Version::V0 {
-        let (request, _) = v0_request(env, config, &info, &remote, String::new())?;
+        let (request, _) = v0_request(env, config, &info, &remote, String::new(), key.as_ref())?;
         return Ok(vec![ProviderEvent {
             kind: ProviderEventKind::MtlsCertUpdated,
             relation_id: info.id,
@@ -525,7 +586,7 @@ fn secret_changed(
     let Some(uuid) = parsed.short_uuid else {
         return Ok(Vec::new());
     };
-    let Some(request) = parse_requests(env, config, &info, &remote)?
+    let Some(request) = parse_requests(env, config, &info, &remote, key.as_ref())?
         .into_iter()
         .find(|r| r.request_id.as_deref() == Some(uuid.as_str()))
     else {

@@ -98,18 +98,27 @@ pub fn write_secrets(
     Ok(())
 }
 
+/// The groups whose fields travel encrypted inline on a cross-model relation, where the
+/// requirer cannot share secrets.
+pub const INLINE_CROSS_MODEL: [&str; 2] = ["mtls", "requested-entity"];
+
 /// Fills a request's secret-backed fields from the requirer's secrets (consumed by the provider,
 /// which attaches its own label). A missing `requested-entity` secret is tolerated: v0
-/// requirers delete it once the entity exists.
+/// requirers delete it once the entity exists. On a cross-model relation the `mtls` and
+/// `requested-entity` groups are not secrets (their values come inline, encrypted).
 pub fn fill_secrets(
     env: &mut impl Env,
     endpoint: &str,
     relation: RelationId,
     request: &mut Request,
     fields: &[FieldSpec],
+    cross_model: bool,
 ) -> Result<()> {
     let short_uuid = request.request_id.clone();
     for group in groups(fields) {
+        if cross_model && INLINE_CROSS_MODEL.contains(&group.as_str()) {
+            continue;
+        }
         let Some(uri) = uri(request, &group) else {
             continue;
         };

@@ -1,10 +1,13 @@
-//! The requirer side: writing requests at relation-created, turning the provider's responses
-//! into events at relation-changed, and the charm-facing reads.
+//! The requirer side: writing requests at relation-created (encrypted inline instead of secrets
+//! on a cross-model relation, see [`crate::crossmodel`]), the cross-model handshake and turning
+//! the provider's responses and statuses into events at relation-changed, and the charm-facing
+//! reads. Every call first checks the configured requests with the request model's rules.
 
 use serde_json::Value;
 
 use crate::bag::{find_relation, is_cross_model, Databag, Staged};
 use crate::cache::{self, Diff, DATA_KEY, STATUS_KEY};
+use crate::crossmodel::{self, ENCRYPTION_SECRET};
 use crate::env::{Bag, Env, LogLevel, RelationId, RelationInfo};
 use crate::error::{Error, Result};
 use crate::ids::{gen_hash, salt_or_fresh};
@@ -14,7 +17,18 @@ use crate::model::{
 };
 use crate::requests;
 use crate::secrets::{self, parse_label};
-use crate::wire;
+use crate::wire::{self, Object};
+
+/// Checks the configured requests with the request model's rules (every call starts here, so
+/// an invalid configuration fails before anything is read or written).
+pub fn validate_config(config: &RequirerConfig) -> Result<()> {
+    for request in &config.requests {
+        wire::request_dump(request, &config.request_fields).map_err(Error::InvalidModel)?;
+        wire::validate_request(request).map_err(Error::InvalidModel)?;
+        wire::validate_fields(request, &config.request_fields).map_err(Error::InvalidModel)?;
+    }
+    Ok(())
+}
 
 /// Handles a hook; returns the events to emit, in order.
 pub fn handle(
@@ -22,6 +36,7 @@ pub fn handle(
     config: &RequirerConfig,
     hook: &Hook,
 ) -> Result<Vec<RequirerEvent>> {
+    validate_config(config)?;
     match hook {
         Hook::RelationCreated(event) => relation_created(env, config, event).map(|()| Vec::new()),
         Hook::RelationChanged(event) => relation_changed(env, config, event),
@@ -40,6 +55,7 @@ pub fn responses(
     config: &RequirerConfig,
     relation: RelationId,
 ) -> Result<Vec<Response>> {
+    validate_config(config)?;
     find_relation(env, &config.endpoint, relation).ok_or(Error::MissingRelation(relation))?;
     let remote = Databag::read(env, relation, Bag::RemoteApp)?;
     let mut responses = parse_responses(config, &remote)?;
@@ -56,12 +72,43 @@ pub fn is_resource_created(
     relation: RelationId,
     request_id: &str,
 ) -> Result<bool> {
+    validate_config(config)?;
     find_relation(env, &config.endpoint, relation).ok_or(Error::MissingRelation(relation))?;
     let remote = Databag::read(env, relation, Bag::RemoteApp)?;
     Ok(parse_responses(config, &remote)?
         .iter()
         .find(|response| response.request_id.as_deref() == Some(request_id))
-        .is_some_and(|response| response.secret_user.is_some() || response.secret_entity.is_some()))
+        .is_some_and(is_created))
+}
+
+/// Whether every response that has a request id has credentials (true when there is none).
+pub fn are_all_resources_created(
+    env: &mut impl Env,
+    config: &RequirerConfig,
+    relation: RelationId,
+) -> Result<bool> {
+    validate_config(config)?;
+    find_relation(env, &config.endpoint, relation).ok_or(Error::MissingRelation(relation))?;
+    let remote = Databag::read(env, relation, Bag::RemoteApp)?;
+    Ok(parse_responses(config, &remote)?
+        .iter()
+        .filter(|response| response.request_id.is_some())
+        .all(is_created))
+}
+
+/// The statuses the provider currently raises on a relation (its app bag's `status`).
+pub fn statuses(
+    env: &mut impl Env,
+    config: &RequirerConfig,
+    relation: RelationId,
+) -> Result<Vec<Status>> {
+    validate_config(config)?;
+    find_relation(env, &config.endpoint, relation).ok_or(Error::MissingRelation(relation))?;
+    cache::statuses(&Databag::read(env, relation, Bag::RemoteApp)?)
+}
+
+fn is_created(response: &Response) -> bool {
+    response.secret_user.is_some() || response.secret_entity.is_some()
 }
 
 fn relation_created(
@@ -128,8 +175,30 @@ fn assign_alias(
     Ok(())
 }
 
-/// The leader's requests: each gets its request id, its secrets, and the whole list is written
-/// with `version = v1`.
+/// The requests this leader wrote before, as JSON objects (for their salts and tokens); a
+/// malformed list is treated as none (it is this side's own output).
+fn written_requests(app: &Staged) -> Vec<Object> {
+    app.get("requests")
+        .and_then(|text| serde_json::from_str::<Value>(text).ok())
+        .and_then(|value| match value {
+            Value::Array(items) => Some(items),
+            _ => None,
+        })
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|item| match item {
+            Value::Object(object) => Some(object),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The leader's requests: each gets its request id, its secrets (same model) or its encrypted
+/// sensitive fields (cross-model), and the whole list is written with `version = v1`.
+///
+/// A request configured without a salt keeps the salt it was written with (same position, same
+/// resource), so rewriting the requests (the cross-model handshake, a re-run) keeps their ids;
+/// an unchanged encrypted value keeps its token.
 fn write_requests(
     env: &mut impl Env,
     config: &RequirerConfig,
@@ -138,8 +207,12 @@ fn write_requests(
 ) -> Result<()> {
     let cross_model = is_cross_model(env, info);
     if cross_model
-        && app.get("encryption-secret").is_none()
-        && config.requests.iter().any(|r| r.entity_name.is_some())
+        && app.get(ENCRYPTION_SECRET).is_none()
+        && config.requests.iter().any(|r| {
+            r.entity_name
+                .as_deref()
+                .is_some_and(|name| !name.is_empty())
+        })
     {
         env.log(
             LogLevel::Info,
@@ -147,12 +220,27 @@ fn write_requests(
         );
         return Ok(());
     }
+    let key = if cross_model {
+        crossmodel::requirer_key(env, &config.endpoint, info, app)?
+    } else {
+        None
+    };
+    let written = written_requests(app);
     let mut items = Vec::with_capacity(config.requests.len());
-    for request in &config.requests {
+    for (index, request) in config.requests.iter().enumerate() {
         let mut request = request.clone();
+        let previous = written.get(index);
+        if request.salt.is_empty() {
+            if let Some(salt) = previous
+                .filter(|p| p.get("resource").and_then(Value::as_str) == Some(&request.resource))
+                .and_then(|p| p.get("salt"))
+                .and_then(Value::as_str)
+            {
+                request.salt = salt.to_string();
+            }
+        }
         request.salt = salt_or_fresh(&request.salt);
         request.request_id = Some(gen_hash(&request.resource, &request.salt));
-        wire::validate_request(&request).map_err(Error::InvalidModel)?;
         if !cross_model {
             requests::write_secrets(
                 env,
@@ -164,12 +252,36 @@ fn write_requests(
         }
         let mut object =
             wire::request_dump(&request, &config.request_fields).map_err(Error::InvalidModel)?;
-        wire::null_sensitive(&mut object);
+        crossmodel::seal_request(key.as_ref(), &mut object, previous)?;
         items.push(Value::Object(object));
     }
     app.set("version", "v1".into());
     app.set_json("requests", &Value::Array(items));
     Ok(())
+}
+
+/// The requirer's half of the cross-model handshake (leader): once the provider publishes its
+/// `encryption-secret` and this side's app bag does not have it, copy it and rewrite the
+/// requests, now with their sensitive fields encrypted.
+fn copy_encryption_secret(
+    env: &mut impl Env,
+    config: &RequirerConfig,
+    info: &RelationInfo,
+    remote: &Databag,
+) -> Result<()> {
+    let Some(uri) = remote.get(ENCRYPTION_SECRET) else {
+        return Ok(());
+    };
+    if !env.is_leader() || !is_cross_model(env, info) {
+        return Ok(());
+    }
+    let mut app = Staged::new(Databag::read(env, info.id, Bag::LocalApp)?);
+    if app.get(ENCRYPTION_SECRET).is_some() {
+        return Ok(());
+    }
+    app.set(ENCRYPTION_SECRET, uri.to_string());
+    write_requests(env, config, info, &mut app)?;
+    app.commit(env)
 }
 
 fn parse_responses(config: &RequirerConfig, remote: &Databag) -> Result<Vec<Response>> {
@@ -238,12 +350,18 @@ fn relation_changed(
     if subordinate_not_ready(env, &info, &remote)? {
         return Ok(Vec::new());
     }
+    copy_encryption_secret(env, config, &info, &remote)?;
     let responses = parse_responses(config, &remote)?;
     if responses.is_empty() {
         env.log(LogLevel::Info, "Still waiting for data.");
         return Ok(Vec::new());
     }
     let Some(provider_cache) = remote.json_object(DATA_KEY)? else {
+        // Reading the responses attaches this side's labels to the provider's secrets, so a
+        // later secret-changed maps back to its request, as it does with the Python library.
+        for mut response in responses {
+            fill_secrets(env, config, info.id, &mut response)?;
+        }
         env.log(LogLevel::Info, "Missing data to compute diffs");
         return Ok(Vec::new());
     };

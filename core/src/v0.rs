@@ -30,10 +30,14 @@ const RESPONSE_KEYS: [&str; 11] = [
 /// A v0 requirer's request, and the resource key it used (`database`, `topic`, ...), which the
 /// provider echoes back. Every value is read with its field's type; unknown keys are kept,
 /// JSON arrays and objects among them (`requested-secrets`) decoded.
+///
+/// `open` sees the flat object before it is decoded (the provider decrypts the sensitive keys
+/// of a cross-model requirer there).
 pub fn parse_request(
     remote: &Databag,
     fields: &[FieldSpec],
     salt: String,
+    open: impl FnOnce(&mut Object),
 ) -> Result<(Request, Option<&'static str>)> {
     let mut object = Object::new();
     for (key, value) in remote.entries() {
@@ -41,6 +45,7 @@ pub fn parse_request(
             object.insert(key.clone(), Value::String(value.clone()));
         }
     }
+    open(&mut object);
     let original = RESOURCE_ALIASES
         .iter()
         .copied()

@@ -341,18 +341,56 @@ pub fn parse_request(value: &Value, fields: &[FieldSpec]) -> Result<Request, Str
     Ok(request)
 }
 
-/// The consistency rules of a request.
+/// Whether an optional text is set and not empty (Python's truthiness, which the library's
+/// validators test).
+fn is_set(value: &Option<String>) -> bool {
+    value.as_deref().is_some_and(|text| !text.is_empty())
+}
+
+/// The consistency rules of every request (`RequirerCommonModel.validate_fields`), with the
+/// library's messages.
 pub fn validate_request(request: &Request) -> Result<(), String> {
-    if request.entity_type == Some(EntityType::User) && request.extra_group_roles.is_some() {
+    if request.entity_type == Some(EntityType::User) && is_set(&request.extra_group_roles) {
         return Err("Inconsistent entity information. Use extra_user_roles instead".into());
     }
-    if request.entity_type == Some(EntityType::Group) && request.extra_user_roles.is_some() {
+    if request.entity_type == Some(EntityType::Group) && is_set(&request.extra_user_roles) {
         return Err("Inconsistent entity information. Use extra_group_roles instead".into());
     }
-    if request.entity_password.is_some() && request.entity_name.is_none() {
+    if is_set(&request.entity_password) && !is_set(&request.entity_name) {
         return Err("Unable to set entity password without an entity name".into());
     }
     Ok(())
+}
+
+/// The key of the Kafka request model's `consumer_group_prefix`.
+pub const CONSUMER_GROUP_PREFIX: &str = "consumer-group-prefix";
+
+/// Kafka's `is_topic_value_acceptable`: a non-empty value with `*` among its first three
+/// characters is refused (the double comma is the library's).
+pub fn is_topic_value_acceptable(value: &str) -> Result<(), String> {
+    if value.chars().take(3).any(|c| c == '*') {
+        return Err(format!("Error on topic '{value}',, unacceptable value."));
+    }
+    Ok(())
+}
+
+/// The rules of the fields a request model declares: today the Kafka model's
+/// `consumer-group-prefix` (a string or null, checked by [`is_topic_value_acceptable`]).
+pub fn validate_fields(request: &Request, fields: &[FieldSpec]) -> Result<(), String> {
+    if !is_declared(fields, CONSUMER_GROUP_PREFIX) {
+        return Ok(());
+    }
+    let Some(text) = find_extra(&request.extra, CONSUMER_GROUP_PREFIX) else {
+        return Ok(());
+    };
+    match extra_value(CONSUMER_GROUP_PREFIX, text)? {
+        Value::Null => Ok(()),
+        Value::String(value) => is_topic_value_acceptable(&value),
+        other => Err(format!(
+            "`{CONSUMER_GROUP_PREFIX}`: expected a string or null, found {}",
+            kind(&other)
+        )),
+    }
 }
 
 /// Decodes `entity-permissions`: an array of `{resource_name, resource_type, privileges}`, or

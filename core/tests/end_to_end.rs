@@ -9,31 +9,10 @@ use data_interfaces_core::model::{
     RequirerEventKind, Response,
 };
 use data_interfaces_core::{provider, requirer};
-use support::FakeEnv;
+use support::{deliver, FakeEnv};
 
 const PASSWORD: &str = "s3cr3t-PASSWORD-value";
 const URIS: &str = "postgresql://u1:s3cr3t-PASSWORD-value@10.0.0.1:5432/clientdb";
-
-/// Copies one side's app bag into the other side's view of it, and the secrets granted to it.
-fn deliver(from: &FakeEnv, from_relation: i32, to: &mut FakeEnv, to_relation: i32) {
-    for (key, value) in from.bag(from_relation, Bag::LocalApp) {
-        to.put(to_relation, Bag::RemoteApp, &key, &value);
-    }
-    for secret in from
-        .secrets
-        .iter()
-        .filter(|s| s.granted.contains(&from_relation))
-    {
-        if to.secret(&secret.id).is_none() {
-            let content: Vec<(String, String)> = secret.content();
-            let pairs: Vec<(&str, &str)> = content
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            to.remote_secret(&secret.id, &pairs);
-        }
-    }
-}
 
 fn hook(created: bool, relation: i32, app: &str) -> Hook {
     let event = RelationEvent {

@@ -3,7 +3,7 @@
 use crate::backend::Backend;
 use crate::bindings::wit::{
     Hook, ProviderConfig, ProviderEvent, RelationId, Request, RequirerConfig, RequirerEvent,
-    Response,
+    Response, Status,
 };
 use crate::bindings::DataInterfaces;
 use crate::cache;
@@ -101,9 +101,29 @@ fn random_u64() -> wasmtime::Result<u64> {
     Ok(u64::from_le_bytes(bytes))
 }
 
-/// The two `wasi:random` functions the component calls: random bits for salts, and the seed
-/// of std's hash maps. Nothing else of WASI is given to it.
-fn add_random(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
+/// `wasi:clocks/wall-clock`'s `datetime`: time since the Unix epoch.
+#[derive(Clone, Copy, Debug, wasmtime::component::ComponentType, wasmtime::component::Lower)]
+#[component(record)]
+struct Datetime {
+    seconds: u64,
+    nanoseconds: u32,
+}
+
+/// The host's wall clock (a clock before 1970 reads as the epoch).
+fn wall_clock_now() -> Datetime {
+    let elapsed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    Datetime {
+        seconds: elapsed.as_secs(),
+        nanoseconds: elapsed.subsec_nanos(),
+    }
+}
+
+/// The WASI functions the component calls: random bits (salts, Fernet keys and IVs), the seed
+/// of std's hash maps, and the wall clock (Fernet timestamps). Nothing else of WASI is given
+/// to it.
+fn add_wasi(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     linker
         .instance("wasi:random/random@0.2.6")?
         .func_wrap("get-random-u64", |_, (): ()| Ok((random_u64()?,)))?;
@@ -112,6 +132,9 @@ fn add_random(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         .func_wrap("insecure-seed", |_, (): ()| {
             Ok(((random_u64()?, random_u64()?),))
         })?;
+    linker
+        .instance("wasi:clocks/wall-clock@0.2.6")?
+        .func_wrap("now", |_, (): ()| Ok((wall_clock_now(),)))?;
     Ok(())
 }
 
@@ -181,7 +204,7 @@ impl Runtime {
         let mut linker: Linker<HostState> = Linker::new(&engine);
         DataInterfaces::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)
             .map_err(|e| Error::Load(format!("link: {e}")))?;
-        add_random(&mut linker).map_err(|e| Error::Load(format!("link: {e}")))?;
+        add_wasi(&mut linker).map_err(|e| Error::Load(format!("link: {e}")))?;
         // The WASI interfaces Rust's std imports but never calls: they trap if called.
         linker
             .define_unknown_imports_as_traps(&component)
@@ -404,6 +427,100 @@ impl Session {
         self.call("provider.requests", |b, s| {
             b.charm_data_interfaces_provider()
                 .call_requests(s, config, relation)
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// The statuses the provider raises on a relation, as the requirer sees them.
+    pub fn requirer_statuses(
+        &mut self,
+        config: &RequirerConfig,
+        relation: RelationId,
+    ) -> Result<Vec<Status>, Error> {
+        self.call("requirer.statuses", |b, s| {
+            b.charm_data_interfaces_requirer()
+                .call_statuses(s, config, relation)
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// Whether every response with a request id carries credentials.
+    pub fn requirer_are_all_resources_created(
+        &mut self,
+        config: &RequirerConfig,
+        relation: RelationId,
+    ) -> Result<bool, Error> {
+        self.call("requirer.are-all-resources-created", |b, s| {
+            b.charm_data_interfaces_requirer()
+                .call_are_all_resources_created(s, config, relation)
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// Raise a status on a relation (leader only).
+    pub fn provider_raise_status(
+        &mut self,
+        config: &ProviderConfig,
+        relation: RelationId,
+        status: &Status,
+    ) -> Result<(), Error> {
+        self.call("provider.raise-status", |b, s| {
+            b.charm_data_interfaces_provider()
+                .call_raise_status(s, config, relation, status)
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// Raise the status of the status schema with this code (leader only).
+    pub fn provider_raise_status_code(
+        &mut self,
+        config: &ProviderConfig,
+        relation: RelationId,
+        code: i32,
+    ) -> Result<(), Error> {
+        self.call("provider.raise-status-code", |b, s| {
+            b.charm_data_interfaces_provider()
+                .call_raise_status_code(s, config, relation, code)
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// Resolve a raised status (leader only).
+    pub fn provider_resolve_status(
+        &mut self,
+        config: &ProviderConfig,
+        relation: RelationId,
+        code: i32,
+    ) -> Result<(), Error> {
+        self.call("provider.resolve-status", |b, s| {
+            b.charm_data_interfaces_provider()
+                .call_resolve_status(s, config, relation, code)
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// Clear every status of a relation (leader only).
+    pub fn provider_clear_statuses(
+        &mut self,
+        config: &ProviderConfig,
+        relation: RelationId,
+    ) -> Result<(), Error> {
+        self.call("provider.clear-statuses", |b, s| {
+            b.charm_data_interfaces_provider()
+                .call_clear_statuses(s, config, relation)
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// The statuses raised on a relation (leader only).
+    pub fn provider_statuses(
+        &mut self,
+        config: &ProviderConfig,
+        relation: RelationId,
+    ) -> Result<Vec<Status>, Error> {
+        self.call("provider.statuses", |b, s| {
+            b.charm_data_interfaces_provider()
+                .call_statuses(s, config, relation)
         })?
         .map_err(Error::Protocol)
     }

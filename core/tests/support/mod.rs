@@ -68,6 +68,13 @@ impl FakeEnv {
         });
     }
 
+    /// Puts every relation's remote side in another model.
+    pub fn cross_model(&mut self) {
+        for relation in &mut self.relations {
+            relation.remote_model_uuid = Some("remote-model-uuid".into());
+        }
+    }
+
     pub fn bag(&self, relation: RelationId, bag: Bag) -> IndexMap<String, String> {
         self.bags.get(&(relation, bag)).cloned().unwrap_or_default()
     }
@@ -313,5 +320,31 @@ impl Env for FakeEnv {
 
     fn log(&self, level: LogLevel, message: &str) {
         self.logs.borrow_mut().push(format!("{level:?}: {message}"));
+    }
+}
+
+/// Copies one side's app bag into the other side's view of it, and the secrets granted to it.
+pub fn deliver(
+    from: &FakeEnv,
+    from_relation: RelationId,
+    to: &mut FakeEnv,
+    to_relation: RelationId,
+) {
+    for (key, value) in from.bag(from_relation, Bag::LocalApp) {
+        to.put(to_relation, Bag::RemoteApp, &key, &value);
+    }
+    for secret in from
+        .secrets
+        .iter()
+        .filter(|s| s.granted.contains(&from_relation))
+    {
+        if to.secret(&secret.id).is_none() {
+            let content: Vec<(String, String)> = secret.content();
+            let pairs: Vec<(&str, &str)> = content
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            to.remote_secret(&secret.id, &pairs);
+        }
     }
 }

@@ -1,0 +1,555 @@
+"""Runs the conformance vectors of ``tests/conformance/`` with a library over ``ops.testing``.
+
+The same code runs every vector with our package (``data_interfaces_wasm``) and with the
+reference library (``dpcharmlibs.interfaces`` 1.2.2): both expose the same API, so the charm
+built from a vector's configuration differs only in the module it takes its classes from.
+``tests/conformance/README.md`` describes the vector format; this module is one of its two
+runners (the other is ``tests/rust/conformance.rs``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import tempfile
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from ops import CharmBase, testing
+
+VECTORS_DIR = Path(__file__).resolve().parents[1] / "conformance"
+INTERFACE = "database_client"
+BAGS = ("local_app", "local_unit", "remote_app", "remote_units")
+SECTIONS = ("local", "relation", "config")
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def load_vectors() -> list[tuple[str, dict[str, Any]]]:
+    """Every vector, as ``(file-stem/name, vector)``, with its file's defaults merged in."""
+    vectors = []
+    for path in sorted(VECTORS_DIR.glob("*.json")):
+        document = json.loads(path.read_text())
+        defaults = document.get("defaults", {})
+        for vector in document["vectors"]:
+            merged = {**defaults, **vector}
+            for section in SECTIONS:
+                merged[section] = {**defaults.get(section, {}), **vector.get(section, {})}
+            vectors.append((f"{path.stem}/{vector['name']}", merged))
+    return vectors
+
+
+def unit_number(unit: str) -> int:
+    """``app/3`` → 3."""
+    return int(unit.rsplit("/", 1)[1])
+
+
+# --- placeholders ----------------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"\{\{(secret|salt):([^}]*)\}\}")
+_SALT = re.compile(r"[A-Za-z0-9]{16}")
+
+
+class Matcher:
+    """Matches expected values with ``{{secret:<label>}}`` and ``{{salt:<name>}}`` in them.
+
+    A secret placeholder stands for the URI of the secret with that label; a salt placeholder
+    for any 16 letters and digits, the same each time the same name appears in a vector.
+    """
+
+    def __init__(self, uris: dict[str, str]) -> None:
+        self.uris = uris
+        self.salts: dict[str, str] = {}
+
+    def resolve(self, text: str) -> str:
+        """Substitute the secret placeholders of an input value."""
+
+        def one(match: re.Match[str]) -> str:
+            if match.group(1) != "secret":
+                raise ValueError(f"{match.group(0)} is not allowed in an input value")
+            return self.uris.get(match.group(2), f"<no secret labelled {match.group(2)}>")
+
+        return _PLACEHOLDER.sub(one, text)
+
+    def matches(self, expected: str, actual: str) -> bool:
+        """Whether ``actual`` is ``expected`` with its placeholders filled in."""
+        position = 0
+        bound: dict[str, str] = {}
+        parts = _PLACEHOLDER.split(expected)
+        # split gives: literal, kind, name, literal, kind, name, ..., literal
+        for index in range(0, len(parts), 3):
+            literal = parts[index]
+            if not actual.startswith(literal, position):
+                return False
+            position += len(literal)
+            if index + 1 >= len(parts):
+                break
+            kind, name = parts[index + 1], parts[index + 2]
+            if kind == "secret":
+                uri = self.uris.get(name)
+                if uri is None or not actual.startswith(uri, position):
+                    return False
+                position += len(uri)
+            else:
+                salt = _SALT.match(actual, position)
+                if salt is None:
+                    return False
+                value = salt.group(0)
+                known = self.salts.get(name, bound.get(name))
+                if known is not None and known != value:
+                    return False
+                bound[name] = value
+                position += len(value)
+        if position != len(actual):
+            return False
+        self.salts.update(bound)
+        return True
+
+    def value_matches(self, expected: Any, actual: Any) -> bool:
+        """Deep comparison; strings may hold placeholders."""
+        if isinstance(expected, str):
+            return isinstance(actual, str) and self.matches(expected, actual)
+        if isinstance(expected, dict):
+            return (
+                isinstance(actual, dict)
+                and expected.keys() == actual.keys()
+                and all(self.value_matches(v, actual[k]) for k, v in expected.items())
+            )
+        if isinstance(expected, list):
+            return (
+                isinstance(actual, list)
+                and len(expected) == len(actual)
+                and all(self.value_matches(e, a) for e, a in zip(expected, actual, strict=True))
+            )
+        if isinstance(expected, bool) or isinstance(actual, bool):
+            return type(expected) is type(actual) and expected == actual
+        return expected == actual
+
+
+# --- the charm -------------------------------------------------------------------------------
+
+
+def _request_model(lib: ModuleType, fields: dict[str, Any]) -> Any:
+    return lib.RequirerCommonModel(**fields)
+
+
+def _response_model(lib: ModuleType, fields: dict[str, Any], matcher: Matcher) -> Any:
+    resolved = {k: matcher.resolve(v) if isinstance(v, str) else v for k, v in fields.items()}
+    return lib.ResourceProviderModel(**resolved)
+
+
+def charm_class(vector: dict[str, Any], lib: ModuleType) -> type[CharmBase]:
+    """A charm class of its own for this vector: one handler configured as the vector says."""
+    config = vector["config"]
+    endpoint = vector["relation"]["endpoint"]
+    schema_path = None
+    if config.get("status_schema"):
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (lives as long as the class)
+            "w", suffix=".json", delete=False
+        )
+        json.dump({"statuses": config["status_schema"]}, handle)
+        handle.close()
+        schema_path = handle.name
+
+    if vector["side"] == "requirer":
+        handler_type = lib.ResourceRequirerEventHandler
+        if config.get("relation_aliases"):
+            # The reference library defines `<alias>_*` events on its handler's events class:
+            # give this vector's handler an events class of its own.
+            events_type = type(handler_type.on)
+            fresh = type(events_type.__name__, (events_type,), {"__module__": __name__})
+            handler_type = type(handler_type.__name__, (handler_type,), {"on": fresh()})
+
+        class RequirerCharm(CharmBase):
+            def __init__(self, framework: Any) -> None:
+                super().__init__(framework)
+                requests = [_request_model(lib, r) for r in config.get("requests", [])]
+                self.handler = handler_type(
+                    self,
+                    endpoint,
+                    requests,
+                    response_model=lib.ResourceProviderModel,
+                    relation_aliases=config.get("relation_aliases") or None,
+                )
+
+        return RequirerCharm
+
+    class ProviderCharm(CharmBase):
+        def __init__(self, framework: Any) -> None:
+            super().__init__(framework)
+            kwargs: dict[str, Any] = {
+                "mtls_enabled": config.get("mtls_enabled", False),
+                "bulk_event": config.get("bulk_event", False),
+                "status_schema_path": schema_path,
+            }
+            if config.get("resource_aliases"):
+                kwargs["resource_aliases"] = config["resource_aliases"]
+            self.handler = lib.ResourceProviderEventHandler(
+                self, endpoint, lib.RequirerCommonModel, **kwargs
+            )
+
+    return ProviderCharm
+
+
+# --- the state -------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Setup:
+    """What a vector's initial state became in ``ops.testing``."""
+
+    ctx: testing.Context
+    state: testing.State
+    uris: dict[str, str]
+    """Secret label (as the vector names it) → secret id."""
+    initial: dict[str, testing.Secret]
+    """Secret label → the secret as set up."""
+
+
+def _secret_id(index: int) -> str:
+    return f"secret:conformance{index:011d}"
+
+
+def build(vector: dict[str, Any], lib: ModuleType) -> Setup:
+    """The context and the state a vector describes."""
+    local, rel = vector["local"], vector["relation"]
+    role = "requires" if vector["side"] == "requirer" else "provides"
+    spec: dict[str, Any] = {"interface": INTERFACE}
+    if vector["config"].get("limit") is not None:
+        spec["limit"] = vector["config"]["limit"]
+    meta = {"name": local["app"], role: {rel["endpoint"]: spec}}
+    ctx = testing.Context(
+        charm_class(vector, lib),
+        meta=meta,
+        app_name=local["app"],
+        unit_id=unit_number(local["unit"]),
+    )
+    uris = {s["label"]: _secret_id(i) for i, s in enumerate(vector.get("secrets", []))}
+    matcher = Matcher(uris)
+    bags = vector.get("databags", {})
+
+    def bag(content: dict[str, str]) -> dict[str, str]:
+        return {k: matcher.resolve(v) for k, v in content.items()}
+
+    remote_units = bags.get("remote_units", {})
+    relation = testing.Relation(
+        rel["endpoint"],
+        INTERFACE,
+        id=rel["id"],
+        remote_app_name=rel["remote_app"],
+        local_app_data=bag(bags.get("local_app", {})),
+        local_unit_data=bag(bags.get("local_unit", {})),
+        remote_app_data=bag(bags.get("remote_app", {})),
+        remote_units_data={
+            unit_number(u): bag(remote_units.get(u, {})) for u in rel["remote_units"]
+        },
+        remote_model_uuid=rel.get("remote_model_uuid"),
+    )
+    secrets = set()
+    initial = {}
+    for spec_ in vector.get("secrets", []):
+        secret = _secret(spec_, uris[spec_["label"]], rel["id"], rel["remote_app"])
+        secrets.add(secret)
+        initial[spec_["label"]] = secret
+    state = testing.State(
+        leader=local["leader"],
+        relations={relation},
+        secrets=secrets,
+        model=testing.Model(name="conformance", uuid=local["model_uuid"]),
+    )
+    return Setup(ctx=ctx, state=state, uris=uris, initial=initial)
+
+
+def _secret(spec: dict[str, Any], secret_id: str, relation_id: int, remote_app: str) -> Any:
+    content = spec["content"]
+    if spec["owner"] == "local":
+        grants = {relation_id: {remote_app}} if spec.get("granted") else {}
+        secret = testing.Secret(
+            content, id=secret_id, owner="app", label=spec["label"], remote_grants=grants
+        )
+        if spec.get("revision", 1) != 1:
+            object.__setattr__(secret, "_latest_revision", spec["revision"])
+        return secret
+    # A secret of the remote application: this unit sees it as a consumer, through the label
+    # it attached before (if it did), tracking `content` with `latest_content` published.
+    return testing.Secret(
+        content,
+        latest_content=spec.get("latest_content", content),
+        id=secret_id,
+        label=spec.get("consumer_label"),
+    )
+
+
+# --- running ---------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Outcome:
+    """What a step did."""
+
+    state: testing.State | None
+    events: list[Any]
+    error: BaseException | None
+
+
+def _is_library_event(event: Any) -> bool:
+    return not type(event).__module__.startswith(("ops.", "scenario."))
+
+
+def _hook_event(vector: dict[str, Any], setup: Setup) -> Any:
+    """The ``ops.testing`` event of a hook step."""
+    ctx, step = setup.ctx, vector["step"]
+    relation = setup.state.get_relation(vector["relation"]["id"])
+    secret = setup.initial.get(step.get("secret", ""))
+    events = {
+        "relation-created": lambda: ctx.on.relation_created(relation),
+        "relation-changed": lambda: ctx.on.relation_changed(
+            relation, remote_unit=unit_number(step["remote_unit"])
+        ),
+        "relation-broken": lambda: ctx.on.relation_broken(relation),
+        "secret-changed": lambda: ctx.on.secret_changed(secret),
+        "secret-remove": lambda: ctx.on.secret_remove(secret, revision=step["revision"]),
+    }
+    if step["hook"] not in events:
+        raise ValueError(f"unknown hook {step['hook']}")
+    return events[step["hook"]]()
+
+
+def _call(vector: dict[str, Any], lib: ModuleType, handler: Any, matcher: Matcher) -> None:
+    """A charm call step, made inside a hook."""
+    call, relation_id = vector["step"], vector["relation"]["id"]
+    if call["call"] == "set_response":
+        handler.set_response(relation_id, _response_model(lib, call["response"], matcher))
+    elif call["call"] == "set_responses":
+        responses = [_response_model(lib, r, matcher) for r in call["responses"]]
+        handler.set_responses(relation_id, responses)
+    else:
+        raise ValueError(f"unknown call {call['call']}")
+
+
+def run(vector: dict[str, Any], lib: ModuleType) -> tuple[Setup, Outcome]:
+    """Run a vector's step; the setup and what came out."""
+    setup = build(vector, lib)
+    ctx, state = setup.ctx, setup.state
+    is_hook = "hook" in vector["step"]
+    event = _hook_event(vector, setup) if is_hook else ctx.on.update_status()
+    ctx.emitted_events.clear()
+    try:
+        if is_hook:
+            out = ctx.run(event, state)
+        else:
+            with ctx(event, state) as manager:
+                handler = manager.charm.handler  # type: ignore[attr-defined]
+                _call(vector, lib, handler, Matcher(setup.uris))
+                out = manager.run()
+    except testing.errors.UncaughtCharmError as error:
+        return setup, Outcome(state=None, events=[], error=error.__cause__ or error)
+    except Exception as error:  # raised by the call itself, outside the framework
+        return setup, Outcome(state=None, events=[], error=error)
+    events = [e for e in ctx.emitted_events if _is_library_event(e)]
+    return setup, Outcome(state=out, events=events, error=None)
+
+
+# --- comparing -------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "resource_name") and hasattr(value, "privileges"):
+        return {
+            "resource_name": value.resource_name,
+            "resource_type": value.resource_type,
+            "privileges": list(value.privileges),
+        }
+    return value
+
+
+def event_record(event: Any) -> dict[str, Any]:
+    """An emitted event as the vectors describe events."""
+    record: dict[str, Any] = {
+        "kind": event.handle.kind,
+        "relation_id": event.relation.id,
+        "app": event.app.name if getattr(event, "app", None) is not None else None,
+        "unit": event.unit.name if getattr(event, "unit", None) is not None else None,
+    }
+    for attribute in ("request", "response"):
+        model = getattr(event, attribute, None)
+        if model is not None:
+            record[attribute] = model
+    if hasattr(event, "requests"):
+        record["requests"] = list(event.requests)
+    if hasattr(event, "old_mtls_cert"):
+        record["old_mtls_cert"] = event.old_mtls_cert
+    status = getattr(event, "status", None)
+    if status is not None:
+        record["status"] = {
+            "code": status.code,
+            "message": status.message,
+            "resolution": status.resolution,
+        }
+    return record
+
+
+def _model_matches(
+    expected: dict[str, Any], model: Any, matcher: Matcher, where: str, problems: list[str]
+) -> None:
+    for field, want in expected.items():
+        got = _plain(getattr(model, field, None))
+        if not matcher.value_matches(want, got):
+            problems.append(f"{where}.{field}: expected {want!r}, got {got!r}")
+
+
+def compare(vector: dict[str, Any], setup: Setup, outcome: Outcome) -> list[str]:
+    """Every way the outcome differs from the vector's expectation (empty: it conforms)."""
+    expect = vector["expect"]
+    problems: list[str] = []
+    if "error" in expect:
+        if outcome.error is None:
+            problems.append(f"expected an error {expect['error']}, the step succeeded")
+        return problems
+    if outcome.error is not None:
+        problems.append(f"unexpected error: {type(outcome.error).__name__}: {outcome.error}")
+        return problems
+    assert outcome.state is not None
+    out = outcome.state
+    matcher = Matcher(dict(setup.uris))
+    # Secrets created in the step: their labels name them in expectations.
+    for secret in out.secrets:
+        if secret.owner is not None and secret.label and secret.label not in matcher.uris:
+            matcher.uris[secret.label] = secret.id
+
+    problems.extend(_bags_problems(vector, out, matcher))
+    problems.extend(_secret_problems(vector, setup, out, matcher))
+    problems.extend(_events_problems(vector, outcome.events, matcher))
+    return problems
+
+
+def _bags_problems(vector: dict[str, Any], out: testing.State, matcher: Matcher) -> list[str]:
+    relation = out.get_relation(vector["relation"]["id"])
+    actual_bags: dict[str, Any] = {
+        "local_app": dict(relation.local_app_data),
+        "local_unit": dict(relation.local_unit_data),
+        "remote_app": dict(relation.remote_app_data),
+        "remote_units": {
+            f"{vector['relation']['remote_app']}/{n}": dict(b)
+            for n, b in relation.remote_units_data.items()
+        },
+    }
+    initial_bags = vector.get("databags", {})
+    expected_bags = vector["expect"].get("databags", {})
+    problems = []
+    for name in BAGS:
+        want = expected_bags.get(name, initial_bags.get(name, {}))
+        if name == "remote_units":
+            want = {u: want.get(u, {}) for u in vector["relation"]["remote_units"]}
+        problems.extend(bag_problems(name, want, actual_bags[name], matcher))
+    return problems
+
+
+def _events_problems(vector: dict[str, Any], events: list[Any], matcher: Matcher) -> list[str]:
+    actual_events = [event_record(e) for e in events]
+    expected_events = vector["expect"].get("events", [])
+    kinds = [e["kind"] for e in actual_events]
+    if kinds != [e["kind"] for e in expected_events]:
+        return [f"events: expected {[e['kind'] for e in expected_events]}, got {kinds}"]
+    problems: list[str] = []
+    for index, (want, got) in enumerate(zip(expected_events, actual_events, strict=True)):
+        where = f"events[{index}] {want['kind']}"
+        for field, value in want.items():
+            if field == "kind":
+                continue
+            if field in ("request", "response"):
+                if field not in got:
+                    problems.append(f"{where}: no {field}")
+                else:
+                    _model_matches(value, got[field], matcher, f"{where}.{field}", problems)
+            elif field == "requests":
+                models = got.get("requests", [])
+                if len(models) != len(value):
+                    problems.append(f"{where}.requests: {len(models)} instead of {len(value)}")
+                for i, (w, m) in enumerate(zip(value, models, strict=False)):
+                    _model_matches(w, m, matcher, f"{where}.requests[{i}]", problems)
+            elif not matcher.value_matches(value, got.get(field)):
+                problems.append(f"{where}.{field}: expected {value!r}, got {got.get(field)!r}")
+    return problems
+
+
+def bag_problems(
+    name: str, want: dict[str, Any], got: dict[str, Any], matcher: Matcher
+) -> list[str]:
+    """The differences between an expected and an actual databag (or map of unit bags)."""
+    problems = []
+    for key in sorted(want.keys() | got.keys()):
+        if key not in got:
+            problems.append(f"{name}: missing key {key!r} (expected {want[key]!r})")
+        elif key not in want:
+            problems.append(f"{name}: unexpected key {key!r} = {got[key]!r}")
+        elif isinstance(want[key], dict):
+            problems.extend(bag_problems(f"{name}[{key}]", want[key], got[key], matcher))
+        elif not matcher.matches(want[key], got[key]):
+            problems.append(f"{name}[{key!r}]:\n  expected {want[key]}\n  actual   {got[key]}")
+    return problems
+
+
+def _secret_problems(
+    vector: dict[str, Any], setup: Setup, out: testing.State, matcher: Matcher
+) -> list[str]:
+    problems = []
+    relation_id = vector["relation"]["id"]
+    by_id = {s.id: s for s in out.secrets}
+    listed = set()
+    for want in vector["expect"].get("secrets", []):
+        label = want["label"]
+        secret_id = matcher.uris.get(label)
+        secret = by_id.get(secret_id) if secret_id else None
+        where = f"secret {label}"
+        if secret is None:
+            if not want.get("absent"):
+                problems.append(f"{where}: not found")
+            continue
+        listed.add(secret.id)
+        if want.get("absent"):
+            problems.append(f"{where}: still exists")
+            continue
+        problems.extend(_one_secret_problems(want, secret, setup, relation_id))
+    for secret in out.secrets:
+        created = secret.id not in {s.id for s in setup.state.secrets}
+        if created and secret.id not in listed:
+            problems.append(
+                f"unexpected secret created: label {secret.label!r}, "
+                f"keys {sorted(secret.latest_content)}"
+            )
+    return problems
+
+
+def _one_secret_problems(
+    want: dict[str, Any], secret: testing.Secret, setup: Setup, relation_id: int
+) -> list[str]:
+    where = f"secret {want['label']}"
+    problems = []
+    content = dict(secret.latest_content)
+    if "content" in want and content != want["content"]:
+        problems.append(f"{where}: content expected {want['content']}, got {content}")
+    granted = relation_id in secret.remote_grants
+    if "granted" in want and granted != want["granted"]:
+        problems.append(f"{where}: granted expected {want['granted']}, got {granted}")
+    initial = setup.initial.get(want["label"])
+    added = secret._latest_revision - (initial._latest_revision if initial else 0)
+    if "new_revisions" in want and added != want["new_revisions"]:
+        problems.append(f"{where}: {added} new revisions instead of {want['new_revisions']}")
+    if "revisions" in want and secret._latest_revision != want["revisions"]:
+        problems.append(f"{where}: {secret._latest_revision} revisions, not {want['revisions']}")
+    if "consumer_label" in want and secret.label != want["consumer_label"]:
+        problems.append(
+            f"{where}: known by the label {secret.label!r}, not {want['consumer_label']!r}"
+        )
+    return problems
+
+
+def expected_error(vector: dict[str, Any]) -> dict[str, Any] | None:
+    """The error a vector expects, if any."""
+    return vector["expect"].get("error")

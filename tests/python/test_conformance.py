@@ -1,0 +1,41 @@
+"""The conformance vectors (``tests/conformance/``), run with our package over ``ops.testing``.
+
+Every vector runs, one test each; deliberate differences are expected of us like any other.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import data_interfaces_wasm
+import pytest
+
+import conformance_support as cs
+
+VECTORS = cs.load_vectors()
+
+
+def _error_problems(vector: dict[str, Any], error: BaseException | None) -> list[str]:
+    want = cs.expected_error(vector)
+    if want is None:
+        return []
+    if error is None:
+        return [f"expected a {want['kind']} error, the step succeeded"]
+    if not isinstance(error, data_interfaces_wasm.ProtocolError):
+        return [f"expected a ProtocolError, got {type(error).__name__}: {error}"]
+    problems = []
+    for field in ("kind", "relation_id", "bag", "key"):
+        if field in want and getattr(error, field) != want[field]:
+            problems.append(
+                f"error.{field}: expected {want[field]!r}, got {getattr(error, field)!r}"
+            )
+    if "reason_contains" in want and want["reason_contains"] not in error.reason:
+        problems.append(f"error.reason {error.reason!r} lacks {want['reason_contains']!r}")
+    return problems
+
+
+@pytest.mark.parametrize(("name", "vector"), VECTORS, ids=[name for name, _ in VECTORS])
+def test_vector(name: str, vector: dict[str, Any]) -> None:
+    setup, outcome = cs.run(vector, data_interfaces_wasm)
+    problems = cs.compare(vector, setup, outcome) + _error_problems(vector, outcome.error)
+    assert not problems, f"{name} ({vector.get('description', '')}):\n" + "\n".join(problems)
