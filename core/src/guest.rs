@@ -15,7 +15,7 @@ use crate::env::{
 };
 use crate::error::Error;
 use crate::model;
-use crate::{ids, provider, requirer, status};
+use crate::{ids, peer, provider, requirer, status};
 
 /// The world as the imports show it.
 struct Imports;
@@ -607,6 +607,69 @@ impl exports::charm::data_interfaces::provider::Guest for Component {
         status::statuses(&mut Imports, &provider_config_from_wit(config), relation)
             .map(|statuses| statuses.into_iter().map(status_to_wit).collect())
             .map_err(error_to_wit)
+    }
+}
+
+fn peer_config_from_wit(c: wit::PeerConfig) -> peer::PeerConfig {
+    peer::PeerConfig {
+        endpoint: c.endpoint,
+        fields: fields_from_wit(c.fields),
+    }
+}
+
+fn peer_scope_from_wit(scope: wit::PeerScope) -> peer::PeerScope {
+    match scope {
+        wit::PeerScope::App => peer::PeerScope::App,
+        wit::PeerScope::Unit => peer::PeerScope::Unit,
+        wit::PeerScope::OtherUnit(unit) => peer::PeerScope::OtherUnit(unit),
+    }
+}
+
+impl exports::charm::data_interfaces::peer::Guest for Component {
+    fn read(
+        config: wit::PeerConfig,
+        relation: RelationId,
+        scope: wit::PeerScope,
+    ) -> Result<Vec<(String, String)>, wit::Error> {
+        peer::read(
+            &mut Imports,
+            &peer_config_from_wit(config),
+            relation,
+            &peer_scope_from_wit(scope),
+        )
+        .map_err(error_to_wit)
+    }
+
+    fn write(
+        config: wit::PeerConfig,
+        relation: RelationId,
+        scope: wit::PeerScope,
+        values: Vec<(String, Option<String>)>,
+    ) -> Result<(), wit::Error> {
+        peer::write(
+            &mut Imports,
+            &peer_config_from_wit(config),
+            relation,
+            &peer_scope_from_wit(scope),
+            &values,
+        )
+        .map_err(error_to_wit)
+    }
+
+    fn delete(
+        config: wit::PeerConfig,
+        relation: RelationId,
+        scope: wit::PeerScope,
+        keys: Vec<String>,
+    ) -> Result<(), wit::Error> {
+        peer::delete(
+            &mut Imports,
+            &peer_config_from_wit(config),
+            relation,
+            &peer_scope_from_wit(scope),
+            &keys,
+        )
+        .map_err(error_to_wit)
     }
 }
 

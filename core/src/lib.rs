@@ -1,8 +1,8 @@
 //! The `data_interfaces` V1 relation protocol, compiled natively for tests and to a WASI component.
 //!
-//! The protocol logic ([`requirer`], [`provider`]) is target-independent and reaches the world
-//! only through [`env::Env`]; the component's wit-bindgen glue lives in one module compiled for
-//! `wasm32` only.
+//! The protocol logic ([`requirer`], [`provider`], [`peer`]) is target-independent and reaches
+//! the world only through [`env::Env`]; the component's wit-bindgen glue lives in one module
+//! compiled for `wasm32` only.
 
 #![warn(missing_docs)]
 
@@ -15,6 +15,7 @@ pub mod fernet;
 pub mod ids;
 pub mod json;
 pub mod model;
+pub mod peer;
 pub mod provider;
 pub mod requests;
 pub mod requirer;

@@ -258,7 +258,7 @@ pub fn status(dict: &Bound<'_, PyDict>) -> PyResult<Status> {
     })
 }
 
-fn status_to_dict<'py>(py: Python<'py>, s: &Status) -> PyResult<Bound<'py, PyDict>> {
+pub fn status_to_dict<'py>(py: Python<'py>, s: &Status) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("code", s.code)?;
     d.set_item("message", &s.message)?;

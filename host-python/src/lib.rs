@@ -207,6 +207,112 @@ impl Runtime {
         Ok(list)
     }
 
+    /// Whether every response with a request id carries credentials (true with none).
+    fn requirer_are_all_resources_created(
+        &self,
+        py: Python<'_>,
+        backend: &Bound<'_, PyAny>,
+        config: &Bound<'_, PyDict>,
+        relation_id: i32,
+    ) -> PyResult<bool> {
+        let config = convert::requirer_config(config)?;
+        self.session(py, backend)?
+            .requirer_are_all_resources_created(&config, relation_id)
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// The statuses the provider raises on a relation, as the requirer sees them, as dicts.
+    fn requirer_statuses<'py>(
+        &self,
+        py: Python<'py>,
+        backend: &Bound<'py, PyAny>,
+        config: &Bound<'py, PyDict>,
+        relation_id: i32,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let config = convert::requirer_config(config)?;
+        let statuses = self
+            .session(py, backend)?
+            .requirer_statuses(&config, relation_id)
+            .map_err(|e| errors::to_py(py, e))?;
+        status_list(py, &statuses)
+    }
+
+    /// Raise a status (a `{code, message, resolution}` dict) on a relation.
+    fn provider_raise_status(
+        &self,
+        py: Python<'_>,
+        backend: &Bound<'_, PyAny>,
+        config: &Bound<'_, PyDict>,
+        relation_id: i32,
+        status: &Bound<'_, PyDict>,
+    ) -> PyResult<()> {
+        let config = convert::provider_config(config)?;
+        let status = convert::status(status)?;
+        self.session(py, backend)?
+            .provider_raise_status(&config, relation_id, &status)
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// Raise the status the status schema defines for a code.
+    fn provider_raise_status_code(
+        &self,
+        py: Python<'_>,
+        backend: &Bound<'_, PyAny>,
+        config: &Bound<'_, PyDict>,
+        relation_id: i32,
+        code: i32,
+    ) -> PyResult<()> {
+        let config = convert::provider_config(config)?;
+        self.session(py, backend)?
+            .provider_raise_status_code(&config, relation_id, code)
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// Resolve a raised status.
+    fn provider_resolve_status(
+        &self,
+        py: Python<'_>,
+        backend: &Bound<'_, PyAny>,
+        config: &Bound<'_, PyDict>,
+        relation_id: i32,
+        code: i32,
+    ) -> PyResult<()> {
+        let config = convert::provider_config(config)?;
+        self.session(py, backend)?
+            .provider_resolve_status(&config, relation_id, code)
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// Clear every status of a relation.
+    fn provider_clear_statuses(
+        &self,
+        py: Python<'_>,
+        backend: &Bound<'_, PyAny>,
+        config: &Bound<'_, PyDict>,
+        relation_id: i32,
+    ) -> PyResult<()> {
+        let config = convert::provider_config(config)?;
+        self.session(py, backend)?
+            .provider_clear_statuses(&config, relation_id)
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// The statuses raised on a relation, as dicts.
+    fn provider_statuses<'py>(
+        &self,
+        py: Python<'py>,
+        backend: &Bound<'py, PyAny>,
+        config: &Bound<'py, PyDict>,
+        relation_id: i32,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let config = convert::provider_config(config)?;
+        let statuses = self
+            .session(py, backend)?
+            .provider_statuses(&config, relation_id)
+            .map_err(|e| errors::to_py(py, e))?;
+        status_list(py, &statuses)
+    }
+
     /// A fresh salt.
     fn gen_salt(&self, py: Python<'_>) -> PyResult<String> {
         self.inner
@@ -230,6 +336,17 @@ impl Runtime {
             self.load_time_ms()
         )
     }
+}
+
+fn status_list<'py>(
+    py: Python<'py>,
+    statuses: &[host::wit::Status],
+) -> PyResult<Bound<'py, PyList>> {
+    let list = PyList::empty(py);
+    for status in statuses {
+        list.append(convert::status_to_dict(py, status)?)?;
+    }
+    Ok(list)
 }
 
 #[pymodule]

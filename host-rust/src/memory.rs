@@ -102,6 +102,8 @@ pub struct LogLine {
 #[derive(Debug, Default)]
 struct World {
     model_uuid: String,
+    /// Applications of another model (cross-model relations) → that model's uuid.
+    app_models: BTreeMap<String, String>,
     /// Application → (leader, units).
     apps: BTreeMap<String, (Option<String>, Vec<String>)>,
     relations: BTreeMap<RelationId, RelationRecord>,
@@ -109,6 +111,13 @@ struct World {
     next_relation: RelationId,
     next_secret: u64,
     log: Vec<LogLine>,
+}
+
+impl World {
+    /// The uuid of the model an application lives in.
+    fn model_of(&self, app: &str) -> &str {
+        self.app_models.get(app).unwrap_or(&self.model_uuid)
+    }
 }
 
 /// An in-memory Juju model. Cloning gives another handle on the same model.
@@ -171,6 +180,25 @@ impl Juju {
             },
         );
         id
+    }
+
+    /// Relate an application of this model to `remote_app`, an application of the model
+    /// `remote_model_uuid` (a cross-model relation); returns the relation id. Each side sees the
+    /// other's model uuid in [`RelationInfo::remote_model_uuid`], and `remote_app`'s units see
+    /// `remote_model_uuid` as their own model uuid.
+    pub fn relate_cross_model(
+        &self,
+        local_app: &str,
+        local_endpoint: &str,
+        remote_app: &str,
+        remote_endpoint: &str,
+        remote_model_uuid: &str,
+    ) -> RelationId {
+        self.world
+            .borrow_mut()
+            .app_models
+            .insert(remote_app.to_owned(), remote_model_uuid.to_owned());
+        self.relate(local_app, local_endpoint, remote_app, remote_endpoint)
     }
 
     /// The view of one unit: a backend for the component.
@@ -343,7 +371,7 @@ impl Backend for UnitBackend {
                     endpoint: endpoint.to_owned(),
                     remote_app: Some(remote.clone()),
                     remote_units,
-                    remote_model_uuid: Some(world.model_uuid.clone()),
+                    remote_model_uuid: Some(world.model_of(remote).to_owned()),
                 })
             })
             .collect())
@@ -435,7 +463,7 @@ impl Backend for UnitBackend {
     }
 
     fn model_uuid(&mut self) -> Result<String, BackendError> {
-        Ok(self.world.borrow().model_uuid.clone())
+        Ok(self.world.borrow().model_of(&self.app).to_owned())
     }
 
     fn secret_add(
@@ -673,6 +701,25 @@ mod tests {
             BackendError::Host(e) => e.kind,
             BackendError::Fatal(e) => panic!("unexpected fatal error {e}"),
         }
+    }
+
+    #[test]
+    fn a_cross_model_relation_shows_each_side_the_other_model() {
+        let juju = Juju::new();
+        juju.deploy("client", 1);
+        juju.deploy("db", 1);
+        let id = juju.relate_cross_model("db", "database", "client", "database", "remote-uuid");
+        let local = juju.unit("db/0").model_uuid().unwrap();
+        let remote = juju.unit("client/0").model_uuid().unwrap();
+        assert_eq!(remote, "remote-uuid");
+        assert_ne!(local, remote);
+        let seen_by_db = juju.unit("db/0").relations("database").unwrap();
+        assert_eq!(
+            (seen_by_db[0].id, seen_by_db[0].remote_model_uuid.as_deref()),
+            (id, Some("remote-uuid"))
+        );
+        let seen_by_client = juju.unit("client/0").relations("database").unwrap();
+        assert_eq!(seen_by_client[0].remote_model_uuid, Some(local));
     }
 
     #[test]

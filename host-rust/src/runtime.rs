@@ -2,8 +2,8 @@
 
 use crate::backend::Backend;
 use crate::bindings::wit::{
-    Hook, ProviderConfig, ProviderEvent, RelationId, Request, RequirerConfig, RequirerEvent,
-    Response, Status,
+    Hook, PeerConfig, PeerScope, ProviderConfig, ProviderEvent, RelationId, Request,
+    RequirerConfig, RequirerEvent, Response, Status,
 };
 use crate::bindings::DataInterfaces;
 use crate::cache;
@@ -521,6 +521,52 @@ impl Session {
         self.call("provider.statuses", |b, s| {
             b.charm_data_interfaces_provider()
                 .call_statuses(s, config, relation)
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// The peer data of a scope, by wire key, with each value as JSON text (secret fields
+    /// filled from their secrets).
+    pub fn peer_read(
+        &mut self,
+        config: &PeerConfig,
+        relation: RelationId,
+        scope: &PeerScope,
+    ) -> Result<Vec<(String, String)>, Error> {
+        self.call("peer.read", |b, s| {
+            b.charm_data_interfaces_peer()
+                .call_read(s, config, relation, scope)
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// Set (JSON text) or delete (`None`) peer fields of a scope (the app scope is leader
+    /// only; another unit's data is read only).
+    pub fn peer_write(
+        &mut self,
+        config: &PeerConfig,
+        relation: RelationId,
+        scope: &PeerScope,
+        values: &[(String, Option<String>)],
+    ) -> Result<(), Error> {
+        self.call("peer.write", |b, s| {
+            b.charm_data_interfaces_peer()
+                .call_write(s, config, relation, scope, values)
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// Delete peer fields of a scope.
+    pub fn peer_delete(
+        &mut self,
+        config: &PeerConfig,
+        relation: RelationId,
+        scope: &PeerScope,
+        keys: &[String],
+    ) -> Result<(), Error> {
+        self.call("peer.delete", |b, s| {
+            b.charm_data_interfaces_peer()
+                .call_delete(s, config, relation, scope, keys)
         })?
         .map_err(Error::Protocol)
     }

@@ -15,7 +15,7 @@ import re
 import tempfile
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Annotated, Any
 
 from ops import CharmBase, testing
 
@@ -49,8 +49,15 @@ def unit_number(unit: str) -> int:
 
 # --- placeholders ----------------------------------------------------------------------------
 
-_PLACEHOLDER = re.compile(r"\{\{(secret|salt):([^}]*)\}\}")
+_PLACEHOLDER = re.compile(r"\{\{(secret|salt|fernet):([^}]*)\}\}")
 _SALT = re.compile(r"[A-Za-z0-9]{16}")
+_TOKEN = re.compile(r"[A-Za-z0-9_=-]+")
+
+
+def _fernet(key: str) -> Any:
+    from cryptography.fernet import Fernet
+
+    return Fernet(key.encode())
 
 
 class Matcher:
@@ -60,14 +67,19 @@ class Matcher:
     for any 16 letters and digits, the same each time the same name appears in a vector.
     """
 
-    def __init__(self, uris: dict[str, str]) -> None:
+    def __init__(self, uris: dict[str, str], keys: dict[str, str] | None = None) -> None:
         self.uris = uris
+        self.keys: dict[str, str] = dict(keys or {})
+        """Secret label → the ``encryption-key`` it holds (for ``{{fernet:...}}``)."""
         self.salts: dict[str, str] = {}
 
     def resolve(self, text: str) -> str:
-        """Substitute the secret placeholders of an input value."""
+        """Substitute the secret and Fernet placeholders of an input value."""
 
         def one(match: re.Match[str]) -> str:
+            if match.group(1) == "fernet":
+                label, _, plaintext = match.group(2).partition(":")
+                return _fernet(self.keys[label]).encrypt(plaintext.encode()).decode()
             if match.group(1) != "secret":
                 raise ValueError(f"{match.group(0)} is not allowed in an input value")
             return self.uris.get(match.group(2), f"<no secret labelled {match.group(2)}>")
@@ -87,26 +99,51 @@ class Matcher:
             position += len(literal)
             if index + 1 >= len(parts):
                 break
-            kind, name = parts[index + 1], parts[index + 2]
-            if kind == "secret":
-                uri = self.uris.get(name)
-                if uri is None or not actual.startswith(uri, position):
-                    return False
-                position += len(uri)
-            else:
-                salt = _SALT.match(actual, position)
-                if salt is None:
-                    return False
-                value = salt.group(0)
-                known = self.salts.get(name, bound.get(name))
-                if known is not None and known != value:
-                    return False
-                bound[name] = value
-                position += len(value)
+            length = self._placeholder(parts[index + 1], parts[index + 2], actual, position, bound)
+            if length is None:
+                return False
+            position += length
         if position != len(actual):
             return False
         self.salts.update(bound)
         return True
+
+    def _placeholder(
+        self, kind: str, name: str, actual: str, position: int, bound: dict[str, str]
+    ) -> int | None:
+        """The length of what a placeholder matches at ``position`` (``None``: no match)."""
+        if kind == "fernet":
+            token = _TOKEN.match(actual, position)
+            if token is None or not self._decrypts(name, token.group(0)):
+                return None
+            return len(token.group(0))
+        if kind == "secret":
+            uri = self.uris.get(name)
+            if uri is None or not actual.startswith(uri, position):
+                return None
+            return len(uri)
+        return self._salt(name, actual, position, bound)
+
+    def _salt(self, name: str, actual: str, position: int, bound: dict[str, str]) -> int | None:
+        """The length of the salt ``{{salt:<name>}}`` matches at ``position``, if any."""
+        salt = _SALT.match(actual, position)
+        value = salt.group(0) if salt else None
+        known = self.salts.get(name, bound.get(name))
+        if value is None or (known is not None and known != value):
+            return None
+        bound[name] = value
+        return len(value)
+
+    def _decrypts(self, name: str, token: str) -> bool:
+        """Whether ``token`` decrypts to the plaintext of ``<label>:<plaintext>``."""
+        label, _, plaintext = name.partition(":")
+        key = self.keys.get(label)
+        if key is None:
+            return False
+        try:
+            return _fernet(key).decrypt(token.encode()).decode() == plaintext
+        except Exception:
+            return False
 
     def value_matches(self, expected: Any, actual: Any) -> bool:
         """Deep comparison; strings may hold placeholders."""
@@ -132,13 +169,54 @@ class Matcher:
 # --- the charm -------------------------------------------------------------------------------
 
 
-def _request_model(lib: ModuleType, fields: dict[str, Any]) -> Any:
-    return lib.RequirerCommonModel(**fields)
+def model_class(lib: ModuleType, spec: Any, default: str) -> type:
+    """The model class a vector's ``request_model`` / ``response_model`` names.
+
+    ``None``: the standard model; a string: a model class of the library; an object
+    ``{"base": <class name>, "fields": {<name>: <secret group> | null}}``: a subclass with these
+    optional fields (a field with a group is a secret field of that group, and a group other than
+    the standard ones gets its ``secret_<group>`` URI field).
+    """
+    if spec is None:
+        return getattr(lib, default)
+    if isinstance(spec, str):
+        return getattr(lib, spec)
+    base = getattr(lib, spec.get("base", default))
+    fields: dict[str, Any] = spec.get("fields", {})
+    standard = {"user", "tls", "extra", "entity", "mtls", "requested-entity"}
+    uri_fields = [f"secret_{g}" for g in set(fields.values()) if g and g not in standard]
+    import pydantic
+
+    if issubclass(base, pydantic.BaseModel):  # the reference library
+        definitions: dict[str, Any] = {}
+        for name, group in fields.items():
+            if group is None:
+                definitions[name] = (str | None, None)
+            else:
+                hint = Annotated[str | None, pydantic.Field(exclude=True, default=None), group]
+                definitions[name] = (hint, None)
+        for name in uri_fields:
+            definitions[name] = (str | None, None)
+        return pydantic.create_model("VectorModel", __base__=base, **definitions)
+    annotations: dict[str, Any] = {}
+    for name, group in fields.items():
+        annotations[name] = str | None if group is None else Annotated[str | None, group]
+    for name in uri_fields:
+        annotations[name] = str | None
+    namespace: dict[str, Any] = {"__annotations__": annotations, "__module__": __name__}
+    namespace.update(dict.fromkeys(annotations))
+    return type("VectorModel", (base,), namespace)
 
 
-def _response_model(lib: ModuleType, fields: dict[str, Any], matcher: Matcher) -> Any:
+def _request_model(lib: ModuleType, fields: dict[str, Any], model: type | None = None) -> Any:
+    return (model or lib.RequirerCommonModel)(**fields)
+
+
+def _response_model(
+    lib: ModuleType, fields: dict[str, Any], matcher: Matcher, model: type | None = None
+) -> Any:
     resolved = {k: matcher.resolve(v) if isinstance(v, str) else v for k, v in fields.items()}
-    return lib.ResourceProviderModel(**resolved)
+    return (model or lib.ResourceProviderModel)(**resolved)
 
 
 def charm_class(vector: dict[str, Any], lib: ModuleType) -> type[CharmBase]:
@@ -163,19 +241,26 @@ def charm_class(vector: dict[str, Any], lib: ModuleType) -> type[CharmBase]:
             fresh = type(events_type.__name__, (events_type,), {"__module__": __name__})
             handler_type = type(handler_type.__name__, (handler_type,), {"on": fresh()})
 
+        request_type = model_class(lib, config.get("request_model"), "RequirerCommonModel")
+        response_type = model_class(lib, config.get("response_model"), "ResourceProviderModel")
+
         class RequirerCharm(CharmBase):
             def __init__(self, framework: Any) -> None:
                 super().__init__(framework)
-                requests = [_request_model(lib, r) for r in config.get("requests", [])]
+                requests = [
+                    _request_model(lib, r, request_type) for r in config.get("requests", [])
+                ]
                 self.handler = handler_type(
                     self,
                     endpoint,
                     requests,
-                    response_model=lib.ResourceProviderModel,
+                    response_model=response_type,
                     relation_aliases=config.get("relation_aliases") or None,
                 )
 
         return RequirerCharm
+
+    provider_request_type = model_class(lib, config.get("request_model"), "RequirerCommonModel")
 
     class ProviderCharm(CharmBase):
         def __init__(self, framework: Any) -> None:
@@ -188,7 +273,7 @@ def charm_class(vector: dict[str, Any], lib: ModuleType) -> type[CharmBase]:
             if config.get("resource_aliases"):
                 kwargs["resource_aliases"] = config["resource_aliases"]
             self.handler = lib.ResourceProviderEventHandler(
-                self, endpoint, lib.RequirerCommonModel, **kwargs
+                self, endpoint, provider_request_type, **kwargs
             )
 
     return ProviderCharm
@@ -228,26 +313,30 @@ def build(vector: dict[str, Any], lib: ModuleType) -> Setup:
         unit_id=unit_number(local["unit"]),
     )
     uris = {s["label"]: _secret_id(i) for i, s in enumerate(vector.get("secrets", []))}
-    matcher = Matcher(uris)
-    bags = vector.get("databags", {})
+    matcher = Matcher(uris, encryption_keys(vector))
 
     def bag(content: dict[str, str]) -> dict[str, str]:
         return {k: matcher.resolve(v) for k, v in content.items()}
 
-    remote_units = bags.get("remote_units", {})
-    relation = testing.Relation(
-        rel["endpoint"],
-        INTERFACE,
-        id=rel["id"],
-        remote_app_name=rel["remote_app"],
-        local_app_data=bag(bags.get("local_app", {})),
-        local_unit_data=bag(bags.get("local_unit", {})),
-        remote_app_data=bag(bags.get("remote_app", {})),
-        remote_units_data={
-            unit_number(u): bag(remote_units.get(u, {})) for u in rel["remote_units"]
-        },
-        remote_model_uuid=rel.get("remote_model_uuid"),
-    )
+    def relation_of(rel: dict[str, Any], bags: dict[str, Any]) -> testing.Relation:
+        remote_units = bags.get("remote_units", {})
+        return testing.Relation(
+            vector["relation"]["endpoint"],
+            INTERFACE,
+            id=rel["id"],
+            remote_app_name=rel["remote_app"],
+            local_app_data=bag(bags.get("local_app", {})),
+            local_unit_data=bag(bags.get("local_unit", {})),
+            remote_app_data=bag(bags.get("remote_app", {})),
+            remote_units_data={
+                unit_number(u): bag(remote_units.get(u, {})) for u in rel["remote_units"]
+            },
+            remote_model_uuid=rel.get("remote_model_uuid"),
+        )
+
+    relations = {relation_of(rel, vector.get("databags", {}))}
+    for other in vector.get("other_relations", []):
+        relations.add(relation_of(other, other.get("databags", {})))
     secrets = set()
     initial = {}
     for spec_ in vector.get("secrets", []):
@@ -256,11 +345,21 @@ def build(vector: dict[str, Any], lib: ModuleType) -> Setup:
         initial[spec_["label"]] = secret
     state = testing.State(
         leader=local["leader"],
-        relations={relation},
+        relations=relations,
         secrets=secrets,
         model=testing.Model(name="conformance", uuid=local["model_uuid"]),
     )
     return Setup(ctx=ctx, state=state, uris=uris, initial=initial)
+
+
+def encryption_keys(vector: dict[str, Any]) -> dict[str, str]:
+    """Secret label → the Fernet key of a vector's secrets that hold an ``encryption-key``."""
+    keys = {}
+    for spec in vector.get("secrets", []):
+        for content in (spec["content"], spec.get("latest_content", {})):
+            if "encryption-key" in content:
+                keys[spec["label"]] = content["encryption-key"]
+    return keys
 
 
 def _secret(spec: dict[str, Any], secret_id: str, relation_id: int, remote_app: str) -> Any:
@@ -272,6 +371,7 @@ def _secret(spec: dict[str, Any], secret_id: str, relation_id: int, remote_app: 
         )
         if spec.get("revision", 1) != 1:
             object.__setattr__(secret, "_latest_revision", spec["revision"])
+            object.__setattr__(secret, "_tracked_revision", spec["revision"])
         return secret
     # A secret of the remote application: this unit sees it as a consumer, through the label
     # it attached before (if it did), tracking `content` with `latest_content` published.
@@ -293,6 +393,8 @@ class Outcome:
     state: testing.State | None
     events: list[Any]
     error: BaseException | None
+    result: Any = None
+    """What a call step returned."""
 
 
 def _is_library_event(event: Any) -> bool:
@@ -318,16 +420,50 @@ def _hook_event(vector: dict[str, Any], setup: Setup) -> Any:
     return events[step["hook"]]()
 
 
-def _call(vector: dict[str, Any], lib: ModuleType, handler: Any, matcher: Matcher) -> None:
-    """A charm call step, made inside a hook."""
-    call, relation_id = vector["step"], vector["relation"]["id"]
-    if call["call"] == "set_response":
-        handler.set_response(relation_id, _response_model(lib, call["response"], matcher))
-    elif call["call"] == "set_responses":
-        responses = [_response_model(lib, r, matcher) for r in call["responses"]]
-        handler.set_responses(relation_id, responses)
-    else:
+def _status_arg(lib: ModuleType, status: Any) -> Any:
+    """A ``raise_status`` argument: an int code, a dict, or ``{"model": {...}}`` for the class."""
+    if isinstance(status, dict) and "model" in status:
+        return lib.RelationStatus(**status["model"])
+    return status
+
+
+def _call(vector: dict[str, Any], lib: ModuleType, handler: Any, matcher: Matcher) -> Any:
+    """A charm call step, made inside a hook; what the call returned."""
+    call = vector["step"]
+    relation_id = call.get("relation_id", vector["relation"]["id"])
+    config = vector["config"]
+    response_type = model_class(lib, config.get("response_model"), "ResourceProviderModel")
+
+    def get_statuses() -> list[dict[str, Any]]:
+        statuses = handler.get_statuses(relation_id)
+        return [_status_record(statuses[code]) for code in sorted(statuses)]
+
+    def relation() -> Any:
+        return handler.model.get_relation(vector["relation"]["endpoint"], relation_id)
+
+    calls = {
+        "set_response": lambda: handler.set_response(
+            relation_id, _response_model(lib, call["response"], matcher, response_type)
+        ),
+        "set_responses": lambda: handler.set_responses(
+            relation_id,
+            [_response_model(lib, r, matcher, response_type) for r in call["responses"]],
+        ),
+        "raise_status": lambda: handler.raise_status(
+            relation_id, _status_arg(lib, call["status"])
+        ),
+        "resolve_status": lambda: handler.resolve_status(relation_id, call["code"]),
+        "clear_statuses": lambda: handler.clear_statuses(relation_id),
+        "get_statuses": get_statuses,
+        "is_resource_created": lambda: handler.is_resource_created(
+            relation_id, call["request_id"]
+        ),
+        "are_all_resources_created": lambda: handler.are_all_resources_created(relation_id),
+        "requests": lambda: list(handler.requests(relation())),
+    }
+    if call["call"] not in calls:
         raise ValueError(f"unknown call {call['call']}")
+    return calls[call["call"]]()
 
 
 def run(vector: dict[str, Any], lib: ModuleType) -> tuple[Setup, Outcome]:
@@ -337,20 +473,21 @@ def run(vector: dict[str, Any], lib: ModuleType) -> tuple[Setup, Outcome]:
     is_hook = "hook" in vector["step"]
     event = _hook_event(vector, setup) if is_hook else ctx.on.update_status()
     ctx.emitted_events.clear()
+    result = None
     try:
         if is_hook:
             out = ctx.run(event, state)
         else:
             with ctx(event, state) as manager:
                 handler = manager.charm.handler  # type: ignore[attr-defined]
-                _call(vector, lib, handler, Matcher(setup.uris))
+                result = _call(vector, lib, handler, Matcher(setup.uris, encryption_keys(vector)))
                 out = manager.run()
     except testing.errors.UncaughtCharmError as error:
         return setup, Outcome(state=None, events=[], error=error.__cause__ or error)
     except Exception as error:  # raised by the call itself, outside the framework
         return setup, Outcome(state=None, events=[], error=error)
     events = [e for e in ctx.emitted_events if _is_library_event(e)]
-    return setup, Outcome(state=out, events=events, error=None)
+    return setup, Outcome(state=out, events=events, error=None, result=result)
 
 
 # --- comparing -------------------------------------------------------------------------------
@@ -386,12 +523,12 @@ def event_record(event: Any) -> dict[str, Any]:
         record["old_mtls_cert"] = event.old_mtls_cert
     status = getattr(event, "status", None)
     if status is not None:
-        record["status"] = {
-            "code": status.code,
-            "message": status.message,
-            "resolution": status.resolution,
-        }
+        record["status"] = _status_record(status)
     return record
+
+
+def _status_record(status: Any) -> dict[str, Any]:
+    return {"code": status.code, "message": status.message, "resolution": status.resolution}
 
 
 def _model_matches(
@@ -416,16 +553,38 @@ def compare(vector: dict[str, Any], setup: Setup, outcome: Outcome) -> list[str]
         return problems
     assert outcome.state is not None
     out = outcome.state
-    matcher = Matcher(dict(setup.uris))
+    matcher = Matcher(dict(setup.uris), encryption_keys(vector))
     # Secrets created in the step: their labels name them in expectations.
     for secret in out.secrets:
         if secret.owner is not None and secret.label and secret.label not in matcher.uris:
             matcher.uris[secret.label] = secret.id
+            if "encryption-key" in secret.latest_content:
+                matcher.keys[secret.label] = secret.latest_content["encryption-key"]
 
     problems.extend(_bags_problems(vector, out, matcher))
     problems.extend(_secret_problems(vector, setup, out, matcher))
     problems.extend(_events_problems(vector, outcome.events, matcher))
+    if "result" in vector["expect"]:
+        problems.extend(_result_problems(vector["expect"]["result"], outcome.result, matcher))
     return problems
+
+
+def _result_problems(want: Any, got: Any, matcher: Matcher) -> list[str]:
+    """A call's result: a list of models (only the listed fields checked) or a plain value."""
+    if isinstance(want, list) and all(isinstance(w, dict) for w in want) and want:
+        if not isinstance(got, list) or len(got) != len(want):
+            return [f"result: expected {len(want)} items, got {got!r}"]
+        problems: list[str] = []
+        for index, (w, item) in enumerate(zip(want, got, strict=True)):
+            if isinstance(item, dict):
+                if not matcher.value_matches(w, item):
+                    problems.append(f"result[{index}]: expected {w!r}, got {item!r}")
+            else:
+                _model_matches(w, item, matcher, f"result[{index}]", problems)
+        return problems
+    if not matcher.value_matches(want, got):
+        return [f"result: expected {want!r}, got {got!r}"]
+    return []
 
 
 def _bags_problems(vector: dict[str, Any], out: testing.State, matcher: Matcher) -> list[str]:

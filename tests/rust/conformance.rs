@@ -10,9 +10,9 @@
 
 use data_interfaces_host::memory::Juju;
 use data_interfaces_host::wit::{
-    Bag, ChangeSet, EntityPermission, EntityType, Hook, Owner, ProviderConfig, ProviderEvent,
-    ProviderEventKind, RelationEvent, Request, RequirerConfig, RequirerEvent, RequirerEventKind,
-    Response, SecretEvent, Status,
+    Bag, ChangeSet, EntityPermission, EntityType, FieldSpec, Hook, Owner, ProviderConfig,
+    ProviderEvent, ProviderEventKind, RelationEvent, Request, RequirerConfig, RequirerEvent,
+    RequirerEventKind, Response, SecretEvent, Status,
 };
 use data_interfaces_host::{Backend, Error, LoadOptions, Runtime, Session};
 use serde_json::{json, Map, Value};
@@ -72,6 +72,8 @@ fn load_vectors() -> Vec<(String, Value)> {
 #[derive(Default)]
 struct Matcher {
     uris: BTreeMap<String, String>,
+    /// Secret label → the `encryption-key` it holds (for `{{fernet:<label>:<plaintext>}}`).
+    keys: BTreeMap<String, String>,
     salts: BTreeMap<String, String>,
 }
 
@@ -79,6 +81,12 @@ enum Piece<'a> {
     Literal(&'a str),
     Secret(&'a str),
     Salt(&'a str),
+    /// A Fernet token that decrypts to the plaintext with the key of the secret labelled so.
+    Fernet(&'a str, &'a str),
+}
+
+fn fernet_key(text: &str) -> Option<data_interfaces_core::fernet::Key> {
+    data_interfaces_core::fernet::Key::parse(text).ok()
 }
 
 fn pieces(template: &str) -> Vec<Piece<'_>> {
@@ -93,6 +101,9 @@ fn pieces(template: &str) -> Vec<Piece<'_>> {
             Piece::Secret(label)
         } else if let Some(name) = inner.strip_prefix("salt:") {
             Piece::Salt(name)
+        } else if let Some(rest) = inner.strip_prefix("fernet:") {
+            let (label, plaintext) = rest.split_once(':').unwrap_or((rest, ""));
+            Piece::Fernet(label, plaintext)
         } else {
             out.push(Piece::Literal(&rest[..end + 2]));
             rest = &rest[end + 2..];
@@ -119,6 +130,12 @@ impl Matcher {
                     .cloned()
                     .unwrap_or_else(|| format!("<no secret labelled {label}>")),
                 Piece::Salt(name) => panic!("{{{{salt:{name}}}}} in an input value"),
+                Piece::Fernet(label, plaintext) => self
+                    .keys
+                    .get(label)
+                    .and_then(|k| fernet_key(k))
+                    .and_then(|k| k.encrypt_text(plaintext).ok())
+                    .unwrap_or_else(|| format!("<no encryption key labelled {label}>")),
             })
             .collect()
     }
@@ -139,6 +156,21 @@ impl Matcher {
                     Some(uri) if rest.starts_with(uri.as_str()) => position += uri.len(),
                     _ => return false,
                 },
+                Piece::Fernet(label, plaintext) => {
+                    let token: String = rest
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || "_=-".contains(*c))
+                        .collect();
+                    let decrypted = self
+                        .keys
+                        .get(label)
+                        .and_then(|k| fernet_key(k))
+                        .and_then(|k| k.decrypt_text(&token).ok());
+                    if decrypted.as_deref() != Some(plaintext) {
+                        return false;
+                    }
+                    position += token.len();
+                }
                 Piece::Salt(name) => {
                     let salt: String = rest
                         .chars()
@@ -533,9 +565,6 @@ fn build(vector: &Value) -> Result<World, String> {
             local["model_uuid"]
         ));
     }
-    if !rel["remote_model_uuid"].is_null() {
-        return Err("runner: the in-memory Juju has no cross-model relations".to_owned());
-    }
     let juju = Juju::new();
     let local_app = str_of(local, "app").to_owned();
     let local_unit = str_of(local, "unit").to_owned();
@@ -571,11 +600,38 @@ fn build(vector: &Value) -> Result<World, String> {
 
     let endpoint = str_of(rel, "endpoint");
     let want_id = rel["id"].as_i64().expect("a relation id") as i32;
-    for i in 0..want_id {
-        juju.relate(&format!("other-{i}"), "x", &format!("another-{i}"), "x");
+    // Other relations of the same endpoint, by id: (remote app, its unit count).
+    let others: BTreeMap<i32, (String, usize)> = vector["other_relations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|o| {
+            let units = o["remote_units"].as_array().map_or(1, Vec::len);
+            (
+                o["id"].as_i64().unwrap_or(0) as i32,
+                (str_of(o, "remote_app").to_owned(), units),
+            )
+        })
+        .collect();
+    let last = others
+        .keys()
+        .copied()
+        .chain([want_id])
+        .max()
+        .unwrap_or(want_id);
+    let mut relation = -1;
+    for i in 0..=last {
+        let id = if i == want_id {
+            relation = relate(&juju, &local_app, endpoint, &remote_app, rel)?;
+            relation
+        } else if let Some((other_app, units)) = others.get(&i) {
+            juju.deploy(other_app, (*units).max(1));
+            juju.relate(&local_app, endpoint, other_app, endpoint)
+        } else {
+            juju.relate(&format!("other-{i}"), "x", &format!("another-{i}"), "x")
+        };
+        assert_eq!(id, i);
     }
-    let relation = juju.relate(&local_app, endpoint, &remote_app, endpoint);
-    assert_eq!(relation, want_id);
 
     let mut world = World {
         juju,
@@ -592,6 +648,20 @@ fn build(vector: &Value) -> Result<World, String> {
     seed_secrets(&mut world, vector)?;
     seed_bags(&world, vector)?;
     Ok(world)
+}
+
+/// The vector's relation: inside the model, or cross-model when `remote_model_uuid` is set.
+fn relate(
+    juju: &Juju,
+    local_app: &str,
+    endpoint: &str,
+    remote_app: &str,
+    rel: &Value,
+) -> Result<i32, String> {
+    Ok(match rel["remote_model_uuid"].as_str() {
+        None => juju.relate(local_app, endpoint, remote_app, endpoint),
+        Some(uuid) => juju.relate_cross_model(local_app, endpoint, remote_app, endpoint, uuid),
+    })
 }
 
 fn host_err(what: &str) -> impl Fn(data_interfaces_host::BackendError) -> String + '_ {
@@ -651,6 +721,11 @@ fn seed_secrets(world: &mut World, vector: &Value) -> Result<(), String> {
             .map(|s| s.revision_count())
             .unwrap_or(0);
         world.matcher.uris.insert(label.clone(), uri.clone());
+        for content in [&spec["content"], &spec["latest_content"]] {
+            if let Some(key) = content["encryption-key"].as_str() {
+                world.matcher.keys.insert(label.clone(), key.to_owned());
+            }
+        }
         world.secrets.insert(label.clone(), (uri, count));
         world.local_labels.insert(label, local_label);
     }
@@ -678,10 +753,69 @@ fn seed_bags(world: &World, vector: &Value) -> Result<(), String> {
     }
     apply(&world.local_leader, Bag::LocalApp, &bags["local_app"])?;
     apply(&world.local_unit, Bag::LocalUnit, &bags["local_unit"])?;
+    for other in vector["other_relations"].as_array().into_iter().flatten() {
+        let id = other["id"].as_i64().unwrap_or(0) as i32;
+        let other_app = str_of(other, "remote_app");
+        let seed = |unit: &str, bag: Bag, content: &Value| -> Result<(), String> {
+            let content = entries(content, &world.matcher);
+            if content.is_empty() {
+                return Ok(());
+            }
+            world
+                .juju
+                .unit(unit)
+                .apply(id, &bag, &set(content))
+                .map_err(host_err("seed a databag"))
+        };
+        let bags = &other["databags"];
+        seed(
+            &format!("{other_app}/0"),
+            Bag::LocalApp,
+            &bags["remote_app"],
+        )?;
+        seed(&world.local_leader, Bag::LocalApp, &bags["local_app"])?;
+        seed(&world.local_unit, Bag::LocalUnit, &bags["local_unit"])?;
+    }
     Ok(())
 }
 
 // --- running --------------------------------------------------------------------------------
+
+/// The non-standard fields of a vector's `request_model` / `response_model` (see the README):
+/// a model class of the library by name, or `{"base", "fields": {name: group | null}}`.
+fn model_fields(spec: &Value) -> Vec<FieldSpec> {
+    let field = |key: &str, group: Option<&str>| FieldSpec {
+        key: key.to_owned(),
+        secret_group: group.map(str::to_owned),
+    };
+    let named = |name: &str| -> Vec<FieldSpec> {
+        match name {
+            "KafkaRequestModel" => vec![field("consumer-group-prefix", None)],
+            "KafkaResponseModel" => vec![
+                field("consumer-group-prefix", Some("extra")),
+                field("zookeeper-uris", Some("extra")),
+            ],
+            "ValkeyResponseModel" => vec![field("sentinel-endpoints", None), field("mode", None)],
+            _ => Vec::new(),
+        }
+    };
+    match spec {
+        Value::String(name) => named(name),
+        Value::Object(object) => {
+            let mut fields = named(object.get("base").and_then(Value::as_str).unwrap_or(""));
+            for (name, group) in object
+                .get("fields")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                fields.push(field(&name.replace('_', "-"), group.as_str()));
+            }
+            fields
+        }
+        _ => Vec::new(),
+    }
+}
 
 fn requirer_config(vector: &Value) -> RequirerConfig {
     let config = &vector["config"];
@@ -691,8 +825,8 @@ fn requirer_config(vector: &Value) -> RequirerConfig {
             .as_array()
             .map(|a| a.iter().map(request).collect())
             .unwrap_or_default(),
-        request_fields: Vec::new(),
-        response_fields: Vec::new(),
+        request_fields: model_fields(&config["request_model"]),
+        response_fields: model_fields(&config["response_model"]),
         relation_aliases: config["relation_aliases"]
             .as_array()
             .map(|a| {
@@ -709,8 +843,8 @@ fn provider_config(vector: &Value) -> ProviderConfig {
     let config = &vector["config"];
     ProviderConfig {
         endpoint: str_of(&vector["relation"], "endpoint").to_owned(),
-        request_fields: Vec::new(),
-        response_fields: Vec::new(),
+        request_fields: model_fields(&config["request_model"]),
+        response_fields: model_fields(&config["response_model"]),
         mtls_enabled: config["mtls_enabled"].as_bool().unwrap_or(false),
         bulk_event: config["bulk_event"].as_bool().unwrap_or(false),
         status_schema: config["status_schema"]
@@ -788,12 +922,18 @@ fn run_step(runtime: &Runtime, vector: &Value, world: &World) -> Result<StepResu
                 .map(|e| provider_events(&e))
         });
     }
+    let relation = step["relation_id"]
+        .as_i64()
+        .map_or(world.relation, |id| id as i32);
     let config = provider_config(vector);
+    let requirer_config = requirer_config(vector);
+    let statuses = |list: Vec<Status>| -> Vec<Value> { list.iter().map(status_json).collect() };
+    let result = |value: Value| vec![json!({"result": value})];
     Ok(match str_of(step, "call") {
         "set_response" => session
             .provider_set_response(
                 &config,
-                world.relation,
+                relation,
                 &response(&step["response"], &world.matcher),
             )
             .map(|()| Vec::new()),
@@ -803,9 +943,47 @@ fn run_step(runtime: &Runtime, vector: &Value, world: &World) -> Result<StepResu
                 .map(|a| a.iter().map(|r| response(r, &world.matcher)).collect())
                 .unwrap_or_default();
             session
-                .provider_set_responses(&config, world.relation, &responses)
+                .provider_set_responses(&config, relation, &responses)
                 .map(|()| Vec::new())
         }
+        "raise_status" => match &step["status"] {
+            Value::Number(code) => session.provider_raise_status_code(
+                &config,
+                relation,
+                code.as_i64().unwrap_or(0) as i32,
+            ),
+            other => {
+                let fields = other.get("model").unwrap_or(other);
+                let status = Status {
+                    code: fields["code"].as_i64().unwrap_or(0) as i32,
+                    message: opt_str(fields, "message").unwrap_or_default(),
+                    resolution: opt_str(fields, "resolution").unwrap_or_default(),
+                };
+                session.provider_raise_status(&config, relation, &status)
+            }
+        }
+        .map(|()| Vec::new()),
+        "resolve_status" => session
+            .provider_resolve_status(&config, relation, step["code"].as_i64().unwrap_or(0) as i32)
+            .map(|()| Vec::new()),
+        "clear_statuses" => session
+            .provider_clear_statuses(&config, relation)
+            .map(|()| Vec::new()),
+        "get_statuses" if requirer => session
+            .requirer_statuses(&requirer_config, relation)
+            .map(|list| result(Value::Array(statuses(list)))),
+        "get_statuses" => session
+            .provider_statuses(&config, relation)
+            .map(|list| result(Value::Array(statuses(list)))),
+        "requests" => session
+            .provider_requests(&config, relation)
+            .map(|list| result(list.iter().map(request_json).collect())),
+        "is_resource_created" => session
+            .requirer_is_resource_created(&requirer_config, relation, str_of(step, "request_id"))
+            .map(|created| result(Value::Bool(created))),
+        "are_all_resources_created" => session
+            .requirer_are_all_resources_created(&requirer_config, relation)
+            .map(|created| result(Value::Bool(created))),
         other => return Err(format!("runner: unknown call {other}")),
     })
 }
@@ -1092,6 +1270,37 @@ fn compare_events(
     }
 }
 
+/// A call's result: a list of models (only the listed fields checked) or a plain value.
+fn compare_result(want: &Value, got: &Value, matcher: &mut Matcher, problems: &mut Vec<String>) {
+    let models = want
+        .as_array()
+        .is_some_and(|list| !list.is_empty() && list.iter().all(Value::is_object));
+    if !models {
+        if !matcher.value_matches(want, got) {
+            problems.push(format!("result: expected {want}, got {got}"));
+        }
+        return;
+    }
+    let (want, got_list) = (
+        want.as_array().unwrap(),
+        got.as_array().cloned().unwrap_or_default(),
+    );
+    if want.len() != got_list.len() {
+        problems.push(format!("result: expected {} items, got {got}", want.len()));
+        return;
+    }
+    for (index, (w, g)) in want.iter().zip(&got_list).enumerate() {
+        for (name, wv) in w.as_object().into_iter().flatten() {
+            if !matcher.value_matches(wv, &g[name.as_str()]) {
+                problems.push(format!(
+                    "result[{index}].{name}: expected {wv}, got {}",
+                    g[name.as_str()]
+                ));
+            }
+        }
+    }
+}
+
 fn compare_error(want: &Value, error: &Error, problems: &mut Vec<String>) {
     use data_interfaces_host::wit::Error as Wit;
     let Error::Protocol(error) = error else {
@@ -1148,11 +1357,21 @@ fn check(runtime: &Runtime, vector: &Value) -> Vec<String> {
     let mut problems = Vec::new();
     let mut matcher = Matcher {
         uris: world.matcher.uris.clone(),
+        keys: world.matcher.keys.clone(),
         salts: BTreeMap::new(),
     };
     // Secrets the step created are named by their owner label in expectations.
     for uri in world.juju.secret_uris() {
-        if let Some(label) = world.juju.secret(&uri).and_then(|s| s.owner_label) {
+        let Some(record) = world.juju.secret(&uri) else {
+            continue;
+        };
+        if let Some(label) = record.owner_label.clone() {
+            if let Some(key) = record
+                .latest()
+                .and_then(|c| c.iter().find(|(k, _)| k == "encryption-key"))
+            {
+                matcher.keys.entry(label.clone()).or_insert(key.1.clone());
+            }
             matcher.uris.entry(label).or_insert(uri);
         }
     }
@@ -1164,7 +1383,15 @@ fn check(runtime: &Runtime, vector: &Value) -> Vec<String> {
         }
         (Err(error), None) => problems.push(format!("unexpected error: {error}")),
         (Ok(events), None) => {
-            compare_events(vector, events, &mut matcher, &mut problems);
+            let (results, events): (Vec<Value>, Vec<Value>) = events
+                .iter()
+                .cloned()
+                .partition(|e| e.get("result").is_some());
+            if let Some(want) = expect.get("result") {
+                let got = results.first().map_or(Value::Null, |r| r["result"].clone());
+                compare_result(want, &got, &mut matcher, &mut problems);
+            }
+            compare_events(vector, &events, &mut matcher, &mut problems);
             compare_secrets(vector, &world, &mut matcher, &mut problems);
         }
     }

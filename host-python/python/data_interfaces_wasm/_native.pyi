@@ -74,6 +74,34 @@ class Runtime:
         self, backend: object, config: dict[str, Any], relation_id: int
     ) -> list[dict[str, Any]]:
         """The requests on a relation."""
+    def requirer_are_all_resources_created(
+        self, backend: object, config: dict[str, Any], relation_id: int
+    ) -> bool:
+        """Whether every response with a request id carries credentials (true with none)."""
+    def requirer_statuses(
+        self, backend: object, config: dict[str, Any], relation_id: int
+    ) -> list[dict[str, Any]]:
+        """The statuses the provider raises on a relation, as the requirer sees them."""
+    def provider_raise_status(
+        self, backend: object, config: dict[str, Any], relation_id: int, status: dict[str, Any]
+    ) -> None:
+        """Raise a status (``{code, message, resolution}``) on a relation."""
+    def provider_raise_status_code(
+        self, backend: object, config: dict[str, Any], relation_id: int, code: int
+    ) -> None:
+        """Raise the status the status schema defines for a code."""
+    def provider_resolve_status(
+        self, backend: object, config: dict[str, Any], relation_id: int, code: int
+    ) -> None:
+        """Resolve a raised status."""
+    def provider_clear_statuses(
+        self, backend: object, config: dict[str, Any], relation_id: int
+    ) -> None:
+        """Clear every status of a relation."""
+    def provider_statuses(
+        self, backend: object, config: dict[str, Any], relation_id: int
+    ) -> list[dict[str, Any]]:
+        """The statuses raised on a relation."""
     def gen_salt(self) -> str:
         """A fresh salt."""
     def gen_hash(self, resource: str, salt: str) -> str:

@@ -24,7 +24,7 @@ from .events import (
     ResourceRequiresEvents,
 )
 from .models import RelationStatus, RequirerCommonModel, ResourceProviderModel
-from .types import OptionalPathLike
+from .types import OptionalPathLike, RelationStatusDict
 
 if TYPE_CHECKING:
     from ops import CharmBase, EventBase, Relation
@@ -205,6 +205,36 @@ class ResourceProviderEventHandler(EventHandlers, Generic[TRequirerCommonModel])
         records = runtime().provider_requests(self._backend(relation), self._config(), relation.id)
         return [self.request_model._from_wit(r) for r in records]
 
+    # --- status --------------------------------------------------------------------------
+
+    def raise_status(
+        self, relation_id: int, status: RelationStatus | RelationStatusDict | int
+    ) -> None:
+        """Raise a status on a relation: a code of the status schema, a dict or a status."""
+        backend, config = self._backend(), self._config()
+        if isinstance(status, bool) or not isinstance(status, (int, dict, RelationStatus)):
+            raise ValueError(f"Invalid status: {status!r}")
+        if isinstance(status, int):
+            runtime().provider_raise_status_code(backend, config, relation_id, status)
+            return
+        record = status.model_dump() if isinstance(status, RelationStatus) else dict(status)
+        runtime().provider_raise_status(backend, config, relation_id, record)
+
+    def resolve_status(self, relation_id: int, status_code: int) -> None:
+        """Resolve the status with this code on a relation."""
+        runtime().provider_resolve_status(
+            self._backend(), self._config(), relation_id, status_code
+        )
+
+    def clear_statuses(self, relation_id: int) -> None:
+        """Clear every status raised on a relation."""
+        runtime().provider_clear_statuses(self._backend(), self._config(), relation_id)
+
+    def get_statuses(self, relation_id: int) -> dict[int, RelationStatus]:
+        """The statuses raised on a relation, by code."""
+        records = runtime().provider_statuses(self._backend(), self._config(), relation_id)
+        return {r["code"]: RelationStatus(**r) for r in records}
+
 
 class ResourceRequirerEventHandler(EventHandlers, Generic[TResourceProviderModel]):
     """The requirer side of the relation (an application asking for databases, topics...).
@@ -304,11 +334,11 @@ class ResourceRequirerEventHandler(EventHandlers, Generic[TResourceProviderModel
 
     def are_all_resources_created(self, rel_id: int) -> bool:
         """Whether every response on a relation carries credentials (true with none)."""
-        backend = self._backend()
-        config = self._config()
-        records = runtime().requirer_responses(backend, config, rel_id)
-        return all(
-            runtime().requirer_is_resource_created(backend, config, rel_id, r["request_id"])
-            for r in records
-            if r["request_id"]
+        return runtime().requirer_are_all_resources_created(
+            self._backend(), self._config(), rel_id
         )
+
+    def get_statuses(self, relation_id: int) -> dict[int, RelationStatus]:
+        """The statuses the provider raises on a relation, by code."""
+        records = runtime().requirer_statuses(self._backend(), self._config(), relation_id)
+        return {r["code"]: RelationStatus(**r) for r in records}
