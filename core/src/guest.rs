@@ -553,6 +553,15 @@ impl exports::charm::data_interfaces::provider::Guest for Component {
             .map_err(error_to_wit)
     }
 
+    fn responses(
+        config: wit::ProviderConfig,
+        relation: RelationId,
+    ) -> Result<Vec<wit::Response>, wit::Error> {
+        provider::responses(&mut Imports, &provider_config_from_wit(config), relation)
+            .map(|responses| responses.into_iter().map(response_to_wit).collect())
+            .map_err(error_to_wit)
+    }
+
     fn raise_status(
         config: wit::ProviderConfig,
         relation: RelationId,

@@ -81,6 +81,65 @@ pub fn requests(
     }
 }
 
+/// The provider's own responses on a relation: its app bag's `requests` (a v1 requirer) or its
+/// flat answer (a v0 requirer, whose version the requirer's bag says), with the secret fields
+/// filled from the provider's own secrets (found by their owner label, else by the URI in the
+/// response). A group whose secret cannot be found stays empty, as the library leaves it.
+pub fn responses(
+    env: &mut impl Env,
+    config: &ProviderConfig,
+    relation: RelationId,
+) -> Result<Vec<Response>> {
+    find_relation(env, &config.endpoint, relation).ok_or(Error::MissingRelation(relation))?;
+    let remote = Databag::read(env, relation, Bag::RemoteApp)?;
+    let app = Databag::read(env, relation, Bag::LocalApp)?;
+    let version = version(&remote)?;
+    let mut responses = match version {
+        Version::V0 => vec![v0::read_response(&app, &config.response_fields)?],
+        Version::V1 => match app.json_array("requests")? {
+            None => Vec::new(),
+            Some(items) => items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| {
+                    wire::parse_response(item, &config.response_fields)
+                        .map_err(|reason| app.error("requests", format!("entry {index}: {reason}")))
+                })
+                .collect::<Result<_>>()?,
+        },
+    };
+    let groups = secrets::response_groups(&config.response_fields);
+    for response in &mut responses {
+        let uuid = match version {
+            Version::V0 => None,
+            Version::V1 => Some(short_uuid_of_response(response)),
+        };
+        for group in &groups {
+            let Some(uri) = secrets::response_uri(response, group) else {
+                continue;
+            };
+            let label = secrets::label(&config.endpoint, relation, uuid.as_deref(), group);
+            if let Some(content) = secrets::owned_content(env, &label, &uri)? {
+                secrets::fill_response_group(response, group, &content, &config.response_fields);
+            } else {
+                env.log(
+                    LogLevel::Info,
+                    &format!("no secret for group {group} of relation {relation}"),
+                );
+            }
+        }
+    }
+    Ok(responses)
+}
+
+/// The request id a response answers (its own, or the hash of its resource and salt).
+fn short_uuid_of_response(response: &Response) -> String {
+    response
+        .request_id
+        .clone()
+        .unwrap_or_else(|| gen_hash(&response.resource, &response.salt))
+}
+
 /// Writes (or merges) one response on a relation; leader only.
 pub fn set_response(
     env: &mut impl Env,

@@ -262,6 +262,31 @@ pub fn consume(env: &mut impl Env, uri: &str, label: &str) -> Result<Entries> {
     }
 }
 
+/// The content of a secret this application owns, found by its owner label, else by its URI
+/// (without attaching a label: reading changes nothing). `None` when neither finds it.
+pub fn owned_content(env: &mut impl Env, label: &str, uri: &str) -> Result<Option<Entries>> {
+    let by_label = match env.secret_get(None, Some(label), false) {
+        Ok(found) => found,
+        Err(error) if error.kind == HostErrorKind::NotFound => None,
+        Err(error) => return Err(error.into()),
+    };
+    if let Some(secret) = by_label {
+        return Ok(Some(secret.content));
+    }
+    match env.secret_get(Some(uri), None, false) {
+        Ok(found) => Ok(found.map(|secret| secret.content)),
+        Err(error)
+            if matches!(
+                error.kind,
+                HostErrorKind::NotFound | HostErrorKind::PermissionDenied
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
 /// Creates or updates the owner's secret of one group of a request or response, and returns
 /// the URI the model must carry (`None` when the group has no secret).
 ///

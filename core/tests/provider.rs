@@ -575,3 +575,55 @@ fn an_unknown_contract_version_is_an_invalid_databag_error() {
         other => panic!("unexpected {other:?}"),
     }
 }
+
+#[test]
+fn responses_read_back_what_set_response_wrote_with_secret_fields_from_own_secrets() {
+    let mut env = env(true, REQUESTS);
+    provider::set_response(&mut env, &config(), 1, &user_response()).unwrap();
+    let responses = provider::responses(&mut env, &config(), 1).unwrap();
+    assert_eq!(responses.len(), 1);
+    let response = &responses[0];
+    assert_eq!(response.request_id.as_deref(), Some("b7bf5c83ca2cd3de"));
+    assert_eq!(response.endpoints.as_deref(), Some("10.0.0.1:5432"));
+    assert_eq!(response.username.as_deref(), Some("u1"));
+    assert_eq!(response.password.as_deref(), Some("péss"));
+    assert!(response.secret_user.is_some());
+}
+
+#[test]
+fn responses_are_empty_before_any_response_is_written() {
+    let mut env = env(true, REQUESTS);
+    assert_eq!(
+        provider::responses(&mut env, &config(), 1).unwrap(),
+        Vec::new()
+    );
+}
+
+#[test]
+fn responses_on_a_v0_relation_read_the_flat_answer() {
+    let mut env = FakeEnv::new("db", true);
+    env.add_relation(1, "database", "legacy");
+    env.put(1, Bag::RemoteApp, "database", "legacydb");
+    let answer = Response {
+        resource: "legacydb".into(),
+        salt: "v0SaltFromCache1".into(),
+        username: Some("legacy-user".into()),
+        endpoints: Some("10.0.0.1:5432".into()),
+        ..Response::default()
+    };
+    provider::set_response(&mut env, &config(), 1, &answer).unwrap();
+    let responses = provider::responses(&mut env, &config(), 1).unwrap();
+    assert_eq!(responses.len(), 1);
+    assert_eq!(responses[0].request_id, None);
+    assert_eq!(responses[0].resource, "legacydb");
+    assert_eq!(responses[0].username.as_deref(), Some("legacy-user"));
+}
+
+#[test]
+fn responses_on_an_unknown_relation_are_a_missing_relation_error() {
+    let mut env = env(true, REQUESTS);
+    assert_eq!(
+        provider::responses(&mut env, &config(), 9),
+        Err(Error::MissingRelation(9))
+    );
+}

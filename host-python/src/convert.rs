@@ -6,9 +6,9 @@
 //! `TypeError`/`ValueError` naming the field.
 
 use data_interfaces_host::wit::{
-    EntityPermission, EntityType, FieldSpec, Hook, ProviderConfig, ProviderEvent,
-    ProviderEventKind, RelationEvent, Request, RequirerConfig, RequirerEvent, RequirerEventKind,
-    Response, SecretEvent, Status,
+    EntityPermission, EntityType, FieldSpec, Hook, PeerConfig, PeerScope, ProviderConfig,
+    ProviderEvent, ProviderEventKind, RelationEvent, Request, RequirerConfig, RequirerEvent,
+    RequirerEventKind, Response, SecretEvent, Status,
 };
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -301,6 +301,46 @@ pub fn provider_config(dict: &Bound<'_, PyDict>) -> PyResult<ProviderConfig> {
 }
 
 /// A hook dict to a [`Hook`].
+/// A peer config: `{endpoint, fields}` (`fields`: field specs).
+pub fn peer_config(dict: &Bound<'_, PyDict>) -> PyResult<PeerConfig> {
+    const WHAT: &str = "peer config";
+    Ok(PeerConfig {
+        endpoint: required(dict, WHAT, "endpoint")?,
+        fields: dicts(dict, WHAT, "fields", field_spec)?,
+    })
+}
+
+/// A peer scope: `"app"`, `"unit"`, or `"other-unit"` with the other unit's name.
+pub fn peer_scope(scope: &str, unit: Option<String>) -> PyResult<PeerScope> {
+    match (scope, unit) {
+        ("app", None) => Ok(PeerScope::App),
+        ("unit", None) => Ok(PeerScope::Unit),
+        ("other-unit", Some(unit)) => Ok(PeerScope::OtherUnit(unit)),
+        ("other-unit", None) => Err(PyValueError::new_err(
+            "peer scope \"other-unit\" needs the unit's name",
+        )),
+        ("app" | "unit", Some(_)) => Err(PyValueError::new_err(format!(
+            "peer scope {scope:?} takes no unit name"
+        ))),
+        _ => Err(PyValueError::new_err(format!(
+            "peer scope must be \"app\", \"unit\" or \"other-unit\", not {scope:?}"
+        ))),
+    }
+}
+
+/// Peer values to write: an iterable of `(key, JSON text or None)` pairs.
+pub fn peer_values(value: &Bound<'_, PyAny>) -> PyResult<Vec<(String, Option<String>)>> {
+    let mut values = Vec::new();
+    for item in value.try_iter()? {
+        let item = item?;
+        let (key, text): (String, Option<String>) = item.extract().map_err(|_| {
+            PyTypeError::new_err("peer values must be (key, JSON text or None) pairs")
+        })?;
+        values.push((key, text));
+    }
+    Ok(values)
+}
+
 pub fn hook(dict: &Bound<'_, PyDict>) -> PyResult<Hook> {
     const WHAT: &str = "hook";
     let kind: String = required(dict, WHAT, "kind")?;

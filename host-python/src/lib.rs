@@ -207,6 +207,93 @@ impl Runtime {
         Ok(list)
     }
 
+    /// The provider's own responses on a relation, with their secret fields filled from its
+    /// own secrets, as dicts.
+    fn provider_responses<'py>(
+        &self,
+        py: Python<'py>,
+        backend: &Bound<'py, PyAny>,
+        config: &Bound<'py, PyDict>,
+        relation_id: i32,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let config = convert::provider_config(config)?;
+        let responses = self
+            .session(py, backend)?
+            .provider_responses(&config, relation_id)
+            .map_err(|e| errors::to_py(py, e))?;
+        let list = PyList::empty(py);
+        for response in &responses {
+            list.append(convert::response_to_dict(py, response)?)?;
+        }
+        Ok(list)
+    }
+
+    /// The peer data of a scope (`"app"`, `"unit"`, or `"other-unit"` with `unit`), as
+    /// `(wire key, JSON text)` pairs: declared fields first (secret ones filled), then the
+    /// databag's other keys.
+    #[pyo3(signature = (backend, config, relation_id, scope, unit=None))]
+    fn peer_read<'py>(
+        &self,
+        py: Python<'py>,
+        backend: &Bound<'py, PyAny>,
+        config: &Bound<'py, PyDict>,
+        relation_id: i32,
+        scope: &str,
+        unit: Option<String>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let config = convert::peer_config(config)?;
+        let scope = convert::peer_scope(scope, unit)?;
+        let values = self
+            .session(py, backend)?
+            .peer_read(&config, relation_id, &scope)
+            .map_err(|e| errors::to_py(py, e))?;
+        let list = PyList::empty(py);
+        for pair in values {
+            list.append(pair)?;
+        }
+        Ok(list)
+    }
+
+    /// Set (JSON text) or delete (`None`) peer fields of a scope, given as
+    /// `(wire key, JSON text or None)` pairs.
+    #[pyo3(signature = (backend, config, relation_id, scope, values, unit=None))]
+    fn peer_write(
+        &self,
+        backend: &Bound<'_, PyAny>,
+        config: &Bound<'_, PyDict>,
+        relation_id: i32,
+        scope: &str,
+        values: &Bound<'_, PyAny>,
+        unit: Option<String>,
+    ) -> PyResult<()> {
+        let config = convert::peer_config(config)?;
+        let scope = convert::peer_scope(scope, unit)?;
+        let values = convert::peer_values(values)?;
+        let py = backend.py();
+        self.session(py, backend)?
+            .peer_write(&config, relation_id, &scope, &values)
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// Delete peer fields of a scope, by wire key.
+    #[pyo3(signature = (backend, config, relation_id, scope, keys, unit=None))]
+    fn peer_delete(
+        &self,
+        backend: &Bound<'_, PyAny>,
+        config: &Bound<'_, PyDict>,
+        relation_id: i32,
+        scope: &str,
+        keys: Vec<String>,
+        unit: Option<String>,
+    ) -> PyResult<()> {
+        let config = convert::peer_config(config)?;
+        let scope = convert::peer_scope(scope, unit)?;
+        let py = backend.py();
+        self.session(py, backend)?
+            .peer_delete(&config, relation_id, &scope, &keys)
+            .map_err(|e| errors::to_py(py, e))
+    }
+
     /// Whether every response with a request id carries credentials (true with none).
     fn requirer_are_all_resources_created(
         &self,

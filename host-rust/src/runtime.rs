@@ -431,6 +431,20 @@ impl Session {
         .map_err(Error::Protocol)
     }
 
+    /// The provider's own responses on a relation, with their secret fields filled from its
+    /// own secrets.
+    pub fn provider_responses(
+        &mut self,
+        config: &ProviderConfig,
+        relation: RelationId,
+    ) -> Result<Vec<Response>, Error> {
+        self.call("provider.responses", |b, s| {
+            b.charm_data_interfaces_provider()
+                .call_responses(s, config, relation)
+        })?
+        .map_err(Error::Protocol)
+    }
+
     /// The statuses the provider raises on a relation, as the requirer sees them.
     pub fn requirer_statuses(
         &mut self,

@@ -185,6 +185,8 @@ def model_class(lib: ModuleType, spec: Any, default: str) -> type:
     fields: dict[str, Any] = spec.get("fields", {})
     standard = {"user", "tls", "extra", "entity", "mtls", "requested-entity"}
     uri_fields = [f"secret_{g}" for g in set(fields.values()) if g and g not in standard]
+    if default == "PeerModel":  # peer secrets are found by label: no URI field
+        uri_fields = []
     import pydantic
 
     if issubclass(base, pydantic.BaseModel):  # the reference library
@@ -231,6 +233,13 @@ def charm_class(vector: dict[str, Any], lib: ModuleType) -> type[CharmBase]:
         json.dump({"statuses": config["status_schema"]}, handle)
         handle.close()
         schema_path = handle.name
+
+    if vector["side"] == "peer":
+
+        class PeerCharm(CharmBase):
+            """The peer repositories are made by the step itself."""
+
+        return PeerCharm
 
     if vector["side"] == "requirer":
         handler_type = lib.ResourceRequirerEventHandler
@@ -301,7 +310,7 @@ def _secret_id(index: int) -> str:
 def build(vector: dict[str, Any], lib: ModuleType) -> Setup:
     """The context and the state a vector describes."""
     local, rel = vector["local"], vector["relation"]
-    role = "requires" if vector["side"] == "requirer" else "provides"
+    role = {"requirer": "requires", "provider": "provides", "peer": "peers"}[vector["side"]]
     spec: dict[str, Any] = {"interface": INTERFACE}
     if vector["config"].get("limit") is not None:
         spec["limit"] = vector["config"]["limit"]
@@ -334,7 +343,21 @@ def build(vector: dict[str, Any], lib: ModuleType) -> Setup:
             remote_model_uuid=rel.get("remote_model_uuid"),
         )
 
-    relations = {relation_of(rel, vector.get("databags", {}))}
+    def peer_relation_of(rel: dict[str, Any], bags: dict[str, Any]) -> testing.PeerRelation:
+        peers = bags.get("remote_units", {})
+        return testing.PeerRelation(
+            rel["endpoint"],
+            INTERFACE,
+            id=rel["id"],
+            local_app_data=bag(bags.get("local_app", {})),
+            local_unit_data=bag(bags.get("local_unit", {})),
+            peers_data={unit_number(u): bag(peers.get(u, {})) for u in rel["remote_units"]},
+        )
+
+    if vector["side"] == "peer":
+        relations: set[Any] = {peer_relation_of(rel, vector.get("databags", {}))}
+    else:
+        relations = {relation_of(rel, vector.get("databags", {}))}
     for other in vector.get("other_relations", []):
         relations.add(relation_of(other, other.get("databags", {})))
     secrets = set()
@@ -364,6 +387,8 @@ def encryption_keys(vector: dict[str, Any]) -> dict[str, str]:
 
 def _secret(spec: dict[str, Any], secret_id: str, relation_id: int, remote_app: str) -> Any:
     content = spec["content"]
+    if spec["owner"] == "local_unit":  # owned by the local unit (peer unit-scope secrets)
+        return testing.Secret(content, id=secret_id, owner="unit", label=spec["label"])
     if spec["owner"] == "local":
         grants = {relation_id: {remote_app}} if spec.get("granted") else {}
         secret = testing.Secret(
@@ -460,10 +485,53 @@ def _call(vector: dict[str, Any], lib: ModuleType, handler: Any, matcher: Matche
         ),
         "are_all_resources_created": lambda: handler.are_all_resources_created(relation_id),
         "requests": lambda: list(handler.requests(relation())),
+        "responses": lambda: list(handler.responses(relation(), response_type)),
     }
     if call["call"] not in calls:
         raise ValueError(f"unknown call {call['call']}")
     return calls[call["call"]]()
+
+
+def _peer_interface(vector: dict[str, Any], lib: ModuleType, charm: CharmBase) -> Any:
+    """The peer repository interface of a peer step's scope, over the vector's peer model."""
+    step = vector["step"]
+    endpoint = vector["relation"]["endpoint"]
+    spec = {"base": "PeerModel", **vector["config"].get("peer_model", {})}
+    data_model = model_class(lib, spec, "PeerModel")
+    if step["scope"] == "app":
+        return lib.OpsPeerRepositoryInterface(charm.model, endpoint, data_model)
+    if step["scope"] == "unit":
+        return lib.OpsPeerUnitRepositoryInterface(charm.model, endpoint, data_model)
+    unit = charm.model.get_unit(step["unit"])
+    return lib.OpsOtherPeerUnitRepositoryInterface(charm.model, endpoint, unit, data_model)
+
+
+def _peer_call(vector: dict[str, Any], lib: ModuleType, charm: CharmBase) -> Any:
+    """A peer step, made inside a hook; what the call returned."""
+    step = vector["step"]
+    relation_id = vector["relation"]["id"]
+    interface = _peer_interface(vector, lib, charm)
+    operation = step["peer"]
+    if operation == "write_model":
+        return interface.write_model(relation_id, interface.model(**step["model"]))
+    if operation == "read_model":
+        model = interface.build_model(relation_id)
+        fields = vector["config"].get("peer_model", {}).get("fields", {})
+        return {name: getattr(model, name, None) for name in fields}
+    repository = interface.repository(relation_id)
+    field = step["field"]
+    group = lib.SecretGroup(step["group"]) if "group" in step else None
+    calls = {
+        "write_field": lambda: repository.write_field(field, step["value"]),
+        "delete_field": lambda: repository.delete_field(field),
+        "get_field": lambda: repository.get_field(field),
+        "write_secret_field": lambda: repository.write_secret_field(field, step["value"], group),
+        "delete_secret_field": lambda: repository.delete_secret_field(field, group),
+        "get_secret_field": lambda: repository.get_secret_field(field, group),
+    }
+    if operation not in calls:
+        raise ValueError(f"unknown peer step {operation}")
+    return calls[operation]()
 
 
 def run(vector: dict[str, Any], lib: ModuleType) -> tuple[Setup, Outcome]:
@@ -479,8 +547,12 @@ def run(vector: dict[str, Any], lib: ModuleType) -> tuple[Setup, Outcome]:
             out = ctx.run(event, state)
         else:
             with ctx(event, state) as manager:
-                handler = manager.charm.handler  # type: ignore[attr-defined]
-                result = _call(vector, lib, handler, Matcher(setup.uris, encryption_keys(vector)))
+                if "peer" in vector["step"]:
+                    result = _peer_call(vector, lib, manager.charm)
+                else:
+                    handler = manager.charm.handler  # type: ignore[attr-defined]
+                    matcher = Matcher(setup.uris, encryption_keys(vector))
+                    result = _call(vector, lib, handler, matcher)
                 out = manager.run()
     except testing.errors.UncaughtCharmError as error:
         return setup, Outcome(state=None, events=[], error=error.__cause__ or error)
@@ -589,6 +661,8 @@ def _result_problems(want: Any, got: Any, matcher: Matcher) -> list[str]:
 
 def _bags_problems(vector: dict[str, Any], out: testing.State, matcher: Matcher) -> list[str]:
     relation = out.get_relation(vector["relation"]["id"])
+    if isinstance(relation, testing.PeerRelation):
+        return _peer_bags_problems(vector, relation, matcher)
     actual_bags: dict[str, Any] = {
         "local_app": dict(relation.local_app_data),
         "local_unit": dict(relation.local_unit_data),
@@ -606,6 +680,27 @@ def _bags_problems(vector: dict[str, Any], out: testing.State, matcher: Matcher)
         if name == "remote_units":
             want = {u: want.get(u, {}) for u in vector["relation"]["remote_units"]}
         problems.extend(bag_problems(name, want, actual_bags[name], matcher))
+    return problems
+
+
+def _peer_bags_problems(
+    vector: dict[str, Any], relation: testing.PeerRelation, matcher: Matcher
+) -> list[str]:
+    """A peer relation's bags: the application's, this unit's and its peers' (by unit name)."""
+    app = vector["local"]["app"]
+    actual: dict[str, Any] = {
+        "local_app": dict(relation.local_app_data),
+        "local_unit": dict(relation.local_unit_data),
+        "remote_units": {f"{app}/{n}": dict(b) for n, b in relation.peers_data.items()},
+    }
+    initial_bags = vector.get("databags", {})
+    expected_bags = vector["expect"].get("databags", {})
+    problems = []
+    for name, got in actual.items():
+        want = expected_bags.get(name, initial_bags.get(name, {}))
+        if name == "remote_units":
+            want = {u: want.get(u, {}) for u in vector["relation"]["remote_units"]}
+        problems.extend(bag_problems(name, want, got, matcher))
     return problems
 
 

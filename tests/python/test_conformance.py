@@ -21,6 +21,11 @@ def _error_problems(vector: dict[str, Any], error: BaseException | None) -> list
         return []
     if error is None:
         return [f"expected a {want['kind']} error, the step succeeded"]
+    if "python" in want:  # the Python API raises a built-in exception for this error
+        if type(error).__name__ != want["python"]:
+            return [f"expected {want['python']}, got {type(error).__name__}: {error}"]
+        text = want.get("reason_contains", "")
+        return [] if text in str(error) else [f"error {error!r} lacks {text!r}"]
     if not isinstance(error, data_interfaces_wasm.ProtocolError):
         return [f"expected a ProtocolError, got {type(error).__name__}: {error}"]
     problems = []

@@ -29,6 +29,10 @@ def _problems(vector: dict[str, Any]) -> list[str]:
         text = want.get("reference_contains")
         if text and text not in str(outcome.error):
             problems.append(f"the library raised {type(outcome.error).__name__}: {outcome.error}")
+        if "python" in want and type(outcome.error).__name__ != want["python"]:
+            problems.append(
+                f"the library raised {type(outcome.error).__name__}, not {want['python']}"
+            )
     return problems
 
 

@@ -10,9 +10,9 @@
 
 use data_interfaces_host::memory::Juju;
 use data_interfaces_host::wit::{
-    Bag, ChangeSet, EntityPermission, EntityType, FieldSpec, Hook, Owner, ProviderConfig,
-    ProviderEvent, ProviderEventKind, RelationEvent, Request, RequirerConfig, RequirerEvent,
-    RequirerEventKind, Response, SecretEvent, Status,
+    Bag, ChangeSet, EntityPermission, EntityType, FieldSpec, Hook, Owner, PeerConfig, PeerScope,
+    ProviderConfig, ProviderEvent, ProviderEventKind, RelationEvent, Request, RequirerConfig,
+    RequirerEvent, RequirerEventKind, Response, SecretEvent, Status,
 };
 use data_interfaces_host::{Backend, Error, LoadOptions, Runtime, Session};
 use serde_json::{json, Map, Value};
@@ -559,6 +559,9 @@ struct World {
 fn build(vector: &Value) -> Result<World, String> {
     let local = &vector["local"];
     let rel = &vector["relation"];
+    if is_peer(vector) {
+        return build_peer(vector);
+    }
     if local["model_uuid"].as_str() != Some(MEMORY_MODEL_UUID) {
         return Err(format!(
             "runner: the in-memory Juju has one model, uuid {MEMORY_MODEL_UUID}; the vector asks for {}",
@@ -648,6 +651,274 @@ fn build(vector: &Value) -> Result<World, String> {
     seed_secrets(&mut world, vector)?;
     seed_bags(&world, vector)?;
     Ok(world)
+}
+
+/// Whether a vector runs the peer repositories (`side: "peer"`).
+fn is_peer(vector: &Value) -> bool {
+    vector["side"].as_str() == Some("peer")
+}
+
+/// A peer vector's world: the local application with its units (the local one and the
+/// relation's `remote_units`, its peers), related with itself on the peer endpoint.
+fn build_peer(vector: &Value) -> Result<World, String> {
+    let local = &vector["local"];
+    let rel = &vector["relation"];
+    if local["model_uuid"].as_str() != Some(MEMORY_MODEL_UUID) {
+        return Err(format!(
+            "runner: the in-memory Juju has one model, uuid {MEMORY_MODEL_UUID}; the vector asks for {}",
+            local["model_uuid"]
+        ));
+    }
+    let juju = Juju::new();
+    let app = str_of(local, "app").to_owned();
+    let local_unit = str_of(local, "unit").to_owned();
+    let peers: Vec<String> = rel["remote_units"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect();
+    if str_of(rel, "remote_app") != app {
+        return Err("runner: a peer relation's remote_app is the local app".into());
+    }
+    let mut units: Vec<usize> = peers.iter().map(|u| unit_number(u)).collect();
+    units.push(unit_number(&local_unit));
+    units.sort_unstable();
+    if units != (0..units.len()).collect::<Vec<_>>() {
+        return Err(format!(
+            "runner: the peer units must be {app}/0, /1, ... (the local unit among them)"
+        ));
+    }
+    juju.deploy(&app, units.len());
+    let leader = if local["leader"].as_bool().unwrap_or(true) {
+        local_unit.clone()
+    } else {
+        peers
+            .first()
+            .cloned()
+            .ok_or("runner: a non-leader peer vector needs another unit to lead")?
+    };
+    juju.set_leader(&leader);
+    let endpoint = str_of(rel, "endpoint");
+    let want_id = rel["id"].as_i64().unwrap_or(0) as i32;
+    let mut relation = -1;
+    for i in 0..=want_id {
+        let id = if i == want_id {
+            relation = juju.relate(&app, endpoint, &app, endpoint);
+            relation
+        } else {
+            juju.relate(&format!("other-{i}"), "x", &format!("another-{i}"), "x")
+        };
+        assert_eq!(id, i);
+    }
+    let mut world = World {
+        juju,
+        relation,
+        local_unit: local_unit.clone(),
+        local_leader: leader.clone(),
+        remote_app: app,
+        remote_leader: leader.clone(),
+        remote_units: peers.clone(),
+        matcher: Matcher::default(),
+        secrets: BTreeMap::new(),
+        local_labels: BTreeMap::new(),
+    };
+    for spec in vector["secrets"].as_array().into_iter().flatten() {
+        let label = str_of(spec, "label").to_owned();
+        let content = entries(&spec["content"], &world.matcher);
+        let (owner_unit, owner) = match spec["owner"].as_str() {
+            Some("local") => (&leader, Owner::Application),
+            Some("local_unit") => (&local_unit, Owner::Unit),
+            other => {
+                return Err(format!(
+                    "runner: peer secrets are owned locally, not {other:?}"
+                ))
+            }
+        };
+        let mut backend = world.juju.unit(owner_unit);
+        let uri = backend
+            .secret_add(owner, Some(&label), &content)
+            .map_err(host_err("add a secret"))?;
+        for _ in 1..spec["revision"].as_u64().unwrap_or(1) {
+            backend
+                .secret_set_content(&uri, &content)
+                .map_err(host_err("add a revision"))?;
+        }
+        let count = world
+            .juju
+            .secret(&uri)
+            .map(|s| s.revision_count())
+            .unwrap_or(0);
+        world.matcher.uris.insert(label.clone(), uri.clone());
+        world.secrets.insert(label.clone(), (uri, count));
+        world.local_labels.insert(label.clone(), Some(label));
+    }
+    let bags = &vector["databags"];
+    let apply = |unit: &str, bag: Bag, content: &Value| -> Result<(), String> {
+        let content = entries(content, &world.matcher);
+        if content.is_empty() {
+            return Ok(());
+        }
+        world
+            .juju
+            .unit(unit)
+            .apply(world.relation, &bag, &set(content))
+            .map_err(host_err("seed a databag"))
+    };
+    apply(&leader, Bag::LocalApp, &bags["local_app"])?;
+    apply(&local_unit, Bag::LocalUnit, &bags["local_unit"])?;
+    for (unit, bag) in bags["remote_units"].as_object().into_iter().flatten() {
+        apply(unit, Bag::LocalUnit, bag)?;
+    }
+    Ok(world)
+}
+
+/// A peer vector's model (`config.peer_model.fields`: `{name: group | null}`) as field specs.
+fn peer_config(vector: &Value) -> PeerConfig {
+    let fields = vector["config"]["peer_model"]["fields"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(name, group)| FieldSpec {
+            key: name.replace('_', "-"),
+            secret_group: group.as_str().map(str::to_owned),
+        })
+        .collect();
+    PeerConfig {
+        endpoint: str_of(&vector["relation"], "endpoint").to_owned(),
+        fields,
+    }
+}
+
+/// A peer step's scope: `app`, `unit` or `other-unit` (with `unit`).
+fn peer_scope(step: &Value) -> Result<PeerScope, String> {
+    match step["scope"].as_str() {
+        Some("app") => Ok(PeerScope::App),
+        Some("unit") => Ok(PeerScope::Unit),
+        Some("other-unit") => Ok(PeerScope::OtherUnit(str_of(step, "unit").to_owned())),
+        other => Err(format!("runner: unknown peer scope {other:?}")),
+    }
+}
+
+/// A value as the JSON text the component takes (`None` for null: a deletion).
+fn json_text(value: &Value) -> Option<String> {
+    (!value.is_null()).then(|| value.to_string())
+}
+
+/// A peer step: the repositories' calls, as the Python API makes them of the component.
+fn run_peer_step(
+    session: &mut Session,
+    vector: &Value,
+    world: &World,
+) -> Result<StepResult, String> {
+    let step = &vector["step"];
+    let relation = world.relation;
+    let scope = peer_scope(step)?;
+    let model = peer_config(vector);
+    let one = |group: Option<&str>| PeerConfig {
+        endpoint: model.endpoint.clone(),
+        fields: group
+            .map(|group| {
+                vec![FieldSpec {
+                    key: str_of(step, "field").to_owned(),
+                    secret_group: Some(group.to_owned()),
+                }]
+            })
+            .unwrap_or_default(),
+    };
+    let result = |value: Value| vec![json!({"result": value})];
+    let field = || str_of(step, "field").to_owned();
+    Ok(match str_of(step, "peer") {
+        "write_model" => {
+            let given = step["model"].as_object().cloned().unwrap_or_default();
+            let mut values: Vec<(String, Option<String>)> = model
+                .fields
+                .iter()
+                .map(|f| {
+                    let name = f.key.replace('-', "_");
+                    (f.key.clone(), given.get(&name).and_then(json_text))
+                })
+                .collect();
+            for (name, value) in &given {
+                if !model
+                    .fields
+                    .iter()
+                    .any(|f| f.key.replace('-', "_") == *name)
+                {
+                    values.push((name.clone(), json_text(value)));
+                }
+            }
+            session
+                .peer_write(&model, relation, &scope, &values)
+                .map(|()| Vec::new())
+        }
+        "read_model" => session.peer_read(&model, relation, &scope).map(|pairs| {
+            let read: BTreeMap<String, String> = pairs.into_iter().collect();
+            let object: Map<String, Value> = model
+                .fields
+                .iter()
+                .map(|f| {
+                    let value = read
+                        .get(&f.key)
+                        .and_then(|text| serde_json::from_str(text).ok())
+                        .unwrap_or(Value::Null);
+                    (f.key.replace('-', "_"), value)
+                })
+                .collect();
+            result(Value::Object(object))
+        }),
+        "write_field" => session
+            .peer_write(
+                &one(None),
+                relation,
+                &scope,
+                &[(field(), json_text(&step["value"]))],
+            )
+            .map(|()| Vec::new()),
+        "delete_field" => session
+            .peer_delete(&one(None), relation, &scope, &[field()])
+            .map(|()| Vec::new()),
+        "get_field" => session
+            .peer_read(&one(None), relation, &scope)
+            .map(|pairs| {
+                let value = pairs.into_iter().find(|(key, _)| *key == field()).map_or(
+                    Value::Null,
+                    |(_, text)| match serde_json::from_str::<Value>(&text) {
+                        Ok(Value::String(raw)) => Value::String(raw),
+                        _ => Value::String(text),
+                    },
+                );
+                result(value)
+            }),
+        "write_secret_field" => session
+            .peer_write(
+                &one(step["group"].as_str()),
+                relation,
+                &scope,
+                &[(field(), json_text(&step["value"]))],
+            )
+            .map(|()| Vec::new()),
+        "delete_secret_field" => session
+            .peer_delete(&one(step["group"].as_str()), relation, &scope, &[field()])
+            .map(|()| Vec::new()),
+        "get_secret_field" => session
+            .peer_read(&one(step["group"].as_str()), relation, &scope)
+            .map(|pairs| {
+                let value = pairs
+                    .into_iter()
+                    .find(|(key, _)| *key == field())
+                    .and_then(|(_, text)| serde_json::from_str::<Value>(&text).ok())
+                    .map_or(Value::Null, |value| match value {
+                        Value::String(raw) => {
+                            serde_json::from_str(&raw).unwrap_or(Value::String(raw))
+                        }
+                        other => other,
+                    });
+                result(value)
+            }),
+        other => return Err(format!("runner: unknown peer step {other}")),
+    })
 }
 
 /// The vector's relation: inside the model, or cross-model when `remote_model_uuid` is set.
@@ -909,6 +1180,9 @@ fn run_step(runtime: &Runtime, vector: &Value, world: &World) -> Result<StepResu
         .session(backend)
         .map_err(|e| format!("runner: session: {e}"))?;
     let step = &vector["step"];
+    if step.get("peer").is_some() {
+        return run_peer_step(&mut session, vector, world);
+    }
     let requirer = vector["side"].as_str() == Some("requirer");
     if step.get("hook").is_some() {
         let hook = hook(vector, world)?;
@@ -978,6 +1252,9 @@ fn run_step(runtime: &Runtime, vector: &Value, world: &World) -> Result<StepResu
         "requests" => session
             .provider_requests(&config, relation)
             .map(|list| result(list.iter().map(request_json).collect())),
+        "responses" => session
+            .provider_responses(&config, relation)
+            .map(|list| result(list.iter().map(response_json).collect())),
         "is_resource_created" => session
             .requirer_is_resource_created(&requirer_config, relation, str_of(step, "request_id"))
             .map(|created| result(Value::Bool(created))),
@@ -1064,6 +1341,9 @@ fn compare_bags(vector: &Value, world: &World, matcher: &mut Matcher, problems: 
     let initial = &vector["databags"];
     let expected = &vector["expect"]["databags"];
     for name in BAGS {
+        if name == "remote_app" && is_peer(vector) {
+            continue; // a peer relation's remote application is the local one
+        }
         let mut want = expected
             .get(name)
             .or_else(|| initial.get(name))

@@ -14,7 +14,9 @@ A hook dict is ``{"kind": "relation-created" | "relation-changed" | "relation-br
 "label", "revision"}``. A requirer config is ``{endpoint, requests, request_fields,
 response_fields, relation_aliases}``; a provider config is ``{endpoint, request_fields,
 response_fields, mtls_enabled, bulk_event, status_schema, resource_aliases}``; a field spec is
-``{key, secret_group}``, a status ``{code, message, resolution}``.
+``{key, secret_group}``, a status ``{code, message, resolution}``. A peer config is
+``{endpoint, fields}`` (field specs); a peer scope is ``"app"``, ``"unit"`` or
+``"other-unit"`` (with ``unit``, the other unit's name).
 
 Requirer events come back as ``{kind, relation_id, app, unit, alias, response, status}`` and
 provider events as ``{kind, relation_id, app, unit, requests, old_mtls_cert}``, ``kind`` being
@@ -74,6 +76,39 @@ class Runtime:
         self, backend: object, config: dict[str, Any], relation_id: int
     ) -> list[dict[str, Any]]:
         """The requests on a relation."""
+    def provider_responses(
+        self, backend: object, config: dict[str, Any], relation_id: int
+    ) -> list[dict[str, Any]]:
+        """The provider's own responses on a relation, secret fields filled from its secrets."""
+    def peer_read(
+        self,
+        backend: object,
+        config: dict[str, Any],
+        relation_id: int,
+        scope: Literal["app", "unit", "other-unit"],
+        unit: str | None = None,
+    ) -> list[tuple[str, str]]:
+        """A peer scope's data as ``(wire key, JSON text)`` pairs (declared fields first)."""
+    def peer_write(
+        self,
+        backend: object,
+        config: dict[str, Any],
+        relation_id: int,
+        scope: Literal["app", "unit", "other-unit"],
+        values: list[tuple[str, str | None]],
+        unit: str | None = None,
+    ) -> None:
+        """Set (JSON text) or delete (``None``) peer fields of a scope."""
+    def peer_delete(
+        self,
+        backend: object,
+        config: dict[str, Any],
+        relation_id: int,
+        scope: Literal["app", "unit", "other-unit"],
+        keys: list[str],
+        unit: str | None = None,
+    ) -> None:
+        """Delete peer fields of a scope, by wire key."""
     def requirer_are_all_resources_created(
         self, backend: object, config: dict[str, Any], relation_id: int
     ) -> bool:

@@ -205,6 +205,19 @@ class ResourceProviderEventHandler(EventHandlers, Generic[TRequirerCommonModel])
         records = runtime().provider_requests(self._backend(relation), self._config(), relation.id)
         return [self.request_model._from_wit(r) for r in records]
 
+    def responses(
+        self, relation: Relation, model: type[TResourceProviderModel]
+    ) -> list[TResourceProviderModel]:
+        """This provider's responses on a relation, read into ``model``.
+
+        The responses written on a v1 relation, or the flat answer of a v0 one, with their
+        secret fields filled from this application's own secrets.
+        """
+        records = runtime().provider_responses(
+            self._backend(relation), self._config(model), relation.id
+        )
+        return [model._from_wit(r) for r in records]
+
     # --- status --------------------------------------------------------------------------
 
     def raise_status(

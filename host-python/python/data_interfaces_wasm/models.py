@@ -524,6 +524,22 @@ class ResourceProviderModel(ProviderCommonModel):
     prefix_resources: str | None = None
 
 
+class PeerModel(BaseCommonModel):
+    """Base of the data models of peer relations (no fields of its own).
+
+    Subclasses declare their fields with annotations: a plain field lives in the peer databag
+    under its wire key, a secret field (``ExtraSecretStr``, or ``Annotated[str | None,
+    "<group>"]``) in the scope's secret of its group. Undeclared keys are kept as extra
+    fields. See :mod:`data_interfaces_wasm.peers`.
+    """
+
+    def _peer_values(self) -> list[tuple[str, Any]]:
+        """Every field by wire key (``None`` when unset), then the extra fields."""
+        values = [(info.key, getattr(self, name)) for name, info in self.model_fields().items()]
+        values.extend(self._extra.items())
+        return values
+
+
 class KafkaRequestModel(RequirerCommonModel):
     """A Kafka request."""
 
