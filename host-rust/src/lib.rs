@@ -22,6 +22,7 @@ pub mod cache;
 pub mod demo;
 pub mod display;
 pub mod error;
+pub mod hooktools;
 mod host;
 pub mod memory;
 pub mod runtime;

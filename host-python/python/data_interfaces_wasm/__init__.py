@@ -66,18 +66,24 @@ from .models import (
     ProviderCommonModel,
     RelationStatus,
     RequirerCommonModel,
+    RequirerDataContractType,
+    RequirerDataContractV0,
     RequirerDataContractV1,
     ResourceProviderModel,
     ValkeyResponseModel,
 )
 from .peers import (
+    AbstractRepository,
     OpsOtherPeerUnitRepository,
     OpsOtherPeerUnitRepositoryInterface,
     OpsPeerRepository,
     OpsPeerRepositoryInterface,
     OpsPeerUnitRepository,
     OpsPeerUnitRepositoryInterface,
+    OpsRepository,
     RepositoryInterface,
+    build_model,
+    write_model,
 )
 from .types import (
     EntitySecretStr,
@@ -96,6 +102,7 @@ from .types import (
     TlsSecretStr,
     UserSecretStr,
 )
+from .utils import Diff, diff, ensure_leader_for_app, get_encoded_dict
 
 if TYPE_CHECKING:
     from ._native import HostError, LoadError, ProtocolError, SandboxError
@@ -114,9 +121,14 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_NATIVE_EXCEPTIONS))
+
+
 __all__ = [
     "CROSS_MODEL_RELATION_CONSUMER_SECRETS",
     "SECRET_PREFIX",
+    "AbstractRepository",
     "AuthenticationUpdatedEvent",
     "BaseCommonModel",
     "BulkResourcesRequestedEvent",
@@ -124,6 +136,7 @@ __all__ = [
     "DataContractV0",
     "DataContractV1",
     "DataInterfacesError",
+    "Diff",
     "EntityPermissionModel",
     "EntitySecretStr",
     "EventHandlers",
@@ -141,6 +154,7 @@ __all__ = [
     "OpsPeerRepositoryInterface",
     "OpsPeerUnitRepository",
     "OpsPeerUnitRepositoryInterface",
+    "OpsRepository",
     "OptionalPathLike",
     "OptionalSecretBool",
     "OptionalSecretStr",
@@ -153,6 +167,8 @@ __all__ = [
     "RepositoryInterface",
     "RequestedEntitySecretStr",
     "RequirerCommonModel",
+    "RequirerDataContractType",
+    "RequirerDataContractV0",
     "RequirerDataContractV1",
     "ResourceCreatedEvent",
     "ResourceEndpointsChangedEvent",
@@ -183,6 +199,11 @@ __all__ = [
     "TlsSecretStr",
     "UserSecretStr",
     "ValkeyResponseModel",
+    "build_model",
+    "diff",
+    "ensure_leader_for_app",
     "gen_hash",
     "gen_salt",
+    "get_encoded_dict",
+    "write_model",
 ]

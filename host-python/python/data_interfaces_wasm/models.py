@@ -27,7 +27,7 @@ import sys
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, Literal, TypeVar, Union
 
 from ._runtime import gen_hash, gen_salt
 from .types import (
@@ -573,6 +573,13 @@ class RequirerDataContractV1(Generic[TRequest]):
     def __init__(self, requests: list[TRequest] | None = None, version: str = "v1") -> None:
         self.version = version
         self.requests: list[TRequest] = list(requests or [])
+
+
+RequirerDataContractV0 = RequirerCommonModel
+"""A v0 (flat) request: the requirer's whole application databag read as one request."""
+
+RequirerDataContractType = Union[RequirerDataContractV0, RequirerDataContractV1]  # noqa: UP007
+"""A requirer's application databag, in either version."""
 
 
 class DataContractV1(Generic[TResponse]):

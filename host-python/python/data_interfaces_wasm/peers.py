@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
@@ -54,8 +55,52 @@ def _as_json(value: Any) -> str | None:
     return None if value is None else json.dumps(value)
 
 
-class OpsPeerRepository:
-    """The data of one scope of a peer relation: the application's, or a unit's.
+class AbstractRepository(ABC):
+    """What a repository offers: plain and secret fields of one databag, and the whole data."""
+
+    @abstractmethod
+    def get_data(self) -> dict[str, Any] | None:
+        """The whole databag."""
+
+    @abstractmethod
+    def get_field(self, field: str) -> str | None:
+        """One databag value."""
+
+    @abstractmethod
+    def get_fields(self, *fields: str) -> dict[str, str]:
+        """Several databag values."""
+
+    @abstractmethod
+    def write_field(self, field: str, value: Any) -> None:
+        """Write one databag value (``None`` or ``""`` deletes it)."""
+
+    @abstractmethod
+    def write_fields(self, mapping: dict[str, Any]) -> None:
+        """Write several databag values."""
+
+    @abstractmethod
+    def delete_field(self, field: str) -> None:
+        """Delete one databag key."""
+
+    @abstractmethod
+    def delete_fields(self, *fields: str) -> None:
+        """Delete databag keys."""
+
+    @abstractmethod
+    def get_secret_field(self, field: str, group: str) -> Any:
+        """A field of a secret group."""
+
+    @abstractmethod
+    def write_secret_field(self, field: str, value: Any, group: str) -> None:
+        """Set a field of a secret group."""
+
+    @abstractmethod
+    def delete_secret_field(self, field: str, group: str) -> None:
+        """Delete a field of a secret group."""
+
+
+class OpsRepository(AbstractRepository):
+    """A repository over the ops model, backed by the component's ``peer`` export.
 
     Args:
         model: the charm's model.
@@ -68,6 +113,8 @@ class OpsPeerRepository:
         self.model = model
         self.relation = relation
         self.component = component
+        self._local_app = model.app
+        self._local_unit = model.unit
 
     # --- the component's view of this scope ------------------------------------------------
 
@@ -182,6 +229,10 @@ class OpsPeerRepository:
         self._write(_field_specs(type(model)), values)
 
 
+class OpsPeerRepository(OpsRepository):
+    """The data of one scope of a peer relation: the application's, or a unit's."""
+
+
 class OpsPeerUnitRepository(OpsPeerRepository):
     """The data of this unit in a peer relation."""
 
@@ -220,7 +271,22 @@ def _read_only() -> Iterator[None]:
         raise
 
 
-TRepository = TypeVar("TRepository", bound=OpsPeerRepository)
+TRepository = TypeVar("TRepository", bound=OpsRepository)
+
+
+def build_model(repository: OpsRepository, model: type[TPeerModel]) -> TPeerModel:
+    """The data of a repository's scope read into ``model``."""
+    return repository._build(model)
+
+
+def write_model(
+    repository: OpsRepository, model: PeerModel, context: dict[str, str] | None = None
+) -> None:
+    """Write every field of ``model`` (an unset field is deleted) through ``repository``.
+
+    ``context`` is accepted for compatibility and unused.
+    """
+    repository._write_model(model)
 
 
 class RepositoryInterface(Generic[TRepository, TPeerModel]):
