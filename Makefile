@@ -1,6 +1,7 @@
 # The two commands of the README:
 #   make demo   build and run the demo (the whole handshake, in memory)
 #   make test   every check and test: formatting, lints, Rust tests, the wheel, pytest
+#   make bench  every benchmark (figures printed; docs/benchmarks.md and docs/benchmarks.png written)
 # Each does its own set-up: the wasm32-wasip2 target, and (for test) a virtual environment in .venv.
 
 VENV      := $(CURDIR)/.venv
@@ -9,7 +10,7 @@ CARGO     := cargo
 # pyo3's build script needs an interpreter; use the project's.
 export PYO3_PYTHON := $(PYTHON)
 
-.PHONY: demo test rust-target lint rust-test wheel python-test clean
+.PHONY: demo test rust-target lint rust-test wheel python-test bench clean
 
 demo: rust-target
 	$(CARGO) run --release --quiet --package data-interfaces-host --bin data-interfaces -- demo
@@ -41,9 +42,29 @@ rust-test: rust-target
 
 wheel: rust-target $(VENV)/.installed
 	cd host-python && VIRTUAL_ENV=$(VENV) $(VENV)/bin/maturin develop --release --quiet
+	# An editable install has no bytecode; a wheel installed by pip does (as the reference
+	# library has): compile it, so imports are measured as charms see them.
+	$(PYTHON) -m compileall -q host-python/python
 
 python-test: wheel
 	$(VENV)/bin/python -m pytest tests/python
+
+# Benchmarks print figures; they are never part of `make test`. The bench crate builds core
+# natively next to the host (a second wasmtime build): its own cargo invocation.
+BENCH_OUT := $(CURDIR)/target/bench
+
+$(VENV)/.bench-installed: bench/requirements.txt $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+
+bench: wheel $(VENV)/.bench-installed
+	$(CARGO) build --release --quiet --package data-interfaces-host --bin data-interfaces
+	$(CARGO) build --release --quiet --package data-interfaces-bench
+	rm -rf $(BENCH_OUT)/wheel && mkdir -p $(BENCH_OUT)
+	cd host-python && $(VENV)/bin/maturin build --release --quiet --interpreter $(PYTHON) --out $(BENCH_OUT)/wheel
+	$(CURDIR)/target/release/data-interfaces-bench --json $(BENCH_OUT)/rust.json --demo $(CURDIR)/target/release/data-interfaces
+	$(PYTHON) bench/python_bench.py --json $(BENCH_OUT)/python.json
+	$(PYTHON) bench/report.py $(BENCH_OUT)/rust.json $(BENCH_OUT)/python.json $(BENCH_OUT)/wheel
 
 clean:
 	rm -rf target $(VENV)

@@ -5,6 +5,7 @@
 //! relation. Each step is one Juju hook on one unit: the component reads and writes the
 //! databags and secrets of that unit's view, and returns the events the charm would see.
 
+use crate::api;
 use crate::bindings::wit::{
     Hook, ProviderConfig, ProviderEventKind, RelationEvent, RelationId, Request, RequirerConfig,
     RequirerEvent, Response,
@@ -17,73 +18,25 @@ use std::io::Write;
 
 /// A request for a database with the standard fields unset.
 pub fn request(resource: &str) -> Request {
-    Request {
-        resource: resource.to_owned(),
-        request_id: None,
-        salt: String::new(),
-        extra_user_roles: None,
-        extra_group_roles: None,
-        external_node_connectivity: false,
-        entity_type: None,
-        entity_permissions: None,
-        secret_mtls: None,
-        mtls_cert: None,
-        secret_requested_entity: None,
-        entity_name: None,
-        entity_password: None,
-        prefix_matching: None,
-        extra: Vec::new(),
-    }
+    api::Request::new(resource).into_wit()
 }
 
 /// A response to a request, with no field set but the request's identity.
 pub fn response_to(request: &Request) -> Response {
-    Response {
-        resource: request.resource.clone(),
-        request_id: request.request_id.clone(),
-        salt: request.salt.clone(),
-        endpoints: None,
-        read_only_endpoints: None,
-        secret_user: None,
-        secret_tls: None,
-        secret_extra: None,
-        secret_entity: None,
-        username: None,
-        password: None,
-        uris: None,
-        read_only_uris: None,
-        tls: None,
-        tls_ca: None,
-        entity_name: None,
-        entity_password: None,
-        version: None,
-        prefix_resources: None,
-        extra: Vec::new(),
-    }
+    api::Response::for_request(request).into_wit()
 }
 
 /// The requirer's configuration in the demo.
 pub fn requirer_config() -> RequirerConfig {
-    RequirerConfig {
-        endpoint: "database".to_owned(),
-        requests: vec![request("clientdb"), request("clientbis")],
-        request_fields: Vec::new(),
-        response_fields: Vec::new(),
-        relation_aliases: Vec::new(),
-    }
+    api::RequirerBuilder::new("database")
+        .request(api::Request::new("clientdb"))
+        .request(api::Request::new("clientbis"))
+        .into()
 }
 
 /// The provider's configuration in the demo.
 pub fn provider_config() -> ProviderConfig {
-    ProviderConfig {
-        endpoint: "database".to_owned(),
-        request_fields: Vec::new(),
-        response_fields: Vec::new(),
-        mtls_enabled: false,
-        bulk_event: false,
-        status_schema: Vec::new(),
-        resource_aliases: Vec::new(),
-    }
+    api::ProviderBuilder::new("database").into()
 }
 
 /// A password a database charm might generate (random; never printed).

@@ -6,19 +6,66 @@
 //! memory cap, a fuel bound and a host-call data bound, and connects its imports to a
 //! [`Backend`]: an in-memory model of Juju ([`memory`]), or any world a host implements.
 //!
-//! ```no_run
-//! use data_interfaces_host::{memory::Juju, Runtime};
-//! use data_interfaces_host::wit::{Hook, RelationEvent};
+//! The typed API ([`api`], re-exported here) is what a Rust charm uses: build a
+//! [`Requirer`] or a [`Provider`] from a configuration, `handle` each hook, react to the
+//! events. The whole handshake, over the in-memory Juju:
 //!
-//! let runtime = Runtime::load()?;
+//! ```
+//! use data_interfaces_host::memory::Juju;
+//! use data_interfaces_host::{
+//!     relation_changed, relation_created, DataInterfaces, ProviderBuilder, ProviderEvent,
+//!     Request, RequirerBuilder, RequirerEvent, Response,
+//! };
+//!
+//! // Once per process: loads the component through the precompiled cache.
+//! let engine = DataInterfaces::shared()?;
+//!
 //! let juju = Juju::new();
-//! let mut session = runtime.session(Box::new(juju.unit("client/0")))?;
+//! juju.deploy("client", 1);
+//! juju.deploy("postgresql", 1);
+//! let relation = juju.relate("client", "database", "postgresql", "database");
+//!
+//! // The requirer asks for a database.
+//! let mut client = RequirerBuilder::new("database")
+//!     .request(Request::new("clientdb").extra_user_roles("SUPERUSER"))
+//!     .build(&engine, juju.unit("client/0"))?;
+//! assert!(client.handle(&relation_created(relation, "postgresql"))?.is_empty());
+//!
+//! // The provider answers each request it is told of.
+//! let mut db = ProviderBuilder::new("database").build(&engine, juju.unit("postgresql/0"))?;
+//! for event in db.handle(&relation_changed(relation, "client"))? {
+//!     if let ProviderEvent::ResourceRequested { relation_id, request, .. } = event {
+//!         assert_eq!(request.extra_user_roles.as_deref(), Some("SUPERUSER"));
+//!         let response = Response::for_request(&request)
+//!             .username("relation_0_user")
+//!             .password("generated-password")
+//!             .endpoints("10.1.2.3:5432");
+//!         db.set_response(relation_id, &response)?;
+//!     }
+//! }
+//!
+//! // The requirer gets its credentials (they travelled through a Juju secret).
+//! let events = client.handle(&relation_changed(relation, "postgresql"))?;
+//! let [RequirerEvent::ResourceCreated { response, .. }] = events.as_slice() else {
+//!     return Err(format!("unexpected events: {events:?}").into());
+//! };
+//! assert_eq!(response.username.as_deref(), Some("relation_0_user"));
+//! assert_eq!(response.password.as_deref(), Some("generated-password"));
+//! assert!(client.are_all_resources_created(relation)?);
+//! // Debug output redacts the secret values.
+//! assert!(!format!("{events:?}").contains("generated-password"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! Below the typed API, [`Runtime`] and [`Session`] give one method per export of the
+//! component over the raw WIT records ([`wit`]); [`config`] reads and writes the JSON forms
+//! the command-line host uses.
 
+pub mod api;
 pub mod backend;
 pub mod bindings;
 pub mod cache;
+pub mod config;
 pub mod demo;
 pub mod display;
 pub mod error;
@@ -27,6 +74,10 @@ mod host;
 pub mod memory;
 pub mod runtime;
 
+pub use api::{
+    relation_broken, relation_changed, relation_created, DataInterfaces, Provider, ProviderBuilder,
+    ProviderEvent, Redacted, Request, Requirer, RequirerBuilder, RequirerEvent, Response,
+};
 pub use backend::{Backend, BackendError, Entries};
 pub use bindings::wit;
 pub use error::Error;

@@ -1,0 +1,404 @@
+//! `data-interfaces-bench`: the Rust side of `make bench`.
+//!
+//! Times, with `std::time::Instant`, many iterations and medians:
+//!
+//! * loading the component cold (compiling it) and warm (deserializing the cached copy), and
+//!   instantiating it (a [`Session`]);
+//! * one requirer and one provider relation-changed hook through the component (in-process, the
+//!   component already loaded), against the same protocol code compiled natively over an
+//!   in-memory [`Env`](data_interfaces_core::env::Env) (the floor);
+//! * a provider relation-changed with 1, 10, 100 and 1000 requests, both ways;
+//! * whole processes: `data-interfaces demo` and this binary's `one-hook` (load, one hook, exit);
+//! * the sizes of the component and of its precompiled cache file.
+//!
+//! Usage: `data-interfaces-bench [--json FILE] [--demo PATH]`, or `data-interfaces-bench
+//! one-hook` (the whole-process sample). Figures are printed; `--json` also writes them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use data_interfaces_core as core;
+use data_interfaces_host::memory::Juju;
+use data_interfaces_host::wit;
+use data_interfaces_host::{demo, LoadOptions, Runtime, COMPONENT};
+use serde_json::{json, Map, Value};
+
+#[path = "../../core/tests/support/mod.rs"]
+mod support;
+
+use support::{deliver, FakeEnv};
+
+/// Microseconds of a duration.
+fn us(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+/// The median of samples (in microseconds).
+fn median(samples: &mut [f64]) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    let n = samples.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    if n % 2 == 1 {
+        samples[n / 2]
+    } else {
+        (samples[n / 2 - 1] + samples[n / 2]) / 2.0
+    }
+}
+
+/// Runs `f` `n` times; each call returns the duration it measured itself.
+fn sample(n: usize, mut f: impl FnMut() -> Duration) -> f64 {
+    let mut samples: Vec<f64> = (0..n).map(|_| us(f())).collect();
+    median(&mut samples)
+}
+
+fn requests(n: usize) -> Vec<String> {
+    if n == 2 {
+        return vec!["clientdb".to_owned(), "clientbis".to_owned()];
+    }
+    (0..n).map(|i| format!("db{i}")).collect()
+}
+
+// ---------------------------------------------------------------- through the component
+
+fn wit_requirer_config(n: usize) -> wit::RequirerConfig {
+    let mut config = demo::requirer_config();
+    config.requests = requests(n).iter().map(|r| demo::request(r)).collect();
+    config
+}
+
+fn wit_event(relation: wit::RelationId, remote: &str) -> wit::RelationEvent {
+    wit::RelationEvent {
+        relation_id: relation,
+        app: Some(remote.split('/').next().unwrap_or(remote).to_owned()),
+        unit: Some(remote.to_owned()),
+    }
+}
+
+/// Times through the component for one handshake with `n` requests: (provider
+/// relation-changed, requirer relation-changed), each a fresh session on a fresh model.
+fn component_handshake(runtime: &Runtime, n: usize) -> (Duration, Duration) {
+    let juju = Juju::new();
+    juju.deploy("client", 1);
+    juju.deploy("postgresql", 1);
+    let rel = juju.relate("client", "database", "postgresql", "database");
+    let rconfig = wit_requirer_config(n);
+    let pconfig = demo::provider_config();
+
+    let mut s = runtime.session(Box::new(juju.unit("client/0"))).unwrap();
+    s.requirer_handle(
+        &rconfig,
+        &wit::Hook::RelationCreated(wit_event(rel, "postgresql")),
+    )
+    .unwrap();
+
+    let mut s = runtime
+        .session(Box::new(juju.unit("postgresql/0")))
+        .unwrap();
+    let hook = wit::Hook::RelationChanged(wit_event(rel, "client/0"));
+    let start = Instant::now();
+    let events = s.provider_handle(&pconfig, &hook).unwrap();
+    let provider = start.elapsed();
+    let mut answered = 0;
+    let responses: Vec<wit::Response> = events
+        .iter()
+        .filter(|e| e.kind == wit::ProviderEventKind::ResourceRequested)
+        .flat_map(|e| e.requests.iter())
+        .map(|request| {
+            answered += 1;
+            let mut response = demo::response_to(request);
+            response.username = Some(format!("user_{answered}"));
+            response.password = Some("p4ssw0rd-p4ssw0rd-p4ssw0rd".to_owned());
+            response.endpoints = Some("10.0.0.1:5432".to_owned());
+            response
+        })
+        .collect();
+    assert_eq!(answered, n, "the provider saw every request");
+    s.provider_set_responses(&pconfig, rel, &responses).unwrap();
+
+    let mut s = runtime.session(Box::new(juju.unit("client/0"))).unwrap();
+    let hook = wit::Hook::RelationChanged(wit_event(rel, "postgresql/0"));
+    let start = Instant::now();
+    let events = s.requirer_handle(&rconfig, &hook).unwrap();
+    let requirer = start.elapsed();
+    assert!(!events.is_empty(), "the requirer saw the responses");
+    (provider, requirer)
+}
+
+// ---------------------------------------------------------------- natively (the floor)
+
+fn native_requirer_config(n: usize) -> core::model::RequirerConfig {
+    core::model::RequirerConfig {
+        endpoint: "database".to_owned(),
+        requests: requests(n)
+            .into_iter()
+            .map(|resource| core::model::Request {
+                resource,
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
+fn native_event(relation: i32, remote: &str) -> core::model::RelationEvent {
+    core::model::RelationEvent {
+        relation_id: relation,
+        app: Some(remote.split('/').next().unwrap_or(remote).to_owned()),
+        unit: Some(remote.to_owned()),
+    }
+}
+
+/// The same handshake as [`component_handshake`], natively over the in-memory `Env`.
+fn native_handshake(n: usize) -> (Duration, Duration) {
+    const REL: i32 = 7;
+    let mut client = FakeEnv::new("client", true);
+    client.add_relation(REL, "database", "postgresql");
+    let mut server = FakeEnv::new("postgresql", true);
+    server.add_relation(REL, "database", "client");
+    let rconfig = native_requirer_config(n);
+    let pconfig = core::model::ProviderConfig {
+        endpoint: "database".to_owned(),
+        ..Default::default()
+    };
+
+    core::requirer::handle(
+        &mut client,
+        &rconfig,
+        &core::model::Hook::RelationCreated(native_event(REL, "postgresql")),
+    )
+    .unwrap();
+    deliver(&client, REL, &mut server, REL);
+
+    let hook = core::model::Hook::RelationChanged(native_event(REL, "client/0"));
+    let start = Instant::now();
+    let events = core::provider::handle(&mut server, &pconfig, &hook).unwrap();
+    let provider = start.elapsed();
+    let mut answered = 0;
+    let responses: Vec<core::model::Response> = events
+        .iter()
+        .filter(|e| e.kind == core::model::ProviderEventKind::ResourceRequested)
+        .flat_map(|e| e.requests.iter())
+        .map(|request| {
+            answered += 1;
+            core::model::Response {
+                resource: request.resource.clone(),
+                request_id: request.request_id.clone(),
+                salt: request.salt.clone(),
+                username: Some(format!("user_{answered}")),
+                password: Some("p4ssw0rd-p4ssw0rd-p4ssw0rd".to_owned()),
+                endpoints: Some("10.0.0.1:5432".to_owned()),
+                ..Default::default()
+            }
+        })
+        .collect();
+    assert_eq!(answered, n, "the provider saw every request");
+    core::provider::set_responses(&mut server, &pconfig, REL, &responses).unwrap();
+    deliver(&server, REL, &mut client, REL);
+
+    let hook = core::model::Hook::RelationChanged(native_event(REL, "postgresql/0"));
+    let start = Instant::now();
+    let events = core::requirer::handle(&mut client, &rconfig, &hook).unwrap();
+    let requirer = start.elapsed();
+    assert!(!events.is_empty(), "the requirer saw the responses");
+    (provider, requirer)
+}
+
+// ---------------------------------------------------------------- whole processes
+
+/// `one-hook`: what one Juju hook costs a Rust host as a whole process: load the component
+/// (warm cache), instantiate it, handle a requirer relation-created (it writes the requests).
+fn one_hook() {
+    let runtime = Runtime::load().expect("load");
+    let juju = Juju::new();
+    juju.deploy("client", 1);
+    juju.deploy("postgresql", 1);
+    let rel = juju.relate("client", "database", "postgresql", "database");
+    let mut session = runtime.session(Box::new(juju.unit("client/0"))).unwrap();
+    session
+        .requirer_handle(
+            &demo::requirer_config(),
+            &wit::Hook::RelationCreated(wit_event(rel, "postgresql")),
+        )
+        .unwrap();
+}
+
+/// Median wall time (µs) of a command run `n` times after one warm-up run.
+fn whole_process(program: &Path, args: &[&str], n: usize) -> f64 {
+    let run = || {
+        let start = Instant::now();
+        let status = Command::new(program)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("spawn");
+        assert!(status.success(), "{} {args:?} failed", program.display());
+        start.elapsed()
+    };
+    run();
+    sample(n, run)
+}
+
+// ---------------------------------------------------------------- main
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let mut json_out: Option<PathBuf> = None;
+    let mut demo_bin = PathBuf::from("target/release/data-interfaces");
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "one-hook" => return one_hook(),
+            "--json" => json_out = args.next().map(PathBuf::from),
+            "--demo" => demo_bin = args.next().map(PathBuf::from).expect("--demo PATH"),
+            other => {
+                eprintln!("usage: data-interfaces-bench [--json FILE] [--demo PATH] | one-hook");
+                eprintln!("unknown argument: {other}");
+                std::process::exit(2);
+            }
+        }
+    }
+    let mut out = Map::new();
+    let mut put = |key: &str, value: Value| {
+        println!("{key:<44} {value}");
+        out.insert(key.to_owned(), value);
+    };
+
+    // Loading.
+    let cache = std::env::temp_dir().join(format!("di-bench-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&cache);
+    let uncached = LoadOptions {
+        cache_dir: None,
+        ..LoadOptions::default()
+    };
+    let cached = LoadOptions {
+        cache_dir: Some(cache.clone()),
+        ..LoadOptions::default()
+    };
+    let cold = sample(7, || {
+        let start = Instant::now();
+        let runtime = Runtime::load_with(&uncached).expect("load");
+        let elapsed = start.elapsed();
+        drop(runtime);
+        elapsed
+    });
+    put("load_cold_compile_us", json!(cold));
+    let first = Instant::now();
+    Runtime::load_with(&cached).expect("load and cache");
+    put("load_cold_compile_and_cache_us", json!(us(first.elapsed())));
+    let cache_file = std::fs::read_dir(&cache)
+        .expect("cache dir")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.is_file())
+        .expect("a cache file");
+    put(
+        "cache_file_bytes",
+        json!(std::fs::metadata(&cache_file).map(|m| m.len()).unwrap_or(0)),
+    );
+    put("component_bytes", json!(COMPONENT.len()));
+    let mut inner = Vec::new();
+    let warm = sample(201, || {
+        let start = Instant::now();
+        let runtime = Runtime::load_with(&cached).expect("load");
+        let elapsed = start.elapsed();
+        inner.push(us(runtime.load_time()));
+        elapsed
+    });
+    put("load_warm_deserialize_us", json!(warm));
+    put("load_warm_reported_load_time_us", json!(median(&mut inner)));
+
+    let runtime = Runtime::load_with(&cached).expect("load");
+    let juju = Juju::new();
+    juju.deploy("client", 1);
+    let instantiate = sample(501, || {
+        let start = Instant::now();
+        let session = runtime.session(Box::new(juju.unit("client/0"))).unwrap();
+        let elapsed = start.elapsed();
+        drop(session);
+        elapsed
+    });
+    put("instantiate_us", json!(instantiate));
+
+    // One hook each side (the demo's two requests), component and native.
+    let iterations = 201;
+    for (label, n) in [("", 2usize)] {
+        let mut cp = Vec::new();
+        let mut cr = Vec::new();
+        let mut np = Vec::new();
+        let mut nr = Vec::new();
+        for _ in 0..iterations {
+            let (p, r) = component_handshake(&runtime, n);
+            cp.push(us(p));
+            cr.push(us(r));
+            let (p, r) = native_handshake(n);
+            np.push(us(p));
+            nr.push(us(r));
+        }
+        let (cp, cr, np, nr) = (
+            median(&mut cp),
+            median(&mut cr),
+            median(&mut np),
+            median(&mut nr),
+        );
+        put(&format!("hook{label}_provider_component_us"), json!(cp));
+        put(&format!("hook{label}_provider_native_us"), json!(np));
+        put(&format!("hook{label}_provider_ratio"), json!(cp / np));
+        put(&format!("hook{label}_requirer_component_us"), json!(cr));
+        put(&format!("hook{label}_requirer_native_us"), json!(nr));
+        put(&format!("hook{label}_requirer_ratio"), json!(cr / nr));
+    }
+
+    // Scale: one provider relation-changed with n requests.
+    let mut scale = Vec::new();
+    for n in [1usize, 10, 100, 1000] {
+        let reps = match n {
+            1000 => 7,
+            100 => 21,
+            _ => 61,
+        };
+        let mut c = Vec::new();
+        let mut nat = Vec::new();
+        for _ in 0..reps {
+            c.push(us(component_handshake(&runtime, n).0));
+            nat.push(us(native_handshake(n).0));
+        }
+        let (c, nat) = (median(&mut c), median(&mut nat));
+        println!("scale_requests n={n:<5} component {c:>12.1} us   native {nat:>12.1} us");
+        scale.push(json!({"n": n, "component_us": c, "native_us": nat}));
+    }
+    put("scale_requests", Value::Array(scale));
+
+    // Whole processes.
+    let me = std::env::current_exe().expect("current exe");
+    put(
+        "process_true_us",
+        json!(whole_process(Path::new("true"), &[], 31)),
+    );
+    put(
+        "process_one_hook_us",
+        json!(whole_process(&me, &["one-hook"], 31)),
+    );
+    if demo_bin.exists() {
+        put(
+            "process_demo_us",
+            json!(whole_process(&demo_bin, &["demo"], 21)),
+        );
+    } else {
+        eprintln!("{} not built: no demo figure", demo_bin.display());
+    }
+
+    let _ = std::fs::remove_dir_all(&cache);
+    if let Some(path) = json_out {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).expect("json dir");
+        }
+        std::fs::write(
+            &path,
+            serde_json::to_string_pretty(&Value::Object(out)).unwrap(),
+        )
+        .expect("write json");
+    }
+}

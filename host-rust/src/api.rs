@@ -1,0 +1,1334 @@
+//! The typed Rust API: a requirer and a provider handler, as a Rust charm uses them.
+//!
+//! [`DataInterfaces`] is the loaded component (load it once per process: [`DataInterfaces::shared`]
+//! goes through the precompiled cache and keeps the result); each handler ([`Requirer`],
+//! [`Provider`]) is a cheap instance of it over one [`Backend`] — Juju's hook tools
+//! ([`crate::hooktools::HookTools`]) in a charm, the in-memory Juju ([`crate::memory`]) in
+//! tests. The handlers' methods mirror the Python library's: `handle` a hook and get the
+//! events to react to, `set_response`, `requests`, `responses`, `raise_status`, ...
+//!
+//! Requests and responses are built with chained setters from a [`Default`]-friendly start:
+//!
+//! ```
+//! use data_interfaces_host::{Request, Response};
+//!
+//! let request = Request::new("clientdb").extra_user_roles("SUPERUSER");
+//! let response = Response::for_request(&request)
+//!     .username("relation_7")
+//!     .password("s3cr3t-value")
+//!     .endpoints("10.1.2.3:5432");
+//! assert_eq!(response.resource, "clientdb");
+//! // Debug output never shows a secret value.
+//! assert!(!format!("{response:?}").contains("s3cr3t-value"));
+//! ```
+//!
+//! # Threads
+//!
+//! [`DataInterfaces`] (like [`Runtime`]) is `Send + Sync` and cheap to clone: it holds the
+//! wasmtime `Engine`, the compiled `Component` and an `InstancePre`, all shareable. A
+//! [`Requirer`] or [`Provider`] is not `Send`: it owns a wasmtime `Store` whose data holds a
+//! `Box<dyn Backend>` (and the in-memory backend is `Rc`-based). Make one per thread (they
+//! cost an instantiation, tens of microseconds).
+//!
+//! # Secrets
+//!
+//! [`Request`], [`Response`], the events and the builders print secret values as
+//! `<redacted>` in their `Debug` output (the rules of [`crate::display`]); read the values
+//! through the fields ([`std::ops::Deref`] to the WIT record) or [`Redacted::expose`].
+
+use crate::backend::Backend;
+use crate::display;
+use crate::error::Error;
+use crate::runtime::{LoadOptions, Runtime, Session};
+use crate::wit;
+use std::borrow::Borrow;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::{Arc, OnceLock};
+
+pub use crate::wit::{
+    EntityPermission, EntityType, FieldSpec, Hook, RelationEvent, RelationId, SecretEvent, Status,
+};
+
+/// The component, loaded and linked: hands out [`Requirer`] and [`Provider`] instances.
+///
+/// Cloning is cheap (an `Arc`); it is `Send + Sync`.
+#[derive(Clone)]
+pub struct DataInterfaces {
+    runtime: Arc<Runtime>,
+}
+
+// The guarantee the module docs make, checked at compile time.
+const _: fn() = || {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Runtime>();
+    send_sync::<DataInterfaces>();
+};
+
+static SHARED: OnceLock<DataInterfaces> = OnceLock::new();
+
+impl fmt::Debug for DataInterfaces {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("DataInterfaces")
+            .field(&self.runtime)
+            .finish()
+    }
+}
+
+impl DataInterfaces {
+    /// The process-wide instance with the default [`LoadOptions`]: the first call loads the
+    /// component (through the precompiled cache), later calls return the same one.
+    pub fn shared() -> Result<DataInterfaces, Error> {
+        if let Some(shared) = SHARED.get() {
+            return Ok(shared.clone());
+        }
+        let loaded = DataInterfaces::load_with(&LoadOptions::default())?;
+        // Another thread may have won the race; either copy is as good.
+        Ok(SHARED.get_or_init(|| loaded).clone())
+    }
+
+    /// Load the component with these options (not shared with [`DataInterfaces::shared`]).
+    pub fn load_with(options: &LoadOptions) -> Result<DataInterfaces, Error> {
+        Runtime::load_with(options).map(DataInterfaces::from)
+    }
+
+    /// The runtime, for the raw per-export calls ([`Runtime::session`]) and load details.
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
+    /// A requirer handler over a backend.
+    pub fn requirer(
+        &self,
+        config: impl Into<wit::RequirerConfig>,
+        backend: impl Backend + 'static,
+    ) -> Result<Requirer, Error> {
+        Ok(Requirer {
+            session: self.runtime.session(Box::new(backend))?,
+            config: config.into(),
+        })
+    }
+
+    /// A provider handler over a backend.
+    pub fn provider(
+        &self,
+        config: impl Into<wit::ProviderConfig>,
+        backend: impl Backend + 'static,
+    ) -> Result<Provider, Error> {
+        Ok(Provider {
+            session: self.runtime.session(Box::new(backend))?,
+            config: config.into(),
+        })
+    }
+}
+
+impl From<Runtime> for DataInterfaces {
+    fn from(runtime: Runtime) -> Self {
+        DataInterfaces {
+            runtime: Arc::new(runtime),
+        }
+    }
+}
+
+impl From<Arc<Runtime>> for DataInterfaces {
+    fn from(runtime: Arc<Runtime>) -> Self {
+        DataInterfaces { runtime }
+    }
+}
+
+// ---- hooks ----
+
+fn relation_event(relation_id: RelationId, remote: &str) -> RelationEvent {
+    let (app, unit) = match remote.split_once('/') {
+        Some((app, _)) => (app.to_owned(), Some(remote.to_owned())),
+        None => (remote.to_owned(), None),
+    };
+    RelationEvent {
+        relation_id,
+        app: (!app.is_empty()).then_some(app),
+        unit,
+    }
+}
+
+/// `<endpoint>-relation-created`, triggered by `remote` (an application or a unit name).
+pub fn relation_created(relation_id: RelationId, remote: &str) -> Hook {
+    Hook::RelationCreated(relation_event(relation_id, remote))
+}
+
+/// `<endpoint>-relation-changed`, triggered by `remote` (an application or a unit name).
+pub fn relation_changed(relation_id: RelationId, remote: &str) -> Hook {
+    Hook::RelationChanged(relation_event(relation_id, remote))
+}
+
+/// `<endpoint>-relation-broken`, triggered by `remote` (an application or a unit name).
+pub fn relation_broken(relation_id: RelationId, remote: &str) -> Hook {
+    Hook::RelationBroken(relation_event(relation_id, remote))
+}
+
+// ---- secret values ----
+
+/// A secret value: `Debug` prints `<redacted>`; [`Redacted::expose`] gives the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Redacted(String);
+
+impl Redacted {
+    /// The value itself.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The value itself, owned.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl From<String> for Redacted {
+    fn from(value: String) -> Self {
+        Redacted(value)
+    }
+}
+
+/// A text shown as is by `Debug` (the redacted renderings of [`crate::display`]).
+struct Shown(String);
+
+impl fmt::Debug for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+// ---- requests ----
+
+/// A requirer's request, built with chained setters; `Debug` redacts secret values.
+///
+/// It dereferences to the WIT record, so every field reads as `request.resource`,
+/// `request.request_id`, ...
+#[derive(Clone)]
+pub struct Request(wit::Request);
+
+impl Default for Request {
+    fn default() -> Self {
+        Request::new("")
+    }
+}
+
+impl Request {
+    /// A request for a resource (a database, a topic, an index), every other field unset.
+    pub fn new(resource: impl Into<String>) -> Self {
+        Request(wit::Request {
+            resource: resource.into(),
+            request_id: None,
+            salt: String::new(),
+            extra_user_roles: None,
+            extra_group_roles: None,
+            external_node_connectivity: false,
+            entity_type: None,
+            entity_permissions: None,
+            secret_mtls: None,
+            mtls_cert: None,
+            secret_requested_entity: None,
+            entity_name: None,
+            entity_password: None,
+            prefix_matching: None,
+            extra: Vec::new(),
+        })
+    }
+
+    /// An entity-only request (a user or a group, no resource).
+    pub fn entity(entity_type: EntityType) -> Self {
+        Request::new("").entity_type(entity_type)
+    }
+
+    /// The salt of the request id (empty, the default, lets the component generate one).
+    pub fn salt(mut self, salt: impl Into<String>) -> Self {
+        self.0.salt = salt.into();
+        self
+    }
+
+    /// Extra roles for the user (`extra-user-roles`).
+    pub fn extra_user_roles(mut self, roles: impl Into<String>) -> Self {
+        self.0.extra_user_roles = Some(roles.into());
+        self
+    }
+
+    /// Extra roles for the group (`extra-group-roles`).
+    pub fn extra_group_roles(mut self, roles: impl Into<String>) -> Self {
+        self.0.extra_group_roles = Some(roles.into());
+        self
+    }
+
+    /// Ask for endpoints reachable from outside the cluster.
+    pub fn external_node_connectivity(mut self, enabled: bool) -> Self {
+        self.0.external_node_connectivity = enabled;
+        self
+    }
+
+    /// The kind of entity to create.
+    pub fn entity_type(mut self, entity_type: EntityType) -> Self {
+        self.0.entity_type = Some(entity_type);
+        self
+    }
+
+    /// The permissions of the requested entity.
+    pub fn entity_permissions(
+        mut self,
+        permissions: impl IntoIterator<Item = EntityPermission>,
+    ) -> Self {
+        self.0.entity_permissions = Some(permissions.into_iter().collect());
+        self
+    }
+
+    /// The requested entity's name (a secret field).
+    pub fn entity_name(mut self, name: impl Into<String>) -> Self {
+        self.0.entity_name = Some(name.into());
+        self
+    }
+
+    /// The requested entity's password (a secret field).
+    pub fn entity_password(mut self, password: impl Into<String>) -> Self {
+        self.0.entity_password = Some(password.into());
+        self
+    }
+
+    /// The client certificate for mTLS (a secret field).
+    pub fn mtls_cert(mut self, cert: impl Into<String>) -> Self {
+        self.0.mtls_cert = Some(cert.into());
+        self
+    }
+
+    /// Ask for every resource matching a prefix (`prefix-matching`).
+    pub fn prefix_matching(mut self, mode: impl Into<String>) -> Self {
+        self.0.prefix_matching = Some(mode.into());
+        self
+    }
+
+    /// A field of a request-model subclass: its wire key and its value as JSON text.
+    pub fn extra_field(mut self, key: impl Into<String>, json: impl Into<String>) -> Self {
+        self.0.extra.push((key.into(), json.into()));
+        self
+    }
+
+    /// The WIT record.
+    pub fn as_wit(&self) -> &wit::Request {
+        &self.0
+    }
+
+    /// The WIT record, owned.
+    pub fn into_wit(self) -> wit::Request {
+        self.0
+    }
+}
+
+impl Deref for Request {
+    type Target = wit::Request;
+    fn deref(&self) -> &wit::Request {
+        &self.0
+    }
+}
+
+impl Borrow<wit::Request> for Request {
+    fn borrow(&self) -> &wit::Request {
+        &self.0
+    }
+}
+
+impl From<wit::Request> for Request {
+    fn from(request: wit::Request) -> Self {
+        Request(request)
+    }
+}
+
+impl From<Request> for wit::Request {
+    fn from(request: Request) -> Self {
+        request.0
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Request {{ {} }}", display::request(&self.0))
+    }
+}
+
+// ---- responses ----
+
+/// A provider's response, built with chained setters; `Debug` redacts secret values.
+///
+/// It dereferences to the WIT record, so every field reads as `response.username`,
+/// `response.endpoints`, ...
+#[derive(Clone)]
+pub struct Response(wit::Response);
+
+impl Default for Response {
+    fn default() -> Self {
+        Response::new("")
+    }
+}
+
+impl Response {
+    /// A response for a resource with no request id (what a v0 requirer reads).
+    pub fn new(resource: impl Into<String>) -> Self {
+        Response(wit::Response {
+            resource: resource.into(),
+            request_id: None,
+            salt: String::new(),
+            endpoints: None,
+            read_only_endpoints: None,
+            secret_user: None,
+            secret_tls: None,
+            secret_extra: None,
+            secret_entity: None,
+            username: None,
+            password: None,
+            uris: None,
+            read_only_uris: None,
+            tls: None,
+            tls_ca: None,
+            entity_name: None,
+            entity_password: None,
+            version: None,
+            prefix_resources: None,
+            extra: Vec::new(),
+        })
+    }
+
+    /// The response to a request: its resource, request id and salt, nothing else set.
+    pub fn for_request(request: &impl Borrow<wit::Request>) -> Self {
+        let request = request.borrow();
+        let mut response = Response::new(request.resource.clone());
+        response.0.request_id = request.request_id.clone();
+        response.0.salt = request.salt.clone();
+        response
+    }
+
+    /// The user's name (secret group `user`).
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.0.username = Some(username.into());
+        self
+    }
+
+    /// The user's password (secret group `user`).
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.0.password = Some(password.into());
+        self
+    }
+
+    /// Connection URIs (secret group `user`).
+    pub fn uris(mut self, uris: impl Into<String>) -> Self {
+        self.0.uris = Some(uris.into());
+        self
+    }
+
+    /// Read-only connection URIs (secret group `user`).
+    pub fn read_only_uris(mut self, uris: impl Into<String>) -> Self {
+        self.0.read_only_uris = Some(uris.into());
+        self
+    }
+
+    /// The endpoints (`host:port`, comma separated).
+    pub fn endpoints(mut self, endpoints: impl Into<String>) -> Self {
+        self.0.endpoints = Some(endpoints.into());
+        self
+    }
+
+    /// The read-only endpoints.
+    pub fn read_only_endpoints(mut self, endpoints: impl Into<String>) -> Self {
+        self.0.read_only_endpoints = Some(endpoints.into());
+        self
+    }
+
+    /// Whether TLS is on (secret group `tls`).
+    pub fn tls(mut self, enabled: bool) -> Self {
+        self.0.tls = Some(enabled);
+        self
+    }
+
+    /// The CA certificate (secret group `tls`).
+    pub fn tls_ca(mut self, ca: impl Into<String>) -> Self {
+        self.0.tls_ca = Some(ca.into());
+        self
+    }
+
+    /// The created entity's name (secret group `entity`).
+    pub fn entity_name(mut self, name: impl Into<String>) -> Self {
+        self.0.entity_name = Some(name.into());
+        self
+    }
+
+    /// The created entity's password (secret group `entity`).
+    pub fn entity_password(mut self, password: impl Into<String>) -> Self {
+        self.0.entity_password = Some(password.into());
+        self
+    }
+
+    /// The workload's version.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.0.version = Some(version.into());
+        self
+    }
+
+    /// The resources a prefix request matched.
+    pub fn prefix_resources(mut self, resources: impl Into<String>) -> Self {
+        self.0.prefix_resources = Some(resources.into());
+        self
+    }
+
+    /// A field of a response-model subclass: its wire key and its value as JSON text.
+    pub fn extra_field(mut self, key: impl Into<String>, json: impl Into<String>) -> Self {
+        self.0.extra.push((key.into(), json.into()));
+        self
+    }
+
+    /// The WIT record.
+    pub fn as_wit(&self) -> &wit::Response {
+        &self.0
+    }
+
+    /// The WIT record, owned.
+    pub fn into_wit(self) -> wit::Response {
+        self.0
+    }
+}
+
+impl Deref for Response {
+    type Target = wit::Response;
+    fn deref(&self) -> &wit::Response {
+        &self.0
+    }
+}
+
+impl Borrow<wit::Response> for Response {
+    fn borrow(&self) -> &wit::Response {
+        &self.0
+    }
+}
+
+impl From<wit::Response> for Response {
+    fn from(response: wit::Response) -> Self {
+        Response(response)
+    }
+}
+
+impl From<Response> for wit::Response {
+    fn from(response: Response) -> Self {
+        response.0
+    }
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Response {{ {} }}", display::response(&self.0))
+    }
+}
+
+// ---- events ----
+
+/// An event for the requirer charm. `Debug` redacts the response's secret values.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum RequirerEvent {
+    /// The provider created the resource: the response carries the credentials.
+    ResourceCreated {
+        /// The relation.
+        relation_id: RelationId,
+        /// The remote application.
+        app: Option<String>,
+        /// The remote unit.
+        unit: Option<String>,
+        /// The relation's alias, when aliases are configured.
+        alias: Option<String>,
+        /// The response, secret fields filled in.
+        response: Response,
+    },
+    /// The provider created the requested entity.
+    ResourceEntityCreated {
+        /// The relation.
+        relation_id: RelationId,
+        /// The remote application.
+        app: Option<String>,
+        /// The remote unit.
+        unit: Option<String>,
+        /// The relation's alias.
+        alias: Option<String>,
+        /// The response, secret fields filled in.
+        response: Response,
+    },
+    /// The endpoints changed.
+    EndpointsChanged {
+        /// The relation.
+        relation_id: RelationId,
+        /// The remote application.
+        app: Option<String>,
+        /// The remote unit.
+        unit: Option<String>,
+        /// The relation's alias.
+        alias: Option<String>,
+        /// The response, secret fields filled in.
+        response: Response,
+    },
+    /// The read-only endpoints changed.
+    ReadOnlyEndpointsChanged {
+        /// The relation.
+        relation_id: RelationId,
+        /// The remote application.
+        app: Option<String>,
+        /// The remote unit.
+        unit: Option<String>,
+        /// The relation's alias.
+        alias: Option<String>,
+        /// The response, secret fields filled in.
+        response: Response,
+    },
+    /// The credentials (or TLS material) changed.
+    AuthenticationUpdated {
+        /// The relation.
+        relation_id: RelationId,
+        /// The remote application.
+        app: Option<String>,
+        /// The remote unit.
+        unit: Option<String>,
+        /// The relation's alias.
+        alias: Option<String>,
+        /// The response, secret fields filled in.
+        response: Response,
+    },
+    /// The resources matching a prefix request changed.
+    PrefixResourcesChanged {
+        /// The relation.
+        relation_id: RelationId,
+        /// The remote application.
+        app: Option<String>,
+        /// The remote unit.
+        unit: Option<String>,
+        /// The relation's alias.
+        alias: Option<String>,
+        /// The response, secret fields filled in.
+        response: Response,
+    },
+    /// The provider raised a status.
+    StatusRaised {
+        /// The relation.
+        relation_id: RelationId,
+        /// The remote application.
+        app: Option<String>,
+        /// The remote unit.
+        unit: Option<String>,
+        /// The relation's alias.
+        alias: Option<String>,
+        /// The status.
+        status: Status,
+    },
+    /// The provider resolved a status.
+    StatusResolved {
+        /// The relation.
+        relation_id: RelationId,
+        /// The remote application.
+        app: Option<String>,
+        /// The remote unit.
+        unit: Option<String>,
+        /// The relation's alias.
+        alias: Option<String>,
+        /// The status.
+        status: Status,
+    },
+}
+
+/// The component broke the contract: an event without the payload its kind needs.
+fn malformed(call: &'static str, kind: &str, missing: &str) -> Error {
+    Error::Trap {
+        call,
+        message: format!("the component returned a {kind} event without its {missing}"),
+    }
+}
+
+impl RequirerEvent {
+    /// The typed event of a WIT event; an event without the payload its kind needs is an
+    /// [`Error::Trap`] (the component broke the contract).
+    pub fn from_wit(event: wit::RequirerEvent) -> Result<Self, Error> {
+        use wit::RequirerEventKind as K;
+        let name = display::requirer_kind(event.kind);
+        let wit::RequirerEvent {
+            kind,
+            relation_id,
+            app,
+            unit,
+            alias,
+            response,
+            status,
+        } = event;
+        let call = "requirer.handle";
+        if matches!(kind, K::StatusRaised | K::StatusResolved) {
+            let status = status.ok_or_else(|| malformed(call, name, "status"))?;
+            return Ok(if kind == K::StatusRaised {
+                RequirerEvent::StatusRaised {
+                    relation_id,
+                    app,
+                    unit,
+                    alias,
+                    status,
+                }
+            } else {
+                RequirerEvent::StatusResolved {
+                    relation_id,
+                    app,
+                    unit,
+                    alias,
+                    status,
+                }
+            });
+        }
+        let response = Response(response.ok_or_else(|| malformed(call, name, "response"))?);
+        Ok(match kind {
+            K::ResourceCreated => RequirerEvent::ResourceCreated {
+                relation_id,
+                app,
+                unit,
+                alias,
+                response,
+            },
+            K::ResourceEntityCreated => RequirerEvent::ResourceEntityCreated {
+                relation_id,
+                app,
+                unit,
+                alias,
+                response,
+            },
+            K::EndpointsChanged => RequirerEvent::EndpointsChanged {
+                relation_id,
+                app,
+                unit,
+                alias,
+                response,
+            },
+            K::ReadOnlyEndpointsChanged => RequirerEvent::ReadOnlyEndpointsChanged {
+                relation_id,
+                app,
+                unit,
+                alias,
+                response,
+            },
+            K::AuthenticationUpdated => RequirerEvent::AuthenticationUpdated {
+                relation_id,
+                app,
+                unit,
+                alias,
+                response,
+            },
+            K::PrefixResourcesChanged | K::StatusRaised | K::StatusResolved => {
+                RequirerEvent::PrefixResourcesChanged {
+                    relation_id,
+                    app,
+                    unit,
+                    alias,
+                    response,
+                }
+            }
+        })
+    }
+
+    /// The name a charm observes (`resource_created`, `endpoints_changed`, ...).
+    pub fn name(&self) -> &'static str {
+        use wit::RequirerEventKind as K;
+        display::requirer_kind(match self {
+            RequirerEvent::ResourceCreated { .. } => K::ResourceCreated,
+            RequirerEvent::ResourceEntityCreated { .. } => K::ResourceEntityCreated,
+            RequirerEvent::EndpointsChanged { .. } => K::EndpointsChanged,
+            RequirerEvent::ReadOnlyEndpointsChanged { .. } => K::ReadOnlyEndpointsChanged,
+            RequirerEvent::AuthenticationUpdated { .. } => K::AuthenticationUpdated,
+            RequirerEvent::PrefixResourcesChanged { .. } => K::PrefixResourcesChanged,
+            RequirerEvent::StatusRaised { .. } => K::StatusRaised,
+            RequirerEvent::StatusResolved { .. } => K::StatusResolved,
+        })
+    }
+
+    /// The relation the event is about.
+    pub fn relation_id(&self) -> RelationId {
+        match self {
+            RequirerEvent::ResourceCreated { relation_id, .. }
+            | RequirerEvent::ResourceEntityCreated { relation_id, .. }
+            | RequirerEvent::EndpointsChanged { relation_id, .. }
+            | RequirerEvent::ReadOnlyEndpointsChanged { relation_id, .. }
+            | RequirerEvent::AuthenticationUpdated { relation_id, .. }
+            | RequirerEvent::PrefixResourcesChanged { relation_id, .. }
+            | RequirerEvent::StatusRaised { relation_id, .. }
+            | RequirerEvent::StatusResolved { relation_id, .. } => *relation_id,
+        }
+    }
+
+    /// The relation's alias, when aliases are configured (the charm also observes
+    /// `<alias>_<name>`).
+    pub fn alias(&self) -> Option<&str> {
+        match self {
+            RequirerEvent::ResourceCreated { alias, .. }
+            | RequirerEvent::ResourceEntityCreated { alias, .. }
+            | RequirerEvent::EndpointsChanged { alias, .. }
+            | RequirerEvent::ReadOnlyEndpointsChanged { alias, .. }
+            | RequirerEvent::AuthenticationUpdated { alias, .. }
+            | RequirerEvent::PrefixResourcesChanged { alias, .. }
+            | RequirerEvent::StatusRaised { alias, .. }
+            | RequirerEvent::StatusResolved { alias, .. } => alias.as_deref(),
+        }
+    }
+
+    /// The response, for every event but the status ones.
+    pub fn response(&self) -> Option<&Response> {
+        match self {
+            RequirerEvent::ResourceCreated { response, .. }
+            | RequirerEvent::ResourceEntityCreated { response, .. }
+            | RequirerEvent::EndpointsChanged { response, .. }
+            | RequirerEvent::ReadOnlyEndpointsChanged { response, .. }
+            | RequirerEvent::AuthenticationUpdated { response, .. }
+            | RequirerEvent::PrefixResourcesChanged { response, .. } => Some(response),
+            RequirerEvent::StatusRaised { .. } | RequirerEvent::StatusResolved { .. } => None,
+        }
+    }
+
+    /// The status, for `status_raised` and `status_resolved`.
+    pub fn status(&self) -> Option<&Status> {
+        match self {
+            RequirerEvent::StatusRaised { status, .. }
+            | RequirerEvent::StatusResolved { status, .. } => Some(status),
+            _ => None,
+        }
+    }
+}
+
+/// An event for the provider charm. `Debug` redacts the requests' secret values and the old
+/// mTLS certificate.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ProviderEvent {
+    /// The requirer asked for a resource: answer with [`Provider::set_response`].
+    ResourceRequested {
+        /// The relation.
+        relation_id: RelationId,
+        /// The remote application.
+        app: Option<String>,
+        /// The remote unit.
+        unit: Option<String>,
+        /// The request.
+        request: Request,
+    },
+    /// The requirer asked for an entity (a user or a group).
+    ResourceEntityRequested {
+        /// The relation.
+        relation_id: RelationId,
+        /// The remote application.
+        app: Option<String>,
+        /// The remote unit.
+        unit: Option<String>,
+        /// The request.
+        request: Request,
+    },
+    /// The permissions of a requested entity changed.
+    ResourceEntityPermissionsChanged {
+        /// The relation.
+        relation_id: RelationId,
+        /// The remote application.
+        app: Option<String>,
+        /// The remote unit.
+        unit: Option<String>,
+        /// The request.
+        request: Request,
+    },
+    /// The requirer's mTLS certificate changed.
+    MtlsCertUpdated {
+        /// The relation.
+        relation_id: RelationId,
+        /// The remote application.
+        app: Option<String>,
+        /// The remote unit.
+        unit: Option<String>,
+        /// The request, with the new certificate.
+        request: Request,
+        /// The certificate before the change.
+        old_mtls_cert: Option<Redacted>,
+    },
+    /// Every request of the relation at once (a provider configured with `bulk_event`).
+    BulkResourcesRequested {
+        /// The relation.
+        relation_id: RelationId,
+        /// The remote application.
+        app: Option<String>,
+        /// The remote unit.
+        unit: Option<String>,
+        /// The requests.
+        requests: Vec<Request>,
+    },
+}
+
+impl ProviderEvent {
+    /// The typed event of a WIT event; a single-request event without a request is an
+    /// [`Error::Trap`] (the component broke the contract).
+    pub fn from_wit(event: wit::ProviderEvent) -> Result<Self, Error> {
+        use wit::ProviderEventKind as K;
+        let name = display::provider_kind(event.kind);
+        let wit::ProviderEvent {
+            kind,
+            relation_id,
+            app,
+            unit,
+            requests,
+            old_mtls_cert,
+        } = event;
+        let mut requests: Vec<Request> = requests.into_iter().map(Request).collect();
+        if kind == K::BulkResourcesRequested {
+            return Ok(ProviderEvent::BulkResourcesRequested {
+                relation_id,
+                app,
+                unit,
+                requests,
+            });
+        }
+        if requests.is_empty() {
+            return Err(malformed("provider.handle", name, "request"));
+        }
+        let request = requests.swap_remove(0);
+        Ok(match kind {
+            K::ResourceRequested => ProviderEvent::ResourceRequested {
+                relation_id,
+                app,
+                unit,
+                request,
+            },
+            K::ResourceEntityRequested => ProviderEvent::ResourceEntityRequested {
+                relation_id,
+                app,
+                unit,
+                request,
+            },
+            K::ResourceEntityPermissionsChanged => {
+                ProviderEvent::ResourceEntityPermissionsChanged {
+                    relation_id,
+                    app,
+                    unit,
+                    request,
+                }
+            }
+            K::MtlsCertUpdated | K::BulkResourcesRequested => ProviderEvent::MtlsCertUpdated {
+                relation_id,
+                app,
+                unit,
+                request,
+                old_mtls_cert: old_mtls_cert.map(Redacted),
+            },
+        })
+    }
+
+    /// The name a charm observes (`resource_requested`, ...).
+    pub fn name(&self) -> &'static str {
+        use wit::ProviderEventKind as K;
+        display::provider_kind(match self {
+            ProviderEvent::ResourceRequested { .. } => K::ResourceRequested,
+            ProviderEvent::ResourceEntityRequested { .. } => K::ResourceEntityRequested,
+            ProviderEvent::ResourceEntityPermissionsChanged { .. } => {
+                K::ResourceEntityPermissionsChanged
+            }
+            ProviderEvent::MtlsCertUpdated { .. } => K::MtlsCertUpdated,
+            ProviderEvent::BulkResourcesRequested { .. } => K::BulkResourcesRequested,
+        })
+    }
+
+    /// The relation the event is about.
+    pub fn relation_id(&self) -> RelationId {
+        match self {
+            ProviderEvent::ResourceRequested { relation_id, .. }
+            | ProviderEvent::ResourceEntityRequested { relation_id, .. }
+            | ProviderEvent::ResourceEntityPermissionsChanged { relation_id, .. }
+            | ProviderEvent::MtlsCertUpdated { relation_id, .. }
+            | ProviderEvent::BulkResourcesRequested { relation_id, .. } => *relation_id,
+        }
+    }
+
+    /// The event's requests: one, or all of them for `bulk_resources_requested`.
+    pub fn requests(&self) -> &[Request] {
+        match self {
+            ProviderEvent::ResourceRequested { request, .. }
+            | ProviderEvent::ResourceEntityRequested { request, .. }
+            | ProviderEvent::ResourceEntityPermissionsChanged { request, .. }
+            | ProviderEvent::MtlsCertUpdated { request, .. } => std::slice::from_ref(request),
+            ProviderEvent::BulkResourcesRequested { requests, .. } => requests,
+        }
+    }
+}
+
+// ---- configurations ----
+
+fn field_spec(key: impl Into<String>, secret_group: Option<&str>) -> FieldSpec {
+    FieldSpec {
+        key: key.into(),
+        secret_group: secret_group.map(str::to_owned),
+    }
+}
+
+/// Builds a requirer's configuration, and the [`Requirer`] itself.
+#[derive(Clone)]
+pub struct RequirerBuilder {
+    config: wit::RequirerConfig,
+}
+
+impl RequirerBuilder {
+    /// A requirer of an endpoint (the relation name in `metadata.yaml`), with no request yet.
+    pub fn new(endpoint: impl Into<String>) -> Self {
+        RequirerBuilder {
+            config: wit::RequirerConfig {
+                endpoint: endpoint.into(),
+                requests: Vec::new(),
+                request_fields: Vec::new(),
+                response_fields: Vec::new(),
+                relation_aliases: Vec::new(),
+            },
+        }
+    }
+
+    /// Add a request, made on every relation of the endpoint.
+    pub fn request(mut self, request: impl Into<wit::Request>) -> Self {
+        self.config.requests.push(request.into());
+        self
+    }
+
+    /// Add requests.
+    pub fn requests<R: Into<wit::Request>>(
+        mut self,
+        requests: impl IntoIterator<Item = R>,
+    ) -> Self {
+        self.config
+            .requests
+            .extend(requests.into_iter().map(Into::into));
+        self
+    }
+
+    /// A field the request model adds (wire key), in a secret group or plain (`None`).
+    pub fn request_field(mut self, key: impl Into<String>, secret_group: Option<&str>) -> Self {
+        self.config
+            .request_fields
+            .push(field_spec(key, secret_group));
+        self
+    }
+
+    /// A field the response model adds (wire key), in a secret group or plain (`None`).
+    pub fn response_field(mut self, key: impl Into<String>, secret_group: Option<&str>) -> Self {
+        self.config
+            .response_fields
+            .push(field_spec(key, secret_group));
+        self
+    }
+
+    /// A relation alias (one per allowed relation).
+    pub fn relation_alias(mut self, alias: impl Into<String>) -> Self {
+        self.config.relation_aliases.push(alias.into());
+        self
+    }
+
+    /// The configuration so far.
+    pub fn config(&self) -> &wit::RequirerConfig {
+        &self.config
+    }
+
+    /// A requirer over a backend.
+    pub fn build(
+        self,
+        engine: &DataInterfaces,
+        backend: impl Backend + 'static,
+    ) -> Result<Requirer, Error> {
+        engine.requirer(self.config, backend)
+    }
+}
+
+impl From<RequirerBuilder> for wit::RequirerConfig {
+    fn from(builder: RequirerBuilder) -> Self {
+        builder.config
+    }
+}
+
+impl fmt::Debug for RequirerBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        requirer_config_debug("RequirerBuilder", &self.config, f)
+    }
+}
+
+/// A requirer configuration for `Debug`, the requests' secret values redacted.
+pub(crate) fn requirer_config_debug(
+    name: &str,
+    c: &wit::RequirerConfig,
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
+    let requests: Vec<Shown> = c
+        .requests
+        .iter()
+        .map(|r| Shown(display::request(r)))
+        .collect();
+    f.debug_struct(name)
+        .field("endpoint", &c.endpoint)
+        .field("requests", &requests)
+        .field("request_fields", &c.request_fields)
+        .field("response_fields", &c.response_fields)
+        .field("relation_aliases", &c.relation_aliases)
+        .finish()
+}
+
+/// Builds a provider's configuration, and the [`Provider`] itself.
+#[derive(Debug, Clone)]
+pub struct ProviderBuilder {
+    config: wit::ProviderConfig,
+}
+
+impl ProviderBuilder {
+    /// A provider of an endpoint (the relation name in `metadata.yaml`).
+    pub fn new(endpoint: impl Into<String>) -> Self {
+        ProviderBuilder {
+            config: wit::ProviderConfig {
+                endpoint: endpoint.into(),
+                request_fields: Vec::new(),
+                response_fields: Vec::new(),
+                mtls_enabled: false,
+                bulk_event: false,
+                status_schema: Vec::new(),
+                resource_aliases: Vec::new(),
+            },
+        }
+    }
+
+    /// A field the request model adds (wire key), in a secret group or plain (`None`).
+    pub fn request_field(mut self, key: impl Into<String>, secret_group: Option<&str>) -> Self {
+        self.config
+            .request_fields
+            .push(field_spec(key, secret_group));
+        self
+    }
+
+    /// A field the response model adds (wire key), in a secret group or plain (`None`).
+    pub fn response_field(mut self, key: impl Into<String>, secret_group: Option<&str>) -> Self {
+        self.config
+            .response_fields
+            .push(field_spec(key, secret_group));
+        self
+    }
+
+    /// Whether the requirers' mTLS certificates are tracked (`mtls_cert_updated`).
+    pub fn mtls(mut self, enabled: bool) -> Self {
+        self.config.mtls_enabled = enabled;
+        self
+    }
+
+    /// Whether requests come as one `bulk_resources_requested` event per relation.
+    pub fn bulk(mut self, enabled: bool) -> Self {
+        self.config.bulk_event = enabled;
+        self
+    }
+
+    /// A status of the status schema.
+    pub fn status(
+        mut self,
+        code: i32,
+        message: impl Into<String>,
+        resolution: impl Into<String>,
+    ) -> Self {
+        self.config.status_schema.push(Status {
+            code,
+            message: message.into(),
+            resolution: resolution.into(),
+        });
+        self
+    }
+
+    /// An extra key that counts as a resource request.
+    pub fn resource_alias(mut self, key: impl Into<String>) -> Self {
+        self.config.resource_aliases.push(key.into());
+        self
+    }
+
+    /// The configuration so far.
+    pub fn config(&self) -> &wit::ProviderConfig {
+        &self.config
+    }
+
+    /// A provider over a backend.
+    pub fn build(
+        self,
+        engine: &DataInterfaces,
+        backend: impl Backend + 'static,
+    ) -> Result<Provider, Error> {
+        engine.provider(self.config, backend)
+    }
+}
+
+impl From<ProviderBuilder> for wit::ProviderConfig {
+    fn from(builder: ProviderBuilder) -> Self {
+        builder.config
+    }
+}
+
+// ---- the handlers ----
+
+/// The requirer side of a relation endpoint, over one backend (one hook, usually).
+pub struct Requirer {
+    session: Session,
+    config: wit::RequirerConfig,
+}
+
+impl fmt::Debug for Requirer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        requirer_config_debug("Requirer", &self.config, f)
+    }
+}
+
+impl Requirer {
+    /// The configuration.
+    pub fn config(&self) -> &wit::RequirerConfig {
+        &self.config
+    }
+
+    /// Handle a hook; returns the events to react to, in order. A hook of another endpoint
+    /// yields no event.
+    pub fn handle(&mut self, hook: &Hook) -> Result<Vec<RequirerEvent>, Error> {
+        self.session
+            .requirer_handle(&self.config, hook)?
+            .into_iter()
+            .map(RequirerEvent::from_wit)
+            .collect()
+    }
+
+    /// The responses on a relation, with their secret fields filled in.
+    pub fn responses(&mut self, relation: RelationId) -> Result<Vec<Response>, Error> {
+        let responses = self.session.requirer_responses(&self.config, relation)?;
+        Ok(responses.into_iter().map(Response).collect())
+    }
+
+    /// Whether the response to a request (by request id) carries credentials.
+    pub fn is_resource_created(
+        &mut self,
+        relation: RelationId,
+        request_id: &str,
+    ) -> Result<bool, Error> {
+        self.session
+            .requirer_is_resource_created(&self.config, relation, request_id)
+    }
+
+    /// Whether every response with a request id carries credentials (true when none).
+    pub fn are_all_resources_created(&mut self, relation: RelationId) -> Result<bool, Error> {
+        self.session
+            .requirer_are_all_resources_created(&self.config, relation)
+    }
+
+    /// The statuses the provider raises on a relation, by code.
+    pub fn statuses(&mut self, relation: RelationId) -> Result<Vec<Status>, Error> {
+        self.session.requirer_statuses(&self.config, relation)
+    }
+
+    /// The raw session (the per-export calls).
+    pub fn session(&mut self) -> &mut Session {
+        &mut self.session
+    }
+
+    /// Give the backend back.
+    pub fn into_backend(self) -> Box<dyn Backend> {
+        self.session.into_backend()
+    }
+}
+
+/// The provider side of a relation endpoint, over one backend (one hook, usually).
+pub struct Provider {
+    session: Session,
+    config: wit::ProviderConfig,
+}
+
+impl fmt::Debug for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Provider")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Provider {
+    /// The configuration.
+    pub fn config(&self) -> &wit::ProviderConfig {
+        &self.config
+    }
+
+    /// Handle a hook; returns the events to react to, in order. A hook of another endpoint
+    /// yields no event.
+    pub fn handle(&mut self, hook: &Hook) -> Result<Vec<ProviderEvent>, Error> {
+        self.session
+            .provider_handle(&self.config, hook)?
+            .into_iter()
+            .map(ProviderEvent::from_wit)
+            .collect()
+    }
+
+    /// Write (or merge) a response on a relation; leader only. Secret fields go to Juju
+    /// secrets granted to the relation; the databag gets their URIs.
+    pub fn set_response(&mut self, relation: RelationId, response: &Response) -> Result<(), Error> {
+        self.session
+            .provider_set_response(&self.config, relation, &response.0)
+    }
+
+    /// Write several responses on a relation at once; leader only.
+    pub fn set_responses(
+        &mut self,
+        relation: RelationId,
+        responses: &[Response],
+    ) -> Result<(), Error> {
+        let records: Vec<wit::Response> = responses.iter().map(|r| r.0.clone()).collect();
+        self.session
+            .provider_set_responses(&self.config, relation, &records)
+    }
+
+    /// The requests on a relation.
+    pub fn requests(&mut self, relation: RelationId) -> Result<Vec<Request>, Error> {
+        let requests = self.session.provider_requests(&self.config, relation)?;
+        Ok(requests.into_iter().map(Request).collect())
+    }
+
+    /// The provider's own responses on a relation, secret fields filled in.
+    pub fn responses(&mut self, relation: RelationId) -> Result<Vec<Response>, Error> {
+        let responses = self.session.provider_responses(&self.config, relation)?;
+        Ok(responses.into_iter().map(Response).collect())
+    }
+
+    /// Raise a status on a relation; leader only.
+    pub fn raise_status(&mut self, relation: RelationId, status: &Status) -> Result<(), Error> {
+        self.session
+            .provider_raise_status(&self.config, relation, status)
+    }
+
+    /// Raise the status of the status schema with this code; leader only.
+    pub fn raise_status_code(&mut self, relation: RelationId, code: i32) -> Result<(), Error> {
+        self.session
+            .provider_raise_status_code(&self.config, relation, code)
+    }
+
+    /// Resolve a raised status; leader only.
+    pub fn resolve_status(&mut self, relation: RelationId, code: i32) -> Result<(), Error> {
+        self.session
+            .provider_resolve_status(&self.config, relation, code)
+    }
+
+    /// Clear every status of a relation; leader only.
+    pub fn clear_statuses(&mut self, relation: RelationId) -> Result<(), Error> {
+        self.session.provider_clear_statuses(&self.config, relation)
+    }
+
+    /// The statuses raised on a relation; leader only.
+    pub fn statuses(&mut self, relation: RelationId) -> Result<Vec<Status>, Error> {
+        self.session.provider_statuses(&self.config, relation)
+    }
+
+    /// The raw session (the per-export calls).
+    pub fn session(&mut self) -> &mut Session {
+        &mut self.session
+    }
+
+    /// Give the backend back.
+    pub fn into_backend(self) -> Box<dyn Backend> {
+        self.session.into_backend()
+    }
+}

@@ -1,0 +1,410 @@
+//! The typed Rust API: the handshake, events as enums, builders against the wire bytes of the
+//! conformance vectors, and Debug output without secret values.
+
+use data_interfaces_host::memory::Juju;
+use data_interfaces_host::wit::{self, EntityPermission, EntityType};
+use data_interfaces_host::{
+    relation_changed, relation_created, DataInterfaces, LoadOptions, ProviderBuilder,
+    ProviderEvent, Request, RequirerBuilder, RequirerEvent, Response,
+};
+use std::sync::OnceLock;
+
+fn engine() -> DataInterfaces {
+    static ENGINE: OnceLock<DataInterfaces> = OnceLock::new();
+    ENGINE
+        .get_or_init(|| {
+            DataInterfaces::load_with(&LoadOptions {
+                cache_dir: Some(std::env::temp_dir().join("data-interfaces-test-cache")),
+                ..LoadOptions::default()
+            })
+            .expect("the component loads")
+        })
+        .clone()
+}
+
+const PASSWORD: &str = "pw-5f3a9c1e7b2d4f60";
+
+/// `client` (2 units) and `postgresql` (1 unit) on `database`; returns the model, the
+/// relation and every requirer event by unit.
+fn handshake() -> (Juju, i32, Vec<(String, RequirerEvent)>, Vec<ProviderEvent>) {
+    let engine = engine();
+    let juju = Juju::new();
+    juju.deploy("client", 2);
+    juju.deploy("postgresql", 1);
+    let relation = juju.relate("client", "database", "postgresql", "database");
+    let requirer = || {
+        RequirerBuilder::new("database")
+            .request(Request::new("clientdb").extra_user_roles("SUPERUSER"))
+            .request(Request::new("clientbis"))
+    };
+    let mut seen = Vec::new();
+    for unit in ["client/0", "client/1"] {
+        let mut client = requirer().build(&engine, juju.unit(unit)).unwrap();
+        let events = client
+            .handle(&relation_created(relation, "postgresql"))
+            .unwrap();
+        seen.extend(events.into_iter().map(|e| (unit.to_owned(), e)));
+    }
+    let mut db = ProviderBuilder::new("database")
+        .build(&engine, juju.unit("postgresql/0"))
+        .unwrap();
+    let mut provider_events = db.handle(&relation_created(relation, "client")).unwrap();
+    provider_events.extend(db.handle(&relation_changed(relation, "client")).unwrap());
+    for event in &provider_events {
+        if let ProviderEvent::ResourceRequested {
+            relation_id,
+            request,
+            ..
+        } = event
+        {
+            let response = Response::for_request(request)
+                .username(format!("relation_{relation_id}_{}", request.resource))
+                .password(PASSWORD)
+                .endpoints("10.1.2.3:5432")
+                .version("16.4");
+            db.set_response(*relation_id, &response).unwrap();
+        }
+    }
+    for unit in ["client/0", "client/1"] {
+        let mut client = requirer().build(&engine, juju.unit(unit)).unwrap();
+        let events = client
+            .handle(&relation_changed(relation, "postgresql"))
+            .unwrap();
+        seen.extend(events.into_iter().map(|e| (unit.to_owned(), e)));
+        assert!(client.are_all_resources_created(relation).unwrap());
+    }
+    (juju, relation, seen, provider_events)
+}
+
+#[test]
+fn the_handshake_gives_every_requirer_unit_its_credentials() {
+    let (_, relation, seen, provider_events) = handshake();
+    let requested: Vec<&str> = provider_events
+        .iter()
+        .filter_map(|e| match e {
+            ProviderEvent::ResourceRequested { request, .. } => Some(request.resource.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(requested, ["clientdb", "clientbis"]);
+    for unit in ["client/0", "client/1"] {
+        let created: Vec<&wit::Response> = seen
+            .iter()
+            .filter(|(u, _)| u == unit)
+            .map(|(_, e)| match e {
+                RequirerEvent::ResourceCreated {
+                    relation_id,
+                    app,
+                    response,
+                    alias,
+                    ..
+                } => {
+                    assert_eq!(*relation_id, relation);
+                    assert_eq!(app.as_deref(), Some("postgresql"));
+                    assert_eq!(*alias, None);
+                    response.as_wit()
+                }
+                other => panic!("unexpected event {other:?}"),
+            })
+            .collect();
+        assert_eq!(created.len(), 2, "{unit}");
+        for response in created {
+            assert_eq!(
+                response.username.as_deref(),
+                Some(format!("relation_{relation}_{}", response.resource).as_str())
+            );
+            assert_eq!(response.password.as_deref(), Some(PASSWORD));
+            assert_eq!(response.endpoints.as_deref(), Some("10.1.2.3:5432"));
+            assert!(response.secret_user.is_some());
+        }
+    }
+}
+
+#[test]
+fn events_expose_their_name_relation_and_payload() {
+    let (_, relation, seen, provider_events) = handshake();
+    let (_, first) = &seen[0];
+    assert_eq!(first.name(), "resource_created");
+    assert_eq!(first.relation_id(), relation);
+    assert!(first.status().is_none());
+    assert_eq!(
+        first.response().map(|r| r.version.as_deref()),
+        Some(Some("16.4"))
+    );
+    let event = &provider_events[0];
+    assert_eq!(event.name(), "resource_requested");
+    assert_eq!(event.requests().len(), 1);
+    assert_eq!(
+        event.requests()[0].extra_user_roles.as_deref(),
+        Some("SUPERUSER")
+    );
+}
+
+#[test]
+fn the_requirer_and_provider_read_back_responses_and_requests() {
+    let (juju, relation, _, _) = handshake();
+    let engine = engine();
+    let mut client = RequirerBuilder::new("database")
+        .request(Request::new("clientdb"))
+        .build(&engine, juju.unit("client/1"))
+        .unwrap();
+    let responses = client.responses(relation).unwrap();
+    assert_eq!(responses.len(), 2);
+    let id = responses[0].request_id.clone().unwrap();
+    assert!(client.is_resource_created(relation, &id).unwrap());
+    assert!(!client.is_resource_created(relation, "no-such-id").unwrap());
+    let mut db = ProviderBuilder::new("database")
+        .status(4001, "database full", "add storage")
+        .build(&engine, juju.unit("postgresql/0"))
+        .unwrap();
+    assert_eq!(db.requests(relation).unwrap().len(), 2);
+    assert_eq!(
+        db.responses(relation).unwrap()[0].password.as_deref(),
+        Some(PASSWORD)
+    );
+    db.raise_status_code(relation, 4001).unwrap();
+    assert_eq!(db.statuses(relation).unwrap()[0].code, 4001);
+    let mut client = RequirerBuilder::new("database")
+        .build(&engine, juju.unit("client/0"))
+        .unwrap();
+    let raised = client
+        .handle(&relation_changed(relation, "postgresql"))
+        .unwrap();
+    assert!(
+        matches!(&raised[..], [RequirerEvent::StatusRaised { status, .. }] if status.code == 4001),
+        "{raised:?}"
+    );
+    assert_eq!(client.statuses(relation).unwrap().len(), 1);
+    db.resolve_status(relation, 4001).unwrap();
+    assert!(db.statuses(relation).unwrap().is_empty());
+    db.raise_status_code(relation, 4001).unwrap();
+    db.clear_statuses(relation).unwrap();
+    assert!(db.statuses(relation).unwrap().is_empty());
+}
+
+#[test]
+fn a_non_leader_provider_gets_a_typed_error() {
+    let (juju, relation, _, _) = handshake();
+    juju.deploy("postgresql", 2);
+    juju.set_leader("postgresql/0");
+    let mut db = ProviderBuilder::new("database")
+        .build(&engine(), juju.unit("postgresql/1"))
+        .unwrap();
+    let error = db
+        .set_responses(relation, &[Response::new("clientdb").password(PASSWORD)])
+        .unwrap_err();
+    assert!(matches!(
+        error,
+        data_interfaces_host::Error::Protocol(wit::Error::NotLeader(_))
+    ));
+    assert!(!error.to_string().contains(PASSWORD));
+}
+
+/// The expected `requests` bytes of a vector of `requirer_created.json`.
+fn vector_requests(name: &str) -> String {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/conformance/requirer_created.json"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let file: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let vector = file["vectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == name)
+        .unwrap();
+    vector["expect"]["databags"]["local_app"]["requests"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The `requests` the requirer leader writes on relation-created for a configuration.
+fn written(config: wit::RequirerConfig) -> String {
+    let juju = Juju::new();
+    juju.deploy("client", 1);
+    juju.deploy("postgresql", 1);
+    let relation = juju.relate("client", "database", "postgresql", "database");
+    let mut client = engine().requirer(config, juju.unit("client/0")).unwrap();
+    assert!(client
+        .handle(&relation_created(relation, "postgresql"))
+        .unwrap()
+        .is_empty());
+    juju.app_bag(relation, "client")
+        .get("requests")
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn raw_request(resource: &str, salt: &str) -> wit::Request {
+    wit::Request {
+        resource: resource.to_owned(),
+        request_id: None,
+        salt: salt.to_owned(),
+        extra_user_roles: None,
+        extra_group_roles: None,
+        external_node_connectivity: false,
+        entity_type: None,
+        entity_permissions: None,
+        secret_mtls: None,
+        mtls_cert: None,
+        secret_requested_entity: None,
+        entity_name: None,
+        entity_password: None,
+        prefix_matching: None,
+        extra: Vec::new(),
+    }
+}
+
+#[test]
+fn builders_write_the_bytes_of_the_readme_vector() {
+    let built = RequirerBuilder::new("database")
+        .request(Request::new("clientdb").salt("kkkkkkkk"))
+        .request(Request::new("clientbis").salt("bbbbbbbb"))
+        .request(Request::entity(EntityType::User).salt("xxxxxxxx"));
+    let mut entity = raw_request("", "xxxxxxxx");
+    entity.entity_type = Some(EntityType::User);
+    let raw = wit::RequirerConfig {
+        endpoint: "database".to_owned(),
+        requests: vec![
+            raw_request("clientdb", "kkkkkkkk"),
+            raw_request("clientbis", "bbbbbbbb"),
+            entity,
+        ],
+        request_fields: Vec::new(),
+        response_fields: Vec::new(),
+        relation_aliases: Vec::new(),
+    };
+    let expected = vector_requests("leader-writes-version-and-readme-requests");
+    assert_eq!(written(built.into()), expected);
+    assert_eq!(written(raw), expected);
+}
+
+#[test]
+fn builders_write_the_bytes_of_the_request_options_vector() {
+    let built = RequirerBuilder::new("database")
+        .request(
+            Request::new("data_platform")
+                .salt("kkkkkkkk")
+                .extra_user_roles("CREATEDB,SUPERUSER")
+                .external_node_connectivity(true)
+                .prefix_matching("all"),
+        )
+        .request(
+            Request::new("reports")
+                .salt("zzzzzzzz")
+                .entity_type(EntityType::Group)
+                .extra_group_roles("readers")
+                .entity_permissions([EntityPermission {
+                    resource_name: "reports".to_owned(),
+                    resource_type: "database".to_owned(),
+                    privileges: vec!["SELECT".to_owned(), "INSERT".to_owned()],
+                }]),
+        );
+    assert_eq!(
+        written(built.into()),
+        vector_requests("leader-with-request-options")
+    );
+}
+
+#[test]
+fn debug_output_never_contains_secret_values() {
+    let (juju, _, seen, provider_events) = handshake();
+    let mut secrets = vec![PASSWORD.to_owned()];
+    for uri in juju.secret_uris() {
+        let record = juju.secret(&uri).unwrap();
+        secrets.extend(record.latest().unwrap().iter().map(|(_, v)| v.clone()));
+    }
+    let text = format!("{seen:?} {provider_events:?}");
+    assert!(text.contains("ResourceCreated") && text.contains("<redacted>"));
+    for secret in &secrets {
+        assert!(!text.contains(secret.as_str()), "{secret} leaked: {text}");
+    }
+    let request = Request::new("db")
+        .entity_name("ent-name-9")
+        .entity_password("ent-pass-9")
+        .mtls_cert("-----CERT-9-----")
+        .extra_field("operator-password", "\"op-pass-9\"");
+    let response = Response::for_request(&request)
+        .username("user-9")
+        .password("pass-9")
+        .uris("postgres://user-9:pass-9@host")
+        .tls_ca("-----CA-9-----")
+        .entity_password("ent-pass-9")
+        .extra_field("operator-password", "\"op-pass-9\"");
+    let builder = RequirerBuilder::new("database").request(request.clone());
+    let text = format!("{request:?} {response:?} {builder:?}");
+    for secret in [
+        "ent-name-9",
+        "ent-pass-9",
+        "CERT-9",
+        "op-pass-9",
+        "user-9",
+        "pass-9",
+        "CA-9",
+    ] {
+        assert!(!text.contains(secret), "{secret} leaked: {text}");
+    }
+    let old = ProviderEvent::from_wit(wit::ProviderEvent {
+        kind: wit::ProviderEventKind::MtlsCertUpdated,
+        relation_id: 1,
+        app: None,
+        unit: None,
+        requests: vec![request.into_wit()],
+        old_mtls_cert: Some("-----OLD-CERT-9-----".to_owned()),
+    })
+    .unwrap();
+    let text = format!("{old:?}");
+    assert!(!text.contains("CERT-9"), "{text}");
+    let ProviderEvent::MtlsCertUpdated { old_mtls_cert, .. } = old else {
+        panic!("an mtls event");
+    };
+    assert_eq!(
+        old_mtls_cert.as_ref().map(|c| c.expose()),
+        Some("-----OLD-CERT-9-----")
+    );
+}
+
+#[test]
+fn an_event_without_its_payload_is_an_error_not_a_panic() {
+    let bare = wit::RequirerEvent {
+        kind: wit::RequirerEventKind::ResourceCreated,
+        relation_id: 3,
+        app: None,
+        unit: None,
+        alias: None,
+        response: None,
+        status: None,
+    };
+    assert!(RequirerEvent::from_wit(bare).is_err());
+    let bare = wit::ProviderEvent {
+        kind: wit::ProviderEventKind::ResourceRequested,
+        relation_id: 3,
+        app: None,
+        unit: None,
+        requests: Vec::new(),
+        old_mtls_cert: None,
+    };
+    assert!(ProviderEvent::from_wit(bare).is_err());
+}
+
+#[test]
+fn the_engine_is_shared_across_threads() {
+    fn send_sync<T: Send + Sync + Clone>() {}
+    send_sync::<DataInterfaces>();
+    let engine = engine();
+    let handle = std::thread::spawn(move || {
+        let juju = Juju::new();
+        juju.deploy("client", 1);
+        RequirerBuilder::new("database")
+            .build(&engine, juju.unit("client/0"))
+            .map(|r| r.config().endpoint.clone())
+    });
+    assert_eq!(handle.join().unwrap().unwrap(), "database");
+    let shared = DataInterfaces::shared().unwrap();
+    assert!(std::ptr::eq(
+        shared.runtime(),
+        DataInterfaces::shared().unwrap().runtime()
+    ));
+}
