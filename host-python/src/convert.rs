@@ -5,10 +5,11 @@
 //! A missing key, or `None`, stands for an absent optional field; a wrong type raises
 //! `TypeError`/`ValueError` naming the field.
 
+use data_interfaces_host::display::{provider_kind, requirer_kind};
 use data_interfaces_host::wit::{
     EntityPermission, EntityType, FieldSpec, Hook, PeerConfig, PeerScope, ProviderConfig,
-    ProviderEvent, ProviderEventKind, RelationEvent, Request, RequirerConfig, RequirerEvent,
-    RequirerEventKind, Response, SecretEvent, Status,
+    ProviderEvent, RelationEvent, Request, RequirerConfig, RequirerEvent, Response, SecretEvent,
+    Status,
 };
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -371,33 +372,6 @@ pub fn hook(dict: &Bound<'_, PyDict>) -> PyResult<Hook> {
             )))
         }
     })
-}
-
-/// The Python name of a requirer event kind (the ops event attribute).
-pub fn requirer_kind(kind: RequirerEventKind) -> &'static str {
-    match kind {
-        RequirerEventKind::ResourceCreated => "resource_created",
-        RequirerEventKind::ResourceEntityCreated => "resource_entity_created",
-        RequirerEventKind::EndpointsChanged => "endpoints_changed",
-        RequirerEventKind::ReadOnlyEndpointsChanged => "read_only_endpoints_changed",
-        RequirerEventKind::AuthenticationUpdated => "authentication_updated",
-        RequirerEventKind::PrefixResourcesChanged => "prefix_resources_changed",
-        RequirerEventKind::StatusRaised => "status_raised",
-        RequirerEventKind::StatusResolved => "status_resolved",
-    }
-}
-
-/// The Python name of a provider event kind (the ops event attribute).
-pub fn provider_kind(kind: ProviderEventKind) -> &'static str {
-    match kind {
-        ProviderEventKind::ResourceRequested => "resource_requested",
-        ProviderEventKind::ResourceEntityRequested => "resource_entity_requested",
-        ProviderEventKind::ResourceEntityPermissionsChanged => {
-            "resource_entity_permissions_changed"
-        }
-        ProviderEventKind::MtlsCertUpdated => "mtls_cert_updated",
-        ProviderEventKind::BulkResourcesRequested => "bulk_resources_requested",
-    }
 }
 
 /// A [`RequirerEvent`] to a dict.

@@ -296,6 +296,7 @@ def test_statuses_are_raised_and_resolved(pairing: str) -> None:
     assert [(e.status.code, e.status.message, e.status.resolution) for e in raised] == [
         (4001, "Degraded", "Wait")
     ]
+    assert [[s.code for s in e.active_statuses] for e in raised] == [[4001]]
 
     pair.run_with(
         "provider",
@@ -308,6 +309,7 @@ def test_statuses_are_raised_and_resolved(pairing: str) -> None:
     # checked against its own provider in test_the_provider_status_bags_are_the_same).
     expected = [4001] if PAIRINGS[pairing][0] is ours else []
     assert [e.status.code for e in resolved] == expected
+    assert all(e.active_statuses == [] for e in resolved)
 
 
 def test_the_provider_status_bags_are_the_same() -> None:

@@ -8,11 +8,12 @@
 //! end with the name and the differences of each vector that did not conform.
 //! `tests/conformance/README.md` describes the format.
 
+use data_interfaces_host::display::{provider_kind, requirer_kind};
 use data_interfaces_host::memory::Juju;
 use data_interfaces_host::wit::{
     Bag, ChangeSet, EntityPermission, EntityType, FieldSpec, Hook, Owner, PeerConfig, PeerScope,
-    ProviderConfig, ProviderEvent, ProviderEventKind, RelationEvent, Request, RequirerConfig,
-    RequirerEvent, RequirerEventKind, Response, SecretEvent, Status,
+    ProviderConfig, ProviderEvent, RelationEvent, Request, RequirerConfig, RequirerEvent, Response,
+    SecretEvent, Status,
 };
 use data_interfaces_host::{Backend, Error, LoadOptions, Runtime, Session};
 use serde_json::{json, Map, Value};
@@ -479,33 +480,6 @@ fn provider_events(events: &[ProviderEvent]) -> Vec<Value> {
             record
         })
         .collect()
-}
-
-/// The ops event name of a requirer event kind.
-fn requirer_kind(kind: RequirerEventKind) -> &'static str {
-    match kind {
-        RequirerEventKind::ResourceCreated => "resource_created",
-        RequirerEventKind::ResourceEntityCreated => "resource_entity_created",
-        RequirerEventKind::EndpointsChanged => "endpoints_changed",
-        RequirerEventKind::ReadOnlyEndpointsChanged => "read_only_endpoints_changed",
-        RequirerEventKind::AuthenticationUpdated => "authentication_updated",
-        RequirerEventKind::PrefixResourcesChanged => "prefix_resources_changed",
-        RequirerEventKind::StatusRaised => "status_raised",
-        RequirerEventKind::StatusResolved => "status_resolved",
-    }
-}
-
-/// The ops event name of a provider event kind.
-fn provider_kind(kind: ProviderEventKind) -> &'static str {
-    match kind {
-        ProviderEventKind::ResourceRequested => "resource_requested",
-        ProviderEventKind::ResourceEntityRequested => "resource_entity_requested",
-        ProviderEventKind::ResourceEntityPermissionsChanged => {
-            "resource_entity_permissions_changed"
-        }
-        ProviderEventKind::MtlsCertUpdated => "mtls_cert_updated",
-        ProviderEventKind::BulkResourcesRequested => "bulk_resources_requested",
-    }
 }
 
 // --- the world ------------------------------------------------------------------------------

@@ -23,8 +23,6 @@ if TYPE_CHECKING:
 TRequirerCommonModel = TypeVar("TRequirerCommonModel", bound=RequirerCommonModel)
 TResourceProviderModel = TypeVar("TResourceProviderModel", bound=ResourceProviderModel)
 
-STATUS_FIELD = "status"
-
 
 def _dump_model(model: BaseCommonModel) -> dict[str, Any]:
     cls = type(model)
@@ -254,26 +252,34 @@ class StatusEventBase(_RelationScopedEvent):
         status: RelationStatus,
         app: Application | None = None,
         unit: Unit | None = None,
+        active_statuses: list[RelationStatus] | None = None,
     ) -> None:
         super().__init__(handle, relation, app, unit)
         self.status = status
+        self._active_statuses = list(active_statuses or [])
 
     def snapshot(self) -> dict[str, Any]:
         """The event's data, for ``defer()``."""
-        return super().snapshot() | {"status": json.dumps(self.status.model_dump())}
+        active = [s.model_dump() for s in self._active_statuses]
+        return super().snapshot() | {
+            "status": json.dumps(self.status.model_dump()),
+            "active_statuses": json.dumps(active),
+        }
 
     def restore(self, snapshot: dict[str, Any]) -> None:
         """Restore the event's data from a snapshot."""
         super().restore(snapshot)
         self.status = RelationStatus(**json.loads(snapshot["status"]))
+        active = json.loads(snapshot.get("active_statuses", "[]"))
+        self._active_statuses = [RelationStatus(**item) for item in active]
 
     @property
     def active_statuses(self) -> list[RelationStatus]:
-        """The statuses currently raised on this relation."""
-        if not self.relation.app:
-            return []
-        raw = json.loads(self.relation.data[self.relation.app].get(STATUS_FIELD, "[]"))
-        return [RelationStatus(**item) for item in raw]
+        """The statuses raised on this relation when the event was emitted.
+
+        The component read them from the provider's databag; they survive ``defer()``.
+        """
+        return list(self._active_statuses)
 
 
 class StatusRaisedEvent(StatusEventBase):

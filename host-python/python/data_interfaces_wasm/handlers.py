@@ -322,8 +322,11 @@ class ResourceRequirerEventHandler(EventHandlers, Generic[TResourceProviderModel
             names.append(f"{emitted['alias']}_{kind}")
         if kind in ("status_raised", "status_resolved"):
             status = RelationStatus(**emitted["status"])
+            active = list(self.get_statuses(relation.id).values())
             for name in names:
-                getattr(self.on, name).emit(relation, status=status, app=app, unit=unit)
+                getattr(self.on, name).emit(
+                    relation, status=status, app=app, unit=unit, active_statuses=active
+                )
             return
         for name in names:
             response = self.response_model._from_wit(emitted["response"])
