@@ -30,8 +30,8 @@ lint: rust-target $(VENV)/.installed
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --release --workspace --all-targets -- -D warnings
 	$(CARGO) clippy --package data-interfaces-core --target wasm32-wasip2 --profile component --target-dir target/component -- -D warnings
-	$(VENV)/bin/ruff check host-python tests/python
-	$(VENV)/bin/ruff format --check host-python tests/python
+	$(VENV)/bin/ruff check host-python tests/python tests/malformed
+	$(VENV)/bin/ruff format --check host-python tests/python tests/malformed
 
 # core and the host are tested in separate invocations: together, cargo would unify the
 # features of crates they share (indexmap, sha2, serde_json) and build wasmtime a second

@@ -99,7 +99,7 @@ fn component_handshake(runtime: &Runtime, n: usize) -> (Duration, Duration) {
         .unwrap();
     let hook = wit::Hook::RelationChanged(wit_event(rel, "client/0"));
     let start = Instant::now();
-    let events = s.provider_handle(&pconfig, &hook).unwrap();
+    let events = s.provider_handle(&pconfig, &hook).unwrap().events;
     let provider = start.elapsed();
     let mut answered = 0;
     let responses: Vec<wit::Response> = events
@@ -121,7 +121,7 @@ fn component_handshake(runtime: &Runtime, n: usize) -> (Duration, Duration) {
     let mut s = runtime.session(Box::new(juju.unit("client/0"))).unwrap();
     let hook = wit::Hook::RelationChanged(wit_event(rel, "postgresql/0"));
     let start = Instant::now();
-    let events = s.requirer_handle(&rconfig, &hook).unwrap();
+    let events = s.requirer_handle(&rconfig, &hook).unwrap().events;
     let requirer = start.elapsed();
     assert!(!events.is_empty(), "the requirer saw the responses");
     (provider, requirer)
@@ -174,7 +174,9 @@ fn native_handshake(n: usize) -> (Duration, Duration) {
 
     let hook = core::model::Hook::RelationChanged(native_event(REL, "client/0"));
     let start = Instant::now();
-    let events = core::provider::handle(&mut server, &pconfig, &hook).unwrap();
+    let events = core::provider::handle(&mut server, &pconfig, &hook)
+        .unwrap()
+        .events;
     let provider = start.elapsed();
     let mut answered = 0;
     let responses: Vec<core::model::Response> = events
@@ -200,7 +202,9 @@ fn native_handshake(n: usize) -> (Duration, Duration) {
 
     let hook = core::model::Hook::RelationChanged(native_event(REL, "postgresql/0"));
     let start = Instant::now();
-    let events = core::requirer::handle(&mut client, &rconfig, &hook).unwrap();
+    let events = core::requirer::handle(&mut client, &rconfig, &hook)
+        .unwrap()
+        .events;
     let requirer = start.elapsed();
     assert!(!events.is_empty(), "the requirer saw the responses");
     (provider, requirer)

@@ -28,6 +28,11 @@ impl Databag {
         })
     }
 
+    /// The relation the bag belongs to.
+    pub fn relation(&self) -> RelationId {
+        self.relation
+    }
+
     /// Whether the bag has no entries.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()

@@ -14,7 +14,7 @@ use crate::env::{
     RelationInfo,
 };
 use crate::error::Error;
-use crate::model;
+use crate::model::{self, Rejection};
 use crate::{ids, peer, provider, requirer, status};
 
 /// The world as the imports show it.
@@ -428,6 +428,17 @@ fn provider_event_to_wit(e: model::ProviderEvent) -> wit::ProviderEvent {
     }
 }
 
+fn rejections_to_wit(rejections: Vec<Rejection>) -> Vec<wit::Rejection> {
+    rejections
+        .into_iter()
+        .map(|rejection| wit::Rejection {
+            relation_id: rejection.relation_id,
+            request_id: rejection.request_id,
+            error: error_to_wit(rejection.error),
+        })
+        .collect()
+}
+
 /// The component's exports.
 struct Component;
 
@@ -445,13 +456,20 @@ impl exports::charm::data_interfaces::requirer::Guest for Component {
     fn handle(
         config: wit::RequirerConfig,
         hook: wit::Hook,
-    ) -> Result<Vec<wit::RequirerEvent>, wit::Error> {
+    ) -> Result<wit::RequirerHandled, wit::Error> {
         requirer::handle(
             &mut Imports,
             &requirer_config_from_wit(config),
             &hook_from_wit(hook),
         )
-        .map(|events| events.into_iter().map(requirer_event_to_wit).collect())
+        .map(|handled| wit::RequirerHandled {
+            events: handled
+                .events
+                .into_iter()
+                .map(requirer_event_to_wit)
+                .collect(),
+            rejections: rejections_to_wit(handled.rejections),
+        })
         .map_err(error_to_wit)
     }
 
@@ -504,13 +522,20 @@ impl exports::charm::data_interfaces::provider::Guest for Component {
     fn handle(
         config: wit::ProviderConfig,
         hook: wit::Hook,
-    ) -> Result<Vec<wit::ProviderEvent>, wit::Error> {
+    ) -> Result<wit::ProviderHandled, wit::Error> {
         provider::handle(
             &mut Imports,
             &provider_config_from_wit(config),
             &hook_from_wit(hook),
         )
-        .map(|events| events.into_iter().map(provider_event_to_wit).collect())
+        .map(|handled| wit::ProviderHandled {
+            events: handled
+                .events
+                .into_iter()
+                .map(provider_event_to_wit)
+                .collect(),
+            rejections: rejections_to_wit(handled.rejections),
+        })
         .map_err(error_to_wit)
     }
 

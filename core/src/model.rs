@@ -362,3 +362,39 @@ impl fmt::Debug for ProviderEvent {
             .finish()
     }
 }
+
+/// A request (provider side) or a response (requirer side) that a hook could not handle,
+/// while it handled the others: nothing was written for it and no event fires for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    /// On which relation.
+    pub relation_id: RelationId,
+    /// The request id of the entry, when it could be read.
+    pub request_id: Option<String>,
+    /// Why it was rejected (never carries a secret value).
+    pub error: crate::error::Error,
+}
+
+/// What a hook produced: the events to emit, in order, and the entries it rejected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Handled<E> {
+    /// The events, in order.
+    pub events: Vec<E>,
+    /// The requests or responses that could not be handled.
+    pub rejections: Vec<Rejection>,
+}
+
+impl<E> Handled<E> {
+    /// Events only, nothing rejected.
+    pub fn events(events: Vec<E>) -> Self {
+        Handled {
+            events,
+            rejections: Vec::new(),
+        }
+    }
+
+    /// Nothing to report.
+    pub fn none() -> Self {
+        Self::events(Vec::new())
+    }
+}

@@ -13,8 +13,8 @@ use crate::error::{Error, Result};
 use crate::fernet::Key;
 use crate::ids::{gen_hash, salt_or_fresh};
 use crate::model::{
-    Hook, ProviderConfig, ProviderEvent, ProviderEventKind, RelationEvent, Request, Response,
-    SecretEvent,
+    Handled, Hook, ProviderConfig, ProviderEvent, ProviderEventKind, Rejection, RelationEvent,
+    Request, Response, SecretEvent,
 };
 use crate::requests;
 use crate::requirer::remove_revision;
@@ -30,25 +30,26 @@ const IMMUTABLE_KEYS: [&str; 4] = [
     "extra-group-roles",
 ];
 
-/// Handles a hook; returns the events to emit, in order.
+/// Handles a hook; returns the events to emit, in order, and the requests it rejected (a
+/// malformed request is rejected alone: the others are handled).
 pub fn handle(
     env: &mut impl Env,
     config: &ProviderConfig,
     hook: &Hook,
-) -> Result<Vec<ProviderEvent>> {
+) -> Result<Handled<ProviderEvent>> {
     match hook {
         Hook::RelationCreated(event) => {
             if let Some(info) = find_relation(env, &config.endpoint, event.relation_id) {
                 crossmodel::provider_relation_created(env, &config.endpoint, &info)?;
             }
-            Ok(Vec::new())
+            Ok(Handled::none())
         }
         Hook::RelationChanged(event) => relation_changed(env, config, event),
-        Hook::RelationBroken(_) => Ok(Vec::new()),
-        Hook::SecretChanged(event) => secret_changed(env, config, event),
+        Hook::RelationBroken(_) => Ok(Handled::none()),
+        Hook::SecretChanged(event) => secret_changed(env, config, event).map(Handled::events),
         Hook::SecretRemove(event) => {
             remove_revision(env, &config.endpoint, event)?;
-            Ok(Vec::new())
+            Ok(Handled::none())
         }
     }
 }
@@ -232,8 +233,9 @@ fn v0_request(
 }
 
 /// A v1 requirer's requests, decrypted (cross-model), validated with the request model's rules
-/// and with their secrets filled. An invalid request is an error naming the relation, the
-/// requirer's bag, `requests` and the entry.
+/// and with their secrets filled; for the charm-facing `requests` call, so any invalid entry
+/// fails the call with an error naming the relation, the requirer's bag, `requests` and the
+/// entry.
 fn parse_requests(
     env: &mut impl Env,
     config: &ProviderConfig,
@@ -241,40 +243,101 @@ fn parse_requests(
     remote: &Databag,
     key: Option<&Key>,
 ) -> Result<Vec<Request>> {
+    let (requests, rejections) = read_requests(env, config, info, remote, key)?;
+    match rejections.into_iter().next() {
+        Some(rejection) => Err(rejection.error),
+        None => Ok(requests),
+    }
+}
+
+/// A v1 requirer's requests, each decrypted (cross-model), validated with the request model's
+/// rules and with its secrets filled, and the entries that could not be: each rejection names
+/// the relation, the requirer's bag, `requests`, the entry and the reason. A later entry with
+/// the request id of an earlier one is rejected. Only a `requests` that is not a JSON list
+/// fails as a whole.
+fn read_requests(
+    env: &mut impl Env,
+    config: &ProviderConfig,
+    info: &RelationInfo,
+    remote: &Databag,
+    key: Option<&Key>,
+) -> Result<(Vec<Request>, Vec<Rejection>)> {
     let Some(items) = remote.json_array("requests")? else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     };
     let cross_model = is_cross_model(env, info);
-    let mut requests = Vec::with_capacity(items.len());
+    let mut requests: Vec<Request> = Vec::with_capacity(items.len());
+    let mut first_entry = std::collections::HashMap::with_capacity(items.len());
+    let mut rejections = Vec::new();
     for (index, item) in items.into_iter().enumerate() {
+        let raw_id = item
+            .get("request-id")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         let at = |reason: String| remote.error("requests", format!("entry {index}: {reason}"));
-        let item = match (key, item) {
-            (Some(key), Value::Object(mut object)) => {
-                crossmodel::open_request(
-                    env,
-                    info.id,
-                    key,
-                    &mut object,
-                    &format!("requests entry {index}"),
-                );
-                Value::Object(object)
-            }
-            (_, item) => item,
-        };
-        let mut request = wire::parse_request(&item, &config.request_fields).map_err(at)?;
-        wire::validate_fields(&request, &config.request_fields).map_err(at)?;
-        requests::fill_secrets(
-            env,
-            &config.endpoint,
-            info.id,
-            &mut request,
-            &config.request_fields,
-            cross_model,
-        )?;
-        wire::validate_request(&request).map_err(at)?;
-        requests.push(request);
+        let parsed = read_request(env, config, info, key, cross_model, index, item, &at).and_then(
+            |request| {
+                let uuid = short_uuid(&request);
+                match first_entry.get(&uuid) {
+                    Some(first) => Err(at(format!(
+                        "duplicate request id {uuid} (first in entry {first})"
+                    ))),
+                    None => {
+                        first_entry.insert(uuid, index);
+                        Ok(request)
+                    }
+                }
+            },
+        );
+        match parsed {
+            Ok(request) => requests.push(request),
+            Err(error) => rejections.push(Rejection {
+                relation_id: info.id,
+                request_id: raw_id,
+                error,
+            }),
+        }
     }
-    Ok(requests)
+    Ok((requests, rejections))
+}
+
+/// One entry of a v1 requirer's `requests`: decrypted, parsed, validated, secrets filled.
+#[allow(clippy::too_many_arguments)]
+fn read_request(
+    env: &mut impl Env,
+    config: &ProviderConfig,
+    info: &RelationInfo,
+    key: Option<&Key>,
+    cross_model: bool,
+    index: usize,
+    item: Value,
+    at: &impl Fn(String) -> Error,
+) -> Result<Request> {
+    let item = match (key, item) {
+        (Some(key), Value::Object(mut object)) => {
+            crossmodel::open_request(
+                env,
+                info.id,
+                key,
+                &mut object,
+                &format!("requests entry {index}"),
+            );
+            Value::Object(object)
+        }
+        (_, item) => item,
+    };
+    let mut request = wire::parse_request(&item, &config.request_fields).map_err(at)?;
+    wire::validate_fields(&request, &config.request_fields).map_err(at)?;
+    requests::fill_secrets(
+        env,
+        &config.endpoint,
+        info.id,
+        &mut request,
+        &config.request_fields,
+        cross_model,
+    )?;
+    wire::validate_request(&request).map_err(at)?;
+    Ok(request)
 }
 
 fn short_uuid(request: &Request) -> String {
@@ -353,16 +416,16 @@ fn relation_changed(
     env: &mut impl Env,
     config: &ProviderConfig,
     event: &RelationEvent,
-) -> Result<Vec<ProviderEvent>> {
+) -> Result<Handled<ProviderEvent>> {
     if !env.is_leader() {
-        return Ok(Vec::new());
+        return Ok(Handled::none());
     }
     let Some(info) = find_relation(env, &config.endpoint, event.relation_id) else {
-        return Ok(Vec::new());
+        return Ok(Handled::none());
     };
     let remote = Databag::read(env, info.id, Bag::RemoteApp)?;
     if remote.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Handled::none());
     }
     let version = version(&remote)?;
     let key = crossmodel::provider_key(env, &config.endpoint, &info, &remote)?;
@@ -400,34 +463,58 @@ fn relation_changed(
             events.push(make(kind, vec![request], old_cert));
         }
         app.commit(env)?;
-        return Ok(events);
+        return Ok(Handled::events(events));
     }
-    let requests = parse_requests(env, config, &info, &remote, key)?;
+    let (requests, mut rejections) = read_requests(env, config, &info, &remote, key)?;
+    let mut reject = |request: &Request, error: Error| {
+        rejections.push(Rejection {
+            relation_id: info.id,
+            request_id: Some(short_uuid(request)),
+            error,
+        });
+    };
     if config.bulk_event {
-        let mut stored = Vec::with_capacity(requests.len());
-        for request in &requests {
-            let uuid = short_uuid(request);
+        let mut accepted = Vec::with_capacity(requests.len());
+        for request in requests {
+            let uuid = short_uuid(&request);
             let cached = own_cache.get(&uuid).and_then(Value::as_object);
-            let forms = cache_forms(request, config, key, cached)?;
-            validate_diff(&Diff::between(forms.old.as_ref(), &forms.new))?;
-            stored.push((uuid, forms.stored));
+            match cache_forms(&request, config, key, cached).and_then(|forms| {
+                validate_diff(&Diff::between(forms.old.as_ref(), &forms.new)).map(|()| forms)
+            }) {
+                Ok(forms) => accepted.push((uuid, forms.stored, request)),
+                Err(error) => reject(&request, error),
+            }
         }
-        for (uuid, new) in stored {
+        let mut requests = Vec::with_capacity(accepted.len());
+        for (uuid, new, request) in accepted {
             cache::store(&mut own_cache, &wire::Object::new(), &uuid, new);
+            requests.push(request);
         }
-        events.push(make(
-            ProviderEventKind::BulkResourcesRequested,
-            requests,
-            None,
-        ));
+        // A hook whose every request was rejected has nothing to offer in bulk.
+        if !requests.is_empty() || rejections.is_empty() {
+            events.push(make(
+                ProviderEventKind::BulkResourcesRequested,
+                requests,
+                None,
+            ));
+        }
     } else {
         let status_map = cache::status_map(&cache::statuses(app.current())?);
         for request in requests {
             let uuid = short_uuid(&request);
             let cached = own_cache.get(&uuid).and_then(Value::as_object);
-            let forms = cache_forms(&request, config, key, cached)?;
+            let forms = match cache_forms(&request, config, key, cached) {
+                Ok(forms) => forms,
+                Err(error) => {
+                    reject(&request, error);
+                    continue;
+                }
+            };
             let diff = Diff::between(forms.old.as_ref(), &forms.new);
-            validate_diff(&diff)?;
+            if let Err(error) = validate_diff(&diff) {
+                reject(&request, error);
+                continue;
+            }
             let old_cert = old_mtls_cert(&diff, key, &forms);
             cache::store(&mut own_cache, &status_map, &uuid, forms.stored);
             if let Some(kind) = request_event(&diff, config) {
@@ -435,9 +522,18 @@ fn relation_changed(
             }
         }
     }
-    app.set_json(DATA_KEY, &Value::Object(own_cache));
+    // A hook that rejected everything on a fresh relation has no cache to write.
+    if !own_cache.is_empty() || app.get(DATA_KEY).is_some() {
+        app.set_json(DATA_KEY, &Value::Object(own_cache));
+    }
     app.commit(env)?;
-    Ok(events)
+    for rejection in &rejections {
+        env.log(
+            LogLevel::Error,
+            &format!("request rejected: {}", rejection.error),
+        );
+    }
+    Ok(Handled { events, rejections })
 }
 
 /// Copies the fields a charm set on `new` into `old`; salt and request id are never replaced.

@@ -12,8 +12,8 @@ use crate::env::{Bag, Env, LogLevel, RelationId, RelationInfo};
 use crate::error::{Error, Result};
 use crate::ids::{gen_hash, salt_or_fresh};
 use crate::model::{
-    Hook, RelationEvent, RequirerConfig, RequirerEvent, RequirerEventKind, Response, SecretEvent,
-    Status,
+    Handled, Hook, Rejection, RelationEvent, RequirerConfig, RequirerEvent, RequirerEventKind,
+    Response, SecretEvent, Status,
 };
 use crate::requests;
 use crate::secrets::{self, parse_label};
@@ -30,21 +30,24 @@ pub fn validate_config(config: &RequirerConfig) -> Result<()> {
     Ok(())
 }
 
-/// Handles a hook; returns the events to emit, in order.
+/// Handles a hook; returns the events to emit, in order, and the responses it rejected (a
+/// malformed response is rejected alone: the others are handled).
 pub fn handle(
     env: &mut impl Env,
     config: &RequirerConfig,
     hook: &Hook,
-) -> Result<Vec<RequirerEvent>> {
+) -> Result<Handled<RequirerEvent>> {
     validate_config(config)?;
     match hook {
-        Hook::RelationCreated(event) => relation_created(env, config, event).map(|()| Vec::new()),
+        Hook::RelationCreated(event) => {
+            relation_created(env, config, event).map(|()| Handled::none())
+        }
         Hook::RelationChanged(event) => relation_changed(env, config, event),
-        Hook::RelationBroken(_) => Ok(Vec::new()),
-        Hook::SecretChanged(event) => secret_changed(env, config, event),
+        Hook::RelationBroken(_) => Ok(Handled::none()),
+        Hook::SecretChanged(event) => secret_changed(env, config, event).map(Handled::events),
         Hook::SecretRemove(event) => {
             remove_revision(env, &config.endpoint, event)?;
-            Ok(Vec::new())
+            Ok(Handled::none())
         }
     }
 }
@@ -284,18 +287,41 @@ fn copy_encryption_secret(
     app.commit(env)
 }
 
+/// The provider's responses, for the charm-facing calls: any malformed entry fails the call.
 fn parse_responses(config: &RequirerConfig, remote: &Databag) -> Result<Vec<Response>> {
+    let (responses, rejections) = read_responses(config, remote)?;
+    match rejections.into_iter().next() {
+        Some(rejection) => Err(rejection.error),
+        None => Ok(responses),
+    }
+}
+
+/// The provider's responses and the entries that could not be read (each rejection names the
+/// relation, the provider's bag, `requests`, the entry and the reason). Only a `requests` that
+/// is not a JSON list fails as a whole.
+fn read_responses(
+    config: &RequirerConfig,
+    remote: &Databag,
+) -> Result<(Vec<Response>, Vec<Rejection>)> {
     let Some(items) = remote.json_array("requests")? else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     };
-    items
-        .iter()
-        .enumerate()
-        .map(|(index, item)| {
-            wire::parse_response(item, &config.response_fields)
-                .map_err(|reason| remote.error("requests", format!("entry {index}: {reason}")))
-        })
-        .collect()
+    let mut responses = Vec::with_capacity(items.len());
+    let mut rejections = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        match wire::parse_response(item, &config.response_fields) {
+            Ok(response) => responses.push(response),
+            Err(reason) => rejections.push(Rejection {
+                relation_id: remote.relation(),
+                request_id: item
+                    .get("request-id")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                error: remote.error("requests", format!("entry {index}: {reason}")),
+            }),
+        }
+    }
+    Ok((responses, rejections))
 }
 
 /// The request id a response answers.
@@ -342,28 +368,37 @@ fn relation_changed(
     env: &mut impl Env,
     config: &RequirerConfig,
     event: &RelationEvent,
-) -> Result<Vec<RequirerEvent>> {
+) -> Result<Handled<RequirerEvent>> {
     let Some(info) = find_relation(env, &config.endpoint, event.relation_id) else {
-        return Ok(Vec::new());
+        return Ok(Handled::none());
     };
     let remote = Databag::read(env, info.id, Bag::RemoteApp)?;
     if subordinate_not_ready(env, &info, &remote)? {
-        return Ok(Vec::new());
+        return Ok(Handled::none());
     }
     copy_encryption_secret(env, config, &info, &remote)?;
-    let responses = parse_responses(config, &remote)?;
+    let (responses, mut rejections) = read_responses(config, &remote)?;
+    let mut reject = |response: &Response, error: Error| {
+        rejections.push(Rejection {
+            relation_id: info.id,
+            request_id: Some(short_uuid(response)),
+            error,
+        });
+    };
     if responses.is_empty() {
         env.log(LogLevel::Info, "Still waiting for data.");
-        return Ok(Vec::new());
+        return Ok(finish(env, Vec::new(), rejections));
     }
     let Some(provider_cache) = remote.json_object(DATA_KEY)? else {
         // Reading the responses attaches this side's labels to the provider's secrets, so a
         // later secret-changed maps back to its request, as it does with the Python library.
         for mut response in responses {
-            fill_secrets(env, config, info.id, &mut response)?;
+            if let Err(error) = fill_secrets(env, config, info.id, &mut response) {
+                reject(&response, error);
+            }
         }
         env.log(LogLevel::Info, "Missing data to compute diffs");
-        return Ok(Vec::new());
+        return Ok(finish(env, Vec::new(), rejections));
     };
     let statuses = cache::statuses(&remote)?;
     let status_map = cache::status_map(&statuses);
@@ -385,23 +420,36 @@ fn relation_changed(
     let mut events = Vec::new();
     for mut response in responses {
         let uuid = short_uuid(&response);
-        let request = match provider_cache.get(&uuid) {
-            Some(value) => wire::parse_request(value, &[])
-                .map_err(|reason| remote.error(DATA_KEY, format!("request {uuid}: {reason}")))?,
-            None => {
-                return Err(remote.error(
+        let checked = provider_cache
+            .get(&uuid)
+            .ok_or_else(|| {
+                remote.error(
                     DATA_KEY,
                     format!("No request matching the response with response_id {uuid}"),
-                ))
+                )
+            })
+            .and_then(|value| {
+                wire::parse_request(value, &[])
+                    .map_err(|reason| remote.error(DATA_KEY, format!("request {uuid}: {reason}")))
+            })
+            .and_then(|request| {
+                let dumped = wire::response_dump(&response, &config.response_fields)
+                    .map_err(|reason| remote.error("requests", reason))?;
+                Ok((request, wire::diff_form(&dumped)))
+            })
+            .and_then(|checked| {
+                fill_secrets(env, config, info.id, &mut response).map(|()| checked)
+            });
+        let (request, new) = match checked {
+            Ok(checked) => checked,
+            Err(error) => {
+                reject(&response, error);
+                continue;
             }
         };
-        let dumped = wire::response_dump(&response, &config.response_fields)
-            .map_err(|reason| remote.error("requests", reason))?;
-        let new = wire::diff_form(&dumped);
         let old = own_cache.get(&uuid).and_then(Value::as_object);
         let diff = Diff::between(old, &new);
         cache::store(&mut own_cache, &status_map, &uuid, new);
-        fill_secrets(env, config, info.id, &mut response)?;
         if let Some(kind) = response_event(&diff, request.entity_type.is_some()) {
             events.push(make(kind, Some(response), None));
         }
@@ -431,9 +479,23 @@ fn relation_changed(
         own_cache.shift_remove(STATUS_KEY);
     }
 
-    unit.set_json(DATA_KEY, &Value::Object(own_cache));
+    // A hook that rejected everything on a fresh relation has no cache to write.
+    if !own_cache.is_empty() || unit.get(DATA_KEY).is_some() {
+        unit.set_json(DATA_KEY, &Value::Object(own_cache));
+    }
     unit.commit(env)?;
-    Ok(events)
+    Ok(finish(env, events, rejections))
+}
+
+/// A hook's outcome; each rejection is logged as an error (its message names no secret value).
+fn finish<E>(env: &impl Env, events: Vec<E>, rejections: Vec<Rejection>) -> Handled<E> {
+    for rejection in &rejections {
+        env.log(
+            LogLevel::Error,
+            &format!("response rejected: {}", rejection.error),
+        );
+    }
+    Handled { events, rejections }
 }
 
 fn status_from_cache(value: &Value) -> Option<Status> {

@@ -212,7 +212,9 @@ fn the_whole_handshake_delivers_decrypted_requests_and_an_encrypted_provider_cac
     requirer::handle(&mut client, &config, &changed(3, "db")).unwrap();
     deliver(&client, 3, &mut db, 1);
 
-    let events = provider::handle(&mut db, &provider_config(), &changed(1, "client")).unwrap();
+    let events = provider::handle(&mut db, &provider_config(), &changed(1, "client"))
+        .unwrap()
+        .events;
     let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
     assert_eq!(
         kinds,
@@ -240,6 +242,7 @@ fn the_whole_handshake_delivers_decrypted_requests_and_an_encrypted_provider_cac
     assert!(
         provider::handle(&mut db, &provider_config(), &changed(1, "client"))
             .unwrap()
+            .events
             .is_empty()
     );
     assert_eq!(
@@ -317,7 +320,9 @@ fn a_changed_certificate_emits_mtls_cert_updated_with_the_old_one() {
     let mut db = provider_with_python_key(&request("OLD"));
     provider::handle(&mut db, &provider_config(), &changed(1, "client")).unwrap();
     db.put(1, Bag::RemoteApp, "requests", &request("NEW"));
-    let events = provider::handle(&mut db, &provider_config(), &changed(1, "client")).unwrap();
+    let events = provider::handle(&mut db, &provider_config(), &changed(1, "client"))
+        .unwrap()
+        .events;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].kind, ProviderEventKind::MtlsCertUpdated);
     assert_eq!(events[0].requests[0].mtls_cert.as_deref(), Some("NEW"));

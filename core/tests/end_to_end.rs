@@ -48,7 +48,9 @@ fn a_request_travels_to_the_provider_and_credentials_come_back() {
 
     requirer::handle(&mut client, &requirer_config, &hook(true, 3, "db")).unwrap();
     deliver(&client, 3, &mut db, 1);
-    let events = provider::handle(&mut db, &provider_config, &hook(false, 1, "client")).unwrap();
+    let events = provider::handle(&mut db, &provider_config, &hook(false, 1, "client"))
+        .unwrap()
+        .events;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].kind, ProviderEventKind::ResourceRequested);
     let request = &events[0].requests[0];
@@ -65,7 +67,9 @@ fn a_request_travels_to_the_provider_and_credentials_come_back() {
     provider::set_response(&mut db, &provider_config, 1, &response).unwrap();
     deliver(&db, 1, &mut client, 3);
 
-    let events = requirer::handle(&mut client, &requirer_config, &hook(false, 3, "db")).unwrap();
+    let events = requirer::handle(&mut client, &requirer_config, &hook(false, 3, "db"))
+        .unwrap()
+        .events;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].kind, RequirerEventKind::ResourceCreated);
     let got = events[0].response.as_ref().unwrap();

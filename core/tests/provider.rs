@@ -53,7 +53,9 @@ fn user_response() -> Response {
 #[test]
 fn relation_changed_emits_one_event_per_new_request_and_caches_it_like_dpc() {
     let mut env = env(true, REQUESTS);
-    let events = provider::handle(&mut env, &config(), &changed()).unwrap();
+    let events = provider::handle(&mut env, &config(), &changed())
+        .unwrap()
+        .events;
     let summary: Vec<_> = events
         .iter()
         .map(|e| (e.kind, e.requests[0].request_id.clone().unwrap()))
@@ -94,6 +96,7 @@ fn an_unchanged_rerun_emits_nothing_and_writes_nothing() {
     let applies = env.applies;
     assert!(provider::handle(&mut env, &config(), &changed())
         .unwrap()
+        .events
         .is_empty());
     assert_eq!(env.applies, applies);
 }
@@ -114,7 +117,9 @@ fn changed_permissions_emit_permissions_changed_and_statuses_join_the_cache() {
         "requests",
         &REQUESTS.replace(r#"["SELECT"]"#, r#"["SELECT", "INSERT"]"#),
     );
-    let events = provider::handle(&mut env, &config(), &changed()).unwrap();
+    let events = provider::handle(&mut env, &config(), &changed())
+        .unwrap()
+        .events;
     assert_eq!(
         events.iter().map(|e| e.kind).collect::<Vec<_>>(),
         vec![ProviderEventKind::ResourceEntityPermissionsChanged]
@@ -125,7 +130,7 @@ fn changed_permissions_emit_permissions_changed_and_statuses_join_the_cache() {
 }
 
 #[test]
-fn changing_an_immutable_key_is_an_invalid_model_error_and_writes_nothing() {
+fn changing_an_immutable_key_rejects_that_request_and_writes_nothing() {
     let mut env = env(true, REQUESTS);
     provider::handle(&mut env, &config(), &changed()).unwrap();
     env.put(
@@ -135,9 +140,15 @@ fn changing_an_immutable_key_is_an_invalid_model_error_and_writes_nothing() {
         &REQUESTS.replace("CREATEDB", "SUPERUSER"),
     );
     let applies = env.applies;
-    let error = provider::handle(&mut env, &config(), &changed()).unwrap_err();
+    let handled = provider::handle(&mut env, &config(), &changed()).unwrap();
+    assert!(handled.events.is_empty());
+    assert_eq!(handled.rejections.len(), 1);
     assert_eq!(
-        error,
+        handled.rejections[0].request_id.as_deref(),
+        Some("b7bf5c83ca2cd3de")
+    );
+    assert_eq!(
+        handled.rejections[0].error,
         Error::InvalidModel(
             "Cannot change extra-user-roles after relation has already been created".into()
         )
@@ -151,6 +162,7 @@ fn non_leader_relation_changed_does_nothing_and_set_response_is_refused() {
     let mut env = env(false, REQUESTS);
     assert!(provider::handle(&mut env, &config(), &changed())
         .unwrap()
+        .events
         .is_empty());
     assert_eq!(env.applies, 0);
     assert!(matches!(
@@ -166,6 +178,7 @@ fn empty_requirer_bag_does_nothing() {
     env.add_relation(1, "database", "client");
     assert!(provider::handle(&mut env, &config(), &changed())
         .unwrap()
+        .events
         .is_empty());
     assert_eq!(env.applies, 0);
 }
@@ -177,7 +190,9 @@ fn bulk_mode_emits_one_event_with_every_request() {
         bulk_event: true,
         ..config()
     };
-    let events = provider::handle(&mut env, &bulk, &changed()).unwrap();
+    let events = provider::handle(&mut env, &bulk, &changed())
+        .unwrap()
+        .events;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].kind, ProviderEventKind::BulkResourcesRequested);
     assert_eq!(events[0].requests.len(), 3);
@@ -387,18 +402,87 @@ fn requests_lists_the_parsed_requests_and_keeps_numeric_strings() {
 }
 
 #[test]
-fn malformed_requests_name_the_relation_bag_and_key() {
+fn a_malformed_request_is_rejected_naming_the_relation_bag_key_and_entry() {
     let mut env = env(true, r#"[{"resource": 5}]"#);
-    match provider::handle(&mut env, &config(), &changed()).unwrap_err() {
+    let handled = provider::handle(&mut env, &config(), &changed()).unwrap();
+    assert!(handled.events.is_empty());
+    assert_eq!(handled.rejections.len(), 1);
+    assert_eq!(handled.rejections[0].relation_id, 1);
+    match &handled.rejections[0].error {
         Error::InvalidDatabag(e) => {
             assert_eq!(
-                (e.relation, e.bag, e.key.as_deref()),
-                (1, Bag::RemoteApp, Some("requests"))
+                (e.relation, &e.bag, e.key.as_deref()),
+                (1, &Bag::RemoteApp, Some("requests"))
             );
+            assert!(e.reason.starts_with("entry 0: "), "{}", e.reason);
             assert!(e.reason.contains("`resource`"), "{}", e.reason);
         }
         other => panic!("unexpected {other:?}"),
     }
+}
+
+#[test]
+fn the_other_requests_of_the_hook_are_handled_next_to_a_malformed_one() {
+    let requests = REQUESTS.replacen(
+        r#"{"resource": "", "request-id": "9ecfabfbb5258f88""#,
+        r#"{"resource": ["not", "a", "string"], "request-id": "9ecfabfbb5258f88""#,
+        1,
+    );
+    let mut env = env(true, &requests);
+    let handled = provider::handle(&mut env, &config(), &changed()).unwrap();
+    let handled_ids: Vec<_> = handled
+        .events
+        .iter()
+        .map(|e| e.requests[0].request_id.clone().unwrap())
+        .collect();
+    assert_eq!(handled_ids, ["b7bf5c83ca2cd3de", "44f06fc96531586c"]);
+    assert_eq!(handled.rejections.len(), 1);
+    assert_eq!(
+        handled.rejections[0].request_id.as_deref(),
+        Some("9ecfabfbb5258f88")
+    );
+    let data = env.get(1, Bag::LocalApp, "data").unwrap();
+    assert!(data.contains("b7bf5c83ca2cd3de") && data.contains("44f06fc96531586c"));
+    assert!(!data.contains("9ecfabfbb5258f88"), "{data}");
+}
+
+#[test]
+fn a_later_request_with_an_earlier_request_id_is_rejected_as_a_duplicate() {
+    let requests = r#"[{"resource": "a", "request-id": "1111111111111111", "salt": "aaaaaaaa"}, {"resource": "b", "request-id": "1111111111111111", "salt": "bbbbbbbb"}]"#;
+    let mut env = env(true, requests);
+    let handled = provider::handle(&mut env, &config(), &changed()).unwrap();
+    assert_eq!(handled.events.len(), 1);
+    assert_eq!(handled.events[0].requests[0].resource, "a");
+    assert_eq!(handled.rejections.len(), 1);
+    let message = handled.rejections[0].error.to_string();
+    assert!(
+        message.contains("entry 1: duplicate request id 1111111111111111 (first in entry 0)"),
+        "{message}"
+    );
+}
+
+#[test]
+fn the_requests_call_fails_on_the_first_malformed_entry() {
+    let mut env = env(
+        true,
+        r#"[{"resource": "a", "salt": "aaaaaaaa"}, {"resource": 5}]"#,
+    );
+    match provider::requests(&mut env, &config(), 1).unwrap_err() {
+        Error::InvalidDatabag(e) => assert!(e.reason.starts_with("entry 1: "), "{}", e.reason),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn a_rejected_request_is_logged_as_an_error() {
+    let mut env = env(true, r#"[{"resource": 5}]"#);
+    provider::handle(&mut env, &config(), &changed()).unwrap();
+    let logs = env.logs.borrow();
+    assert!(
+        logs.iter()
+            .any(|line| line.starts_with("Error: request rejected: ")),
+        "{logs:?}"
+    );
 }
 
 #[test]
@@ -412,7 +496,9 @@ fn requested_entity_and_mtls_secrets_are_read_with_the_providers_label() {
         mtls_enabled: true,
         ..config()
     };
-    let events = provider::handle(&mut env, &mtls, &changed()).unwrap();
+    let events = provider::handle(&mut env, &mtls, &changed())
+        .unwrap()
+        .events;
     assert_eq!(events[0].kind, ProviderEventKind::MtlsCertUpdated);
     assert_eq!(events[0].requests[0].mtls_cert.as_deref(), Some("CERT"));
     assert_eq!(
@@ -427,6 +513,7 @@ fn requested_entity_and_mtls_secrets_are_read_with_the_providers_label() {
     assert!(
         provider::handle(&mut env, &mtls, &changed())
             .unwrap()
+            .events
             .is_empty(),
         "a secret-backed value is not seen as changed"
     );
@@ -451,7 +538,9 @@ fn v0_env() -> FakeEnv {
 #[test]
 fn a_v0_requirer_gets_resource_requested_a_flat_cache_and_its_resource_key_back() {
     let mut env = v0_env();
-    let events = provider::handle(&mut env, &config(), &changed()).unwrap();
+    let events = provider::handle(&mut env, &config(), &changed())
+        .unwrap()
+        .events;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].kind, ProviderEventKind::ResourceRequested);
     let request = &events[0].requests[0];
@@ -475,6 +564,7 @@ fn a_v0_requirer_gets_resource_requested_a_flat_cache_and_its_resource_key_back(
     let applies = env.applies;
     assert!(provider::handle(&mut env, &config(), &changed())
         .unwrap()
+        .events
         .is_empty());
     assert_eq!(
         env.applies, applies,
@@ -487,7 +577,9 @@ fn a_v0_database_named_1234_stays_a_string() {
     let mut env = FakeEnv::new("db", true);
     env.add_relation(1, "database", "client");
     env.put(1, Bag::RemoteApp, "database", "1234");
-    let events = provider::handle(&mut env, &config(), &changed()).unwrap();
+    let events = provider::handle(&mut env, &config(), &changed())
+        .unwrap()
+        .events;
     assert_eq!(events[0].requests[0].resource, "1234");
     assert!(env
         .get(1, Bag::LocalApp, "data")

@@ -61,7 +61,9 @@ fn relation_created_writes_version_and_the_requests_exactly_as_dpc() {
         request("clientbis", "zzzzzzzz"),
         entity,
     ]);
-    let events = requirer::handle(&mut env, &config, &created(3)).unwrap();
+    let events = requirer::handle(&mut env, &config, &created(3))
+        .unwrap()
+        .events;
     assert!(events.is_empty());
     assert_eq!(env.get(3, Bag::LocalApp, "version").as_deref(), Some("v1"));
     // Captured from dpcharmlibs.interfaces 1.2.2 under ops.testing.
@@ -236,7 +238,8 @@ fn relation_changed_emits_resource_created_with_credentials_on_every_unit() {
             &config(vec![request("clientdb", "kkkkkkkk")]),
             &changed(3),
         )
-        .unwrap();
+        .unwrap()
+        .events;
         assert_eq!(events.len(), 1);
         let event = &events[0];
         assert_eq!(event.kind, RequirerEventKind::ResourceCreated);
@@ -276,12 +279,15 @@ fn endpoints_change_emits_endpoints_changed_only_and_a_rerun_emits_nothing() {
         "requests",
         &RESPONSE.replace("10.0.0.1", "10.0.0.9"),
     );
-    let events = requirer::handle(&mut env, &config, &changed(3)).unwrap();
+    let events = requirer::handle(&mut env, &config, &changed(3))
+        .unwrap()
+        .events;
     let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
     assert_eq!(kinds, vec![RequirerEventKind::EndpointsChanged]);
     let applies = env.applies;
     assert!(requirer::handle(&mut env, &config, &changed(3))
         .unwrap()
+        .events
         .is_empty());
     assert_eq!(env.applies, applies, "an unchanged state makes no write");
 }
@@ -301,7 +307,9 @@ fn entity_response_emits_resource_entity_created() {
         "secret:ent",
         &[("entity-name", "bob"), ("entity-password", "pw")],
     );
-    let events = requirer::handle(&mut env, &config(vec![]), &changed(3)).unwrap();
+    let events = requirer::handle(&mut env, &config(vec![]), &changed(3))
+        .unwrap()
+        .events;
     assert_eq!(events[0].kind, RequirerEventKind::ResourceEntityCreated);
     assert_eq!(
         events[0].response.as_ref().unwrap().entity_name.as_deref(),
@@ -321,7 +329,9 @@ fn tls_secret_fills_a_boolean_and_emits_authentication_updated() {
         "requests",
         &RESPONSE.replace(r#""secret-tls": null"#, r#""secret-tls": "secret:tls""#),
     );
-    let events = requirer::handle(&mut env, &config, &changed(3)).unwrap();
+    let events = requirer::handle(&mut env, &config, &changed(3))
+        .unwrap()
+        .events;
     assert_eq!(events[0].kind, RequirerEventKind::AuthenticationUpdated);
     let response = events[0].response.as_ref().unwrap();
     assert_eq!(
@@ -349,7 +359,7 @@ fn malformed_requests_json_is_an_invalid_databag_error_naming_relation_bag_and_k
 }
 
 #[test]
-fn a_wrongly_typed_field_is_an_invalid_databag_error_and_nothing_is_written() {
+fn a_wrongly_typed_response_is_rejected_and_nothing_is_written() {
     let mut env = env_with_response(true);
     env.put(
         3,
@@ -357,12 +367,59 @@ fn a_wrongly_typed_field_is_an_invalid_databag_error_and_nothing_is_written() {
         "requests",
         &RESPONSE.replace(r#""version": "1234""#, r#""version": 1234"#),
     );
-    let error = requirer::handle(&mut env, &config(vec![]), &changed(3)).unwrap_err();
+    let handled = requirer::handle(&mut env, &config(vec![]), &changed(3)).unwrap();
+    assert!(handled.events.is_empty());
+    assert_eq!(handled.rejections.len(), 1);
+    assert_eq!(
+        handled.rejections[0].request_id.as_deref(),
+        Some("b7bf5c83ca2cd3de")
+    );
+    let error = &handled.rejections[0].error;
     assert!(
-        matches!(&error, Error::InvalidDatabag(e) if e.key.as_deref() == Some("requests") && e.reason.contains("`version`")),
+        matches!(error, Error::InvalidDatabag(e) if e.key.as_deref() == Some("requests") && e.reason.contains("`version`")),
         "{error:?}"
     );
     assert_eq!(env.applies, 0);
+}
+
+#[test]
+fn the_other_responses_fire_next_to_a_malformed_one() {
+    let mut env = env_with_response(true);
+    let good = &RESPONSE[1..RESPONSE.len() - 1];
+    env.put(
+        3,
+        Bag::RemoteApp,
+        "requests",
+        &format!(r#"[{{"resource": 7, "request-id": "0000000000000000"}}, {good}]"#),
+    );
+    let handled = requirer::handle(&mut env, &config(vec![]), &changed(3)).unwrap();
+    let kinds: Vec<_> = handled.events.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, [RequirerEventKind::ResourceCreated]);
+    assert_eq!(handled.rejections.len(), 1);
+    assert_eq!(
+        handled.rejections[0].request_id.as_deref(),
+        Some("0000000000000000")
+    );
+    let error = handled.rejections[0].error.to_string();
+    assert!(error.contains("entry 0: "), "{error}");
+}
+
+#[test]
+fn a_response_to_no_known_request_is_rejected_and_the_others_fire() {
+    let mut env = env_with_response(true);
+    let good = &RESPONSE[1..RESPONSE.len() - 1];
+    let stray = good
+        .replace("b7bf5c83ca2cd3de", "ffffffffffffffff")
+        .replace("secret:user0000000000000000", "secret:nothere");
+    env.put(3, Bag::RemoteApp, "requests", &format!("[{stray}, {good}]"));
+    let handled = requirer::handle(&mut env, &config(vec![]), &changed(3)).unwrap();
+    assert_eq!(handled.events.len(), 1);
+    assert_eq!(handled.rejections.len(), 1);
+    let error = handled.rejections[0].error.to_string();
+    assert!(
+        error.contains("No request matching the response with response_id ffffffffffffffff"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -390,7 +447,9 @@ fn provider_statuses_raise_once_and_resolve_once() {
         "status",
         r#"[{"code": 4001, "message": "m", "resolution": "r"}]"#,
     );
-    let events = requirer::handle(&mut env, &config, &changed(3)).unwrap();
+    let events = requirer::handle(&mut env, &config, &changed(3))
+        .unwrap()
+        .events;
     let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
     assert_eq!(
         kinds,
@@ -401,9 +460,12 @@ fn provider_statuses_raise_once_and_resolve_once() {
     );
     assert!(requirer::handle(&mut env, &config, &changed(3))
         .unwrap()
+        .events
         .is_empty());
     env.put(3, Bag::RemoteApp, "status", "[]");
-    let events = requirer::handle(&mut env, &config, &changed(3)).unwrap();
+    let events = requirer::handle(&mut env, &config, &changed(3))
+        .unwrap()
+        .events;
     assert_eq!(
         events.iter().map(|e| e.kind).collect::<Vec<_>>(),
         vec![RequirerEventKind::StatusResolved]
@@ -411,6 +473,7 @@ fn provider_statuses_raise_once_and_resolve_once() {
     assert_eq!(events[0].status.as_ref().map(|s| s.code), Some(4001));
     assert!(requirer::handle(&mut env, &config, &changed(3))
         .unwrap()
+        .events
         .is_empty());
 }
 
@@ -424,7 +487,7 @@ fn secret_changed_on_a_consumed_provider_secret_emits_authentication_updated() {
         label: Some("database.3.b7bf5c83ca2cd3de.user.secret".into()),
         revision: None,
     });
-    let events = requirer::handle(&mut env, &config, &hook).unwrap();
+    let events = requirer::handle(&mut env, &config, &hook).unwrap().events;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].kind, RequirerEventKind::AuthenticationUpdated);
     assert_eq!(events[0].app.as_deref(), Some("db"));
@@ -439,6 +502,7 @@ fn secret_changed_on_a_consumed_provider_secret_emits_authentication_updated() {
     });
     assert!(requirer::handle(&mut env, &config, &other)
         .unwrap()
+        .events
         .is_empty());
 }
 
@@ -450,7 +514,9 @@ fn events_carry_the_relation_alias() {
         ..config(vec![request("clientdb", "kkkkkkkk")])
     };
     requirer::handle(&mut env, &config, &created(3)).unwrap();
-    let events = requirer::handle(&mut env, &config, &changed(3)).unwrap();
+    let events = requirer::handle(&mut env, &config, &changed(3))
+        .unwrap()
+        .events;
     assert_eq!(events[0].alias.as_deref(), Some("cluster1"));
 }
 
@@ -479,6 +545,7 @@ fn the_owner_drops_a_removed_revision_and_ignores_other_endpoints() {
         &remove("other.3.b7bf5c83ca2cd3de.mtls.secret")
     )
     .unwrap()
+    .events
     .is_empty());
     assert!(env
         .logs
@@ -508,6 +575,7 @@ fn relation_broken_emits_nothing() {
     });
     assert!(requirer::handle(&mut env, &config(vec![]), &hook)
         .unwrap()
+        .events
         .is_empty());
     assert_eq!(env.applies, 0);
 }
@@ -521,18 +589,26 @@ fn a_hook_of_another_endpoint_is_ignored() {
     };
     assert!(requirer::handle(&mut env, &other, &changed(3))
         .unwrap()
+        .events
         .is_empty());
     assert_eq!(env.applies, 0);
 }
 
 #[test]
-fn an_unreadable_provider_secret_fails_the_hook_and_writes_nothing() {
+fn a_response_whose_secret_is_unreadable_is_rejected_and_not_cached() {
     let mut env = env_with_response(false);
     env.secrets[0].visible = false;
-    let error = requirer::handle(&mut env, &config(vec![]), &changed(3)).unwrap_err();
+    let handled = requirer::handle(&mut env, &config(vec![]), &changed(3)).unwrap();
+    assert!(handled.events.is_empty());
+    assert_eq!(handled.rejections.len(), 1);
+    let error = &handled.rejections[0].error;
     assert!(matches!(error, Error::Secret(_)), "{error:?}");
     assert_eq!(
         env.applies, 0,
         "the response is seen again once the secret can be read"
     );
+    env.secrets[0].visible = true;
+    let handled = requirer::handle(&mut env, &config(vec![]), &changed(3)).unwrap();
+    assert_eq!(handled.events.len(), 1);
+    assert!(handled.rejections.is_empty());
 }

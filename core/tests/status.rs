@@ -288,17 +288,17 @@ fn a_status_raised_and_cleared_between_provider_cache_writes_is_raised_and_resol
         events.into_iter().map(|e| e.kind).collect::<Vec<_>>()
     };
     assert_eq!(
-        kinds(requirer::handle(&mut env, &config, &hook).unwrap()),
+        kinds(requirer::handle(&mut env, &config, &hook).unwrap().events),
         vec![RequirerEventKind::StatusRaised]
     );
-    assert!(kinds(requirer::handle(&mut env, &config, &hook).unwrap()).is_empty());
+    assert!(kinds(requirer::handle(&mut env, &config, &hook).unwrap().events).is_empty());
     env.bags
         .get_mut(&(3, Bag::RemoteApp))
         .unwrap()
         .shift_remove("status");
     assert_eq!(
-        kinds(requirer::handle(&mut env, &config, &hook).unwrap()),
+        kinds(requirer::handle(&mut env, &config, &hook).unwrap().events),
         vec![RequirerEventKind::StatusResolved]
     );
-    assert!(kinds(requirer::handle(&mut env, &config, &hook).unwrap()).is_empty());
+    assert!(kinds(requirer::handle(&mut env, &config, &hook).unwrap().events).is_empty());
 }

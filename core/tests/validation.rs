@@ -190,13 +190,15 @@ fn provider_config(request_fields: Vec<FieldSpec>) -> ProviderConfig {
 
 /// The provider's read fails naming relation 1, the requirer's bag, `requests` and the entry,
 /// and its relation-changed writes nothing.
+/// The `requests` call fails on the invalid entry; a hook rejects it and handles the others.
 fn provider_refuses(requests: &str, fields: Vec<FieldSpec>, entry: usize, message: &str) {
     let mut env = provider_env(requests);
     let config = provider_config(fields);
-    for error in [
-        provider::handle(&mut env, &config, &hook(false, 1)).unwrap_err(),
-        provider::requests(&mut env, &config, 1).unwrap_err(),
-    ] {
+    let call_error = provider::requests(&mut env, &config, 1).unwrap_err();
+    let mut handled = provider::handle(&mut env, &config, &hook(false, 1)).unwrap();
+    assert_eq!(handled.events.len(), 1, "the valid request is handled");
+    assert_eq!(handled.rejections.len(), 1);
+    for error in [call_error, handled.rejections.remove(0).error] {
         match error {
             Error::InvalidDatabag(e) => {
                 assert_eq!(
@@ -208,7 +210,11 @@ fn provider_refuses(requests: &str, fields: Vec<FieldSpec>, entry: usize, messag
             other => panic!("unexpected {other:?}"),
         }
     }
-    assert_eq!(env.applies, 0);
+    let data = env.get(1, Bag::LocalApp, "data").unwrap();
+    assert!(
+        !data.contains(r#""salt": "s""#),
+        "the rejected request is not cached: {data}"
+    );
 }
 
 const VALID: &str =

@@ -8,8 +8,8 @@
 use data_interfaces_host::display::{provider_kind, requirer_kind};
 use data_interfaces_host::wit::{
     EntityPermission, EntityType, FieldSpec, Hook, PeerConfig, PeerScope, ProviderConfig,
-    ProviderEvent, RelationEvent, Request, RequirerConfig, RequirerEvent, Response, SecretEvent,
-    Status,
+    ProviderEvent, Rejection, RelationEvent, Request, RequirerConfig, RequirerEvent, Response,
+    SecretEvent, Status,
 };
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -438,4 +438,21 @@ pub fn entries_to_dict<'py>(
     entries: &[(String, String)],
 ) -> PyResult<Bound<'py, PyDict>> {
     extra_to_dict(py, entries)
+}
+
+/// Rejections to a list of dicts: `relation_id`, `request_id` and `error` (a `ProtocolError`
+/// instance, with its structured attributes).
+pub fn rejections<'py>(py: Python<'py>, rejections: &[Rejection]) -> PyResult<Bound<'py, PyList>> {
+    let list = PyList::empty(py);
+    for rejection in rejections {
+        let dict = PyDict::new(py);
+        dict.set_item("relation_id", rejection.relation_id)?;
+        dict.set_item("request_id", rejection.request_id.as_deref())?;
+        dict.set_item(
+            "error",
+            crate::errors::protocol_error(py, &rejection.error)?.value(py),
+        )?;
+        list.append(dict)?;
+    }
+    Ok(list)
 }

@@ -4,8 +4,8 @@
 //! defined by a few lines of Python run once when the module is imported; they carry
 //! structured attributes (`kind`, `relation_id`, `bag`, `key`, `reason`) like ops' exceptions.
 
-use data_interfaces_host::error::describe;
-use data_interfaces_host::wit::{self, Bag};
+use data_interfaces_host::error::{describe, ErrorParts};
+use data_interfaces_host::wit;
 use data_interfaces_host::Error;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -95,41 +95,19 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-fn bag_name(bag: &Bag) -> String {
-    match bag {
-        Bag::LocalApp => "local-app".to_owned(),
-        Bag::LocalUnit => "local-unit".to_owned(),
-        Bag::RemoteApp => "remote-app".to_owned(),
-        Bag::RemoteUnit(unit) => format!("remote-unit:{unit}"),
-    }
-}
-
-fn protocol_error(py: Python<'_>, error: &wit::Error) -> PyResult<PyErr> {
+/// The `ProtocolError` exception for a protocol error (with its structured attributes).
+pub fn protocol_error(py: Python<'_>, error: &wit::Error) -> PyResult<PyErr> {
     let message = describe(error);
-    let (kind, reason, relation_id, bag, key): (
-        &str,
-        String,
-        Option<i32>,
-        Option<String>,
-        Option<String>,
-    ) = match error {
-        wit::Error::InvalidDatabag(e) => (
-            "invalid-databag",
-            e.reason.clone(),
-            Some(e.relation_id),
-            Some(bag_name(&e.bag)),
-            e.key.clone(),
-        ),
-        wit::Error::InvalidModel(m) => ("invalid-model", m.clone(), None, None, None),
-        wit::Error::NotLeader(m) => ("not-leader", m.clone(), None, None, None),
-        wit::Error::MissingRelation(id) => {
-            ("missing-relation", message.clone(), Some(*id), None, None)
-        }
-        wit::Error::Secret(m) => ("secret", m.clone(), None, None, None),
-        wit::Error::Host(_) => ("host", message.clone(), None, None, None),
-    };
+    let parts = ErrorParts::of(error);
     let class = class(py, "ProtocolError")?;
-    let value = class.call1((message, kind, reason, relation_id, bag, key))?;
+    let value = class.call1((
+        message,
+        parts.kind,
+        parts.reason,
+        parts.relation_id,
+        parts.bag,
+        parts.key,
+    ))?;
     Ok(PyErr::from_value(value))
 }
 

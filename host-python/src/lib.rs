@@ -71,25 +71,26 @@ impl Runtime {
         self.inner.load_time().as_secs_f64() * 1000.0
     }
 
-    /// Handle a hook on the requirer side; returns the events to emit, as dicts.
+    /// Handle a hook on the requirer side; returns the events to emit, as dicts, and the
+    /// rejected responses.
     fn requirer_handle<'py>(
         &self,
         py: Python<'py>,
         backend: &Bound<'py, PyAny>,
         config: &Bound<'py, PyDict>,
         hook: &Bound<'py, PyDict>,
-    ) -> PyResult<Bound<'py, PyList>> {
+    ) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyList>)> {
         let config = convert::requirer_config(config)?;
         let hook = convert::hook(hook)?;
-        let events = self
+        let handled = self
             .session(py, backend)?
             .requirer_handle(&config, &hook)
             .map_err(|e| errors::to_py(py, e))?;
         let list = PyList::empty(py);
-        for event in &events {
+        for event in &handled.events {
             list.append(convert::requirer_event(py, event)?)?;
         }
-        Ok(list)
+        Ok((list, convert::rejections(py, &handled.rejections)?))
     }
 
     /// The responses on a relation, with their secret fields filled in, as dicts.
@@ -127,25 +128,26 @@ impl Runtime {
             .map_err(|e| errors::to_py(py, e))
     }
 
-    /// Handle a hook on the provider side; returns the events to emit, as dicts.
+    /// Handle a hook on the provider side; returns the events to emit, as dicts, and the
+    /// rejected requests.
     fn provider_handle<'py>(
         &self,
         py: Python<'py>,
         backend: &Bound<'py, PyAny>,
         config: &Bound<'py, PyDict>,
         hook: &Bound<'py, PyDict>,
-    ) -> PyResult<Bound<'py, PyList>> {
+    ) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyList>)> {
         let config = convert::provider_config(config)?;
         let hook = convert::hook(hook)?;
-        let events = self
+        let handled = self
             .session(py, backend)?
             .provider_handle(&config, &hook)
             .map_err(|e| errors::to_py(py, e))?;
         let list = PyList::empty(py);
-        for event in &events {
+        for event in &handled.events {
             list.append(convert::provider_event(py, event)?)?;
         }
-        Ok(list)
+        Ok((list, convert::rejections(py, &handled.rejections)?))
     }
 
     /// Write (or merge) a response on a relation.

@@ -28,7 +28,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut requirer = RequirerBuilder::new(ENDPOINT)
         .request(Request::new("clientdb").extra_user_roles("SUPERUSER"))
         .build(&engine, HookTools::new(context))?;
-    for event in requirer.handle(&hook)? {
+    let handled = requirer.handle(&hook)?;
+    // A malformed response is rejected alone (the others are handled); say so in the log.
+    for rejection in &handled.rejections {
+        eprintln!("rust_requirer: {rejection}");
+    }
+    for event in handled {
         match &event {
             RequirerEvent::ResourceCreated { response, .. }
             | RequirerEvent::AuthenticationUpdated { response, .. }

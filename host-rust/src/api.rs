@@ -528,6 +528,72 @@ impl fmt::Debug for Response {
     }
 }
 
+// ---- what a hook produced ----
+
+/// What a hook produced: the events to react to, in order, and the entries it rejected.
+///
+/// A malformed request (on the provider side) or response (on the requirer side) is rejected
+/// alone: nothing is written for it and no event fires for it, while the others are handled.
+/// Iterating a `Handled` iterates its events.
+#[derive(Debug, Clone)]
+pub struct Handled<E> {
+    /// The events, in order.
+    pub events: Vec<E>,
+    /// The requests or responses the hook could not handle (the component also logs each as
+    /// an error).
+    pub rejections: Vec<Rejection>,
+}
+
+impl<E> IntoIterator for Handled<E> {
+    type Item = E;
+    type IntoIter = std::vec::IntoIter<E>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.events.into_iter()
+    }
+}
+
+impl<'a, E> IntoIterator for &'a Handled<E> {
+    type Item = &'a E;
+    type IntoIter = std::slice::Iter<'a, E>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.events.iter()
+    }
+}
+
+/// A request or response a hook could not handle. `Display` names the relation, the bag, the
+/// key, the entry and the reason; it never carries a secret value.
+#[derive(Debug, Clone)]
+pub struct Rejection {
+    /// The relation.
+    pub relation_id: RelationId,
+    /// The entry's request id, when it could be read.
+    pub request_id: Option<String>,
+    /// Why.
+    pub error: wit::Error,
+}
+
+impl Rejection {
+    fn from_wit(rejection: wit::Rejection) -> Self {
+        Rejection {
+            relation_id: rejection.relation_id,
+            request_id: rejection.request_id,
+            error: rejection.error,
+        }
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.request_id {
+            Some(id) => write!(f, "request {id} rejected: ")?,
+            None => f.write_str("request rejected: ")?,
+        }
+        f.write_str(&crate::error::describe(&self.error))
+    }
+}
+
 // ---- events ----
 
 /// An event for the requirer charm. `Debug` redacts the response's secret values.
@@ -1188,12 +1254,23 @@ impl Requirer {
 
     /// Handle a hook; returns the events to react to, in order. A hook of another endpoint
     /// yields no event.
-    pub fn handle(&mut self, hook: &Hook) -> Result<Vec<RequirerEvent>, Error> {
-        self.session
-            .requirer_handle(&self.config, hook)?
-            .into_iter()
-            .map(RequirerEvent::from_wit)
-            .collect()
+    ///
+    /// A malformed response is rejected alone (see [`Handled`]); a failure of the whole hook
+    /// (an unreadable bag, a backend error, a sandbox limit) is an [`Error`].
+    pub fn handle(&mut self, hook: &Hook) -> Result<Handled<RequirerEvent>, Error> {
+        let handled = self.session.requirer_handle(&self.config, hook)?;
+        Ok(Handled {
+            events: handled
+                .events
+                .into_iter()
+                .map(RequirerEvent::from_wit)
+                .collect::<Result<_, _>>()?,
+            rejections: handled
+                .rejections
+                .into_iter()
+                .map(Rejection::from_wit)
+                .collect(),
+        })
     }
 
     /// The responses on a relation, with their secret fields filled in.
@@ -1256,12 +1333,23 @@ impl Provider {
 
     /// Handle a hook; returns the events to react to, in order. A hook of another endpoint
     /// yields no event.
-    pub fn handle(&mut self, hook: &Hook) -> Result<Vec<ProviderEvent>, Error> {
-        self.session
-            .provider_handle(&self.config, hook)?
-            .into_iter()
-            .map(ProviderEvent::from_wit)
-            .collect()
+    ///
+    /// A malformed request is rejected alone (see [`Handled`]); a failure of the whole hook
+    /// (an unreadable bag, a backend error, a sandbox limit) is an [`Error`].
+    pub fn handle(&mut self, hook: &Hook) -> Result<Handled<ProviderEvent>, Error> {
+        let handled = self.session.provider_handle(&self.config, hook)?;
+        Ok(Handled {
+            events: handled
+                .events
+                .into_iter()
+                .map(ProviderEvent::from_wit)
+                .collect::<Result<_, _>>()?,
+            rejections: handled
+                .rejections
+                .into_iter()
+                .map(Rejection::from_wit)
+                .collect(),
+        })
     }
 
     /// Write (or merge) a response on a relation; leader only. Secret fields go to Juju

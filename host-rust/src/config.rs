@@ -39,7 +39,7 @@
 
 use crate::display;
 use crate::wit::{
-    EntityPermission, EntityType, FieldSpec, ProviderConfig, ProviderEvent, Request,
+    EntityPermission, EntityType, FieldSpec, ProviderConfig, ProviderEvent, Rejection, Request,
     RequirerConfig, RequirerEvent, Response, Status,
 };
 use serde_json::{Map, Value};
@@ -527,6 +527,27 @@ pub fn provider_event_to_json(e: &ProviderEvent) -> Value {
         .opt("unit", &e.unit)
         .put("requests", requests)
         .opt("old-mtls-cert", &e.old_mtls_cert)
+        .done()
+}
+
+/// A rejected request or response as a JSON object: `event` (`request_rejected` on the
+/// provider side, `response_rejected` on the requirer side), `relation-id`, `request-id`, and
+/// `error` (`kind`, `message`, `reason`, and `bag` and `key` when the error names them). It
+/// never carries a secret value.
+pub fn rejection_to_json(event: &str, r: &Rejection) -> Value {
+    let parts = crate::error::ErrorParts::of(&r.error);
+    let mut error = Json::new();
+    error
+        .put("kind", parts.kind)
+        .put("message", crate::error::describe(&r.error))
+        .put("reason", parts.reason)
+        .opt("bag", &parts.bag)
+        .opt("key", &parts.key);
+    Json::new()
+        .put("event", event)
+        .put("relation-id", r.relation_id)
+        .opt("request-id", &r.request_id)
+        .put("error", error.done())
         .done()
 }
 

@@ -7,8 +7,8 @@
 
 use crate::api;
 use crate::bindings::wit::{
-    Hook, ProviderConfig, ProviderEventKind, RelationEvent, RelationId, Request, RequirerConfig,
-    RequirerEvent, Response,
+    Hook, ProviderConfig, ProviderEventKind, Rejection, RelationEvent, RelationId, Request,
+    RequirerConfig, RequirerEvent, Response,
 };
 use crate::display;
 use crate::error::Error;
@@ -118,7 +118,9 @@ impl<'a, W: Write> Demo<'a, W> {
         self.banner(unit, kind, remote).map_err(io)?;
         let before = self.bags();
         let mut session = self.runtime.session(Box::new(self.juju.unit(unit)))?;
-        let events = session.requirer_handle(&requirer_config(), &self.hook(kind, remote))?;
+        let handled = session.requirer_handle(&requirer_config(), &self.hook(kind, remote))?;
+        self.print_rejections(&handled.rejections)?;
+        let events = handled.events;
         self.print_events(events.iter().map(display::requirer_event))?;
         self.requirer_events
             .extend(events.into_iter().map(|e| (unit.to_owned(), e)));
@@ -131,7 +133,9 @@ impl<'a, W: Write> Demo<'a, W> {
         let before = self.bags();
         let config = provider_config();
         let mut session = self.runtime.session(Box::new(self.juju.unit(unit)))?;
-        let events = session.provider_handle(&config, &self.hook(kind, remote))?;
+        let handled = session.provider_handle(&config, &self.hook(kind, remote))?;
+        self.print_rejections(&handled.rejections)?;
+        let events = handled.events;
         self.print_events(events.iter().map(display::provider_event))?;
         for event in &events {
             if event.kind != ProviderEventKind::ResourceRequested {
@@ -169,6 +173,18 @@ impl<'a, W: Write> Demo<'a, W> {
         }
         if !any {
             writeln!(self.out, "   (no events)").map_err(io)?;
+        }
+        Ok(())
+    }
+
+    fn print_rejections(&mut self, rejections: &[Rejection]) -> Result<(), Error> {
+        for rejection in rejections {
+            writeln!(
+                self.out,
+                "   rejected: {}",
+                crate::error::describe(&rejection.error)
+            )
+            .map_err(io)?;
         }
         Ok(())
     }

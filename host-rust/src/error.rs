@@ -83,3 +83,59 @@ pub fn describe(error: &wit::Error) -> String {
         wit::Error::Host(e) => format!("{}: {}", crate::backend::kind_name(e.kind), e.message),
     }
 }
+
+/// A protocol error taken apart, for hosts that hand errors on as data (the Python exception's
+/// attributes, the command line's JSON, the conformance vectors' expectations).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorParts {
+    /// `invalid-databag`, `invalid-model`, `not-leader`, `missing-relation`, `secret` or `host`.
+    pub kind: &'static str,
+    /// Why, without the relation/bag/key prefix (for a host error: the backend's message).
+    pub reason: String,
+    /// The relation, when the error names one.
+    pub relation_id: Option<wit::RelationId>,
+    /// The bag at fault (`local-app`, `local-unit`, `remote-app`, `remote-unit:<unit>`).
+    pub bag: Option<String>,
+    /// The key at fault.
+    pub key: Option<String>,
+}
+
+/// A bag as data: `local-app`, `local-unit`, `remote-app`, `remote-unit:<unit>`.
+pub fn bag_id(bag: &Bag) -> String {
+    match bag {
+        Bag::LocalApp => "local-app".to_owned(),
+        Bag::LocalUnit => "local-unit".to_owned(),
+        Bag::RemoteApp => "remote-app".to_owned(),
+        Bag::RemoteUnit(unit) => format!("remote-unit:{unit}"),
+    }
+}
+
+impl ErrorParts {
+    /// The parts of a protocol error.
+    pub fn of(error: &wit::Error) -> Self {
+        let plain = |kind, reason: &str| ErrorParts {
+            kind,
+            reason: reason.to_owned(),
+            relation_id: None,
+            bag: None,
+            key: None,
+        };
+        match error {
+            wit::Error::InvalidDatabag(e) => ErrorParts {
+                kind: "invalid-databag",
+                reason: e.reason.clone(),
+                relation_id: Some(e.relation_id),
+                bag: Some(bag_id(&e.bag)),
+                key: e.key.clone(),
+            },
+            wit::Error::InvalidModel(m) => plain("invalid-model", m),
+            wit::Error::NotLeader(m) => plain("not-leader", m),
+            wit::Error::MissingRelation(id) => ErrorParts {
+                relation_id: Some(*id),
+                ..plain("missing-relation", &describe(error))
+            },
+            wit::Error::Secret(m) => plain("secret", m),
+            wit::Error::Host(e) => plain("host", &e.message),
+        }
+    }
+}

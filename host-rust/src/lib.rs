@@ -29,7 +29,7 @@
 //! let mut client = RequirerBuilder::new("database")
 //!     .request(Request::new("clientdb").extra_user_roles("SUPERUSER"))
 //!     .build(&engine, juju.unit("client/0"))?;
-//! assert!(client.handle(&relation_created(relation, "postgresql"))?.is_empty());
+//! assert!(client.handle(&relation_created(relation, "postgresql"))?.events.is_empty());
 //!
 //! // The provider answers each request it is told of.
 //! let mut db = ProviderBuilder::new("database").build(&engine, juju.unit("postgresql/0"))?;
@@ -45,7 +45,7 @@
 //! }
 //!
 //! // The requirer gets its credentials (they travelled through a Juju secret).
-//! let events = client.handle(&relation_changed(relation, "postgresql"))?;
+//! let events = client.handle(&relation_changed(relation, "postgresql"))?.events;
 //! let [RequirerEvent::ResourceCreated { response, .. }] = events.as_slice() else {
 //!     return Err(format!("unexpected events: {events:?}").into());
 //! };
@@ -75,8 +75,9 @@ pub mod memory;
 pub mod runtime;
 
 pub use api::{
-    relation_broken, relation_changed, relation_created, DataInterfaces, Provider, ProviderBuilder,
-    ProviderEvent, Redacted, Request, Requirer, RequirerBuilder, RequirerEvent, Response,
+    relation_broken, relation_changed, relation_created, DataInterfaces, Handled, Provider,
+    ProviderBuilder, ProviderEvent, Redacted, Rejection, Request, Requirer, RequirerBuilder,
+    RequirerEvent, Response,
 };
 pub use backend::{Backend, BackendError, Entries};
 pub use bindings::wit;

@@ -14,8 +14,8 @@
 //! [`data_interfaces_host::config`], which parses it.
 
 use data_interfaces_host::config::{
-    self, provider_event_to_json, request_to_json, requirer_event_to_json, response_to_json,
-    HandlerConfig as Config,
+    self, provider_event_to_json, rejection_to_json, request_to_json, requirer_event_to_json,
+    response_to_json, HandlerConfig as Config,
 };
 use data_interfaces_host::demo::Demo;
 use data_interfaces_host::hooktools::{HookContext, HookTools, HookToolsError};
@@ -199,12 +199,26 @@ fn hook(options: &Options) -> Result<(), CliError> {
     let (_, mut session) = session()?;
     match &config {
         Config::Requirer(c) => {
-            let events = session.requirer_handle(c, &hook)?;
-            print_lines(events.iter().map(requirer_event_to_json))
+            let handled = session.requirer_handle(c, &hook)?;
+            print_lines(
+                handled.events.iter().map(requirer_event_to_json).chain(
+                    handled
+                        .rejections
+                        .iter()
+                        .map(|r| rejection_to_json("response_rejected", r)),
+                ),
+            )
         }
         Config::Provider(c) => {
-            let events = session.provider_handle(c, &hook)?;
-            print_lines(events.iter().map(provider_event_to_json))
+            let handled = session.provider_handle(c, &hook)?;
+            print_lines(
+                handled.events.iter().map(provider_event_to_json).chain(
+                    handled
+                        .rejections
+                        .iter()
+                        .map(|r| rejection_to_json("request_rejected", r)),
+                ),
+            )
         }
     }
 }

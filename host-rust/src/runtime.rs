@@ -2,8 +2,8 @@
 
 use crate::backend::Backend;
 use crate::bindings::wit::{
-    Hook, PeerConfig, PeerScope, ProviderConfig, ProviderEvent, RelationId, Request,
-    RequirerConfig, RequirerEvent, Response, Status,
+    Hook, PeerConfig, PeerScope, ProviderConfig, ProviderHandled, RelationId, Request,
+    RequirerConfig, RequirerHandled, Response, Status,
 };
 use crate::bindings::DataInterfaces;
 use crate::cache;
@@ -337,12 +337,13 @@ impl Session {
         }
     }
 
-    /// Handle a hook on the requirer side; returns the events to emit.
+    /// Handle a hook on the requirer side; returns the events to emit and the rejected
+    /// responses.
     pub fn requirer_handle(
         &mut self,
         config: &RequirerConfig,
         hook: &Hook,
-    ) -> Result<Vec<RequirerEvent>, Error> {
+    ) -> Result<RequirerHandled, Error> {
         self.call("requirer.handle", |b, s| {
             b.charm_data_interfaces_requirer()
                 .call_handle(s, config, hook)
@@ -377,12 +378,13 @@ impl Session {
         .map_err(Error::Protocol)
     }
 
-    /// Handle a hook on the provider side; returns the events to emit.
+    /// Handle a hook on the provider side; returns the events to emit and the rejected
+    /// requests.
     pub fn provider_handle(
         &mut self,
         config: &ProviderConfig,
         hook: &Hook,
-    ) -> Result<Vec<ProviderEvent>, Error> {
+    ) -> Result<ProviderHandled, Error> {
         self.call("provider.handle", |b, s| {
             b.charm_data_interfaces_provider()
                 .call_handle(s, config, hook)

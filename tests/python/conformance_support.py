@@ -20,6 +20,7 @@ from typing import Annotated, Any
 from ops import CharmBase, testing
 
 VECTORS_DIR = Path(__file__).resolve().parents[1] / "conformance"
+MALFORMED_DIR = Path(__file__).resolve().parents[1] / "malformed"
 INTERFACE = "database_client"
 BAGS = ("local_app", "local_unit", "remote_app", "remote_units")
 SECTIONS = ("local", "relation", "config")
@@ -28,18 +29,37 @@ SECTIONS = ("local", "relation", "config")
 # --- loading ---------------------------------------------------------------------------------
 
 
-def load_vectors() -> list[tuple[str, dict[str, Any]]]:
-    """Every vector, as ``(file-stem/name, vector)``, with its file's defaults merged in."""
+def load_vectors(directory: Path = VECTORS_DIR) -> list[tuple[str, dict[str, Any]]]:
+    """Every vector of a directory, as ``(file-stem/name, vector)``.
+
+    Its file's defaults are merged in and the size placeholders expanded.
+    """
     vectors = []
-    for path in sorted(VECTORS_DIR.glob("*.json")):
+    for path in sorted(directory.glob("*.json")):
         document = json.loads(path.read_text())
         defaults = document.get("defaults", {})
         for vector in document["vectors"]:
             merged = {**defaults, **vector}
             for section in SECTIONS:
                 merged[section] = {**defaults.get(section, {}), **vector.get(section, {})}
-            vectors.append((f"{path.stem}/{vector['name']}", merged))
+            vectors.append((f"{path.stem}/{vector['name']}", _expand_sizes(merged)))
     return vectors
+
+
+_SIZE = re.compile(r"\{\{(?:repeat:(\d+):([^}]*)|nest:(\d+))\}\}")
+
+
+def _expand_sizes(value: Any) -> Any:
+    """``{{repeat:<n>:<text>}}`` → the text n times; ``{{nest:<n>}}`` → n nested JSON lists."""
+    if isinstance(value, str):
+        return _SIZE.sub(
+            lambda m: m[2] * int(m[1]) if m[1] else "[" * int(m[3]) + "]" * int(m[3]), value
+        )
+    if isinstance(value, list):
+        return [_expand_sizes(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _expand_sizes(v) for k, v in value.items()}
+    return value
 
 
 def unit_number(unit: str) -> int:
@@ -635,9 +655,44 @@ def compare(vector: dict[str, Any], setup: Setup, outcome: Outcome) -> list[str]
 
     problems.extend(_bags_problems(vector, out, matcher))
     problems.extend(_secret_problems(vector, setup, out, matcher))
-    problems.extend(_events_problems(vector, outcome.events, matcher))
+    rejections = [e for e in outcome.events if e.handle.kind.endswith("_rejected")]
+    events = [e for e in outcome.events if not e.handle.kind.endswith("_rejected")]
+    problems.extend(_rejection_problems(vector, rejections))
+    problems.extend(_events_problems(vector, events, matcher))
     if "result" in vector["expect"]:
         problems.extend(_result_problems(vector["expect"]["result"], outcome.result, matcher))
+    return problems
+
+
+def _rejection_problems(vector: dict[str, Any], rejections: list[Any]) -> list[str]:
+    """The rejection events against ``expect.rejections`` (none when absent), in order."""
+    want = vector["expect"].get("rejections", [])
+    if len(want) != len(rejections):
+        got = [(e.request_id, str(e.error)) for e in rejections]
+        return [f"rejections: expected {len(want)}, got {got}"]
+    problems: list[str] = []
+    for index, (w, event) in enumerate(zip(want, rejections, strict=True)):
+        error = event.error
+        actual = {
+            "relation_id": event.relation.id,
+            "request_id": event.request_id,
+        }
+        for field, value in actual.items():
+            if field in w and w[field] != value:
+                problems.append(
+                    f"rejections[{index}].{field}: expected {w[field]!r}, got {value!r}"
+                )
+        for field in ("kind", "relation_id", "bag", "key"):
+            if field in w["error"] and w["error"][field] != getattr(error, field):
+                problems.append(
+                    f"rejections[{index}].error.{field}: expected {w['error'][field]!r}, "
+                    f"got {getattr(error, field)!r}"
+                )
+        contains = w["error"].get("reason_contains")
+        if contains is not None and contains not in error.reason:
+            problems.append(
+                f"rejections[{index}].error reason {error.reason!r} lacks {contains!r}"
+            )
     return problems
 
 

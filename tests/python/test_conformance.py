@@ -1,4 +1,6 @@
-"""The conformance vectors (``tests/conformance/``), run with our package over ``ops.testing``.
+"""The conformance vectors and the malformed corpus, run with our package over ``ops.testing``.
+
+The vectors are ``tests/conformance/``, the corpus ``tests/malformed/``.
 
 Every vector runs, one test each; deliberate differences are expected of us like any other.
 """
@@ -13,6 +15,7 @@ import pytest
 import conformance_support as cs
 
 VECTORS = cs.load_vectors()
+MALFORMED = cs.load_vectors(cs.MALFORMED_DIR)
 
 
 def _error_problems(vector: dict[str, Any], error: BaseException | None) -> list[str]:
@@ -44,3 +47,12 @@ def test_vector(name: str, vector: dict[str, Any]) -> None:
     setup, outcome = cs.run(vector, data_interfaces_wasm)
     problems = cs.compare(vector, setup, outcome) + _error_problems(vector, outcome.error)
     assert not problems, f"{name} ({vector.get('description', '')}):\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(("name", "vector"), MALFORMED, ids=[name for name, _ in MALFORMED])
+def test_malformed_input(name: str, vector: dict[str, Any]) -> None:
+    """A hostile input gets a typed error or a rejection; nothing else is written.
+
+    The well-formed entries next to it are handled.
+    """
+    test_vector(name, vector)

@@ -48,7 +48,10 @@ fn handshake() -> (Juju, i32, Vec<(String, RequirerEvent)>, Vec<ProviderEvent>) 
     let mut db = ProviderBuilder::new("database")
         .build(&engine, juju.unit("postgresql/0"))
         .unwrap();
-    let mut provider_events = db.handle(&relation_created(relation, "client")).unwrap();
+    let mut provider_events = db
+        .handle(&relation_created(relation, "client"))
+        .unwrap()
+        .events;
     provider_events.extend(db.handle(&relation_changed(relation, "client")).unwrap());
     for event in &provider_events {
         if let ProviderEvent::ResourceRequested {
@@ -169,7 +172,8 @@ fn the_requirer_and_provider_read_back_responses_and_requests() {
         .unwrap();
     let raised = client
         .handle(&relation_changed(relation, "postgresql"))
-        .unwrap();
+        .unwrap()
+        .events;
     assert!(
         matches!(&raised[..], [RequirerEvent::StatusRaised { status, .. }] if status.code == 4001),
         "{raised:?}"
@@ -230,6 +234,7 @@ fn written(config: wit::RequirerConfig) -> String {
     assert!(client
         .handle(&relation_created(relation, "postgresql"))
         .unwrap()
+        .events
         .is_empty());
     juju.app_bag(relation, "client")
         .get("requests")

@@ -9,11 +9,13 @@
 //! `tests/conformance/README.md` describes the format.
 
 use data_interfaces_host::display::{provider_kind, requirer_kind};
+use data_interfaces_host::error::ErrorParts;
 use data_interfaces_host::memory::Juju;
+use data_interfaces_host::wit::Error as WitError;
 use data_interfaces_host::wit::{
     Bag, ChangeSet, EntityPermission, EntityType, FieldSpec, Hook, Owner, PeerConfig, PeerScope,
-    ProviderConfig, ProviderEvent, RelationEvent, Request, RequirerConfig, RequirerEvent, Response,
-    SecretEvent, Status,
+    ProviderConfig, ProviderEvent, Rejection, RelationEvent, Request, RequirerConfig,
+    RequirerEvent, Response, SecretEvent, Status,
 };
 use data_interfaces_host::{Backend, Error, LoadOptions, Runtime, Session};
 use serde_json::{json, Map, Value};
@@ -24,14 +26,17 @@ use std::path::PathBuf;
 const MEMORY_MODEL_UUID: &str = "e5ad3f63-7b5c-4c1e-8d6e-4a0a2f1b9c01";
 const BAGS: [&str; 4] = ["local_app", "local_unit", "remote_app", "remote_units"];
 
-fn vectors_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance")
+fn vectors_dir(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests")
+        .join(name)
 }
 
-/// Every vector, as `(file-stem/name, vector)`, with its file's defaults merged in.
-fn load_vectors() -> Vec<(String, Value)> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(vectors_dir())
-        .expect("tests/conformance exists")
+/// Every vector of a directory of `tests/`, as `(file-stem/name, vector)`, with its file's
+/// defaults merged in and the size placeholders expanded.
+fn load_vectors(dir: &str) -> Vec<(String, Value)> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(vectors_dir(dir))
+        .expect("the vectors' directory exists")
         .map(|entry| entry.expect("a directory entry").path())
         .filter(|path| path.extension().is_some_and(|e| e == "json"))
         .collect();
@@ -60,10 +65,36 @@ fn load_vectors() -> Vec<(String, Value)> {
                 merged.insert(section.to_owned(), Value::Object(object));
             }
             let name = format!("{stem}/{}", vector["name"].as_str().expect("a name"));
-            vectors.push((name, Value::Object(merged)));
+            let mut merged = Value::Object(merged);
+            expand_sizes(&mut merged);
+            vectors.push((name, merged));
         }
     }
     vectors
+}
+
+/// Expands, in every string of a vector, `{{repeat:<n>:<text>}}` (the text `n` times) and
+/// `{{nest:<n>}}` (`n` nested JSON lists): the malformed corpus's huge inputs.
+fn expand_sizes(value: &mut Value) {
+    match value {
+        Value::String(text) => {
+            while let Some(start) = text.find("{{repeat:").or_else(|| text.find("{{nest:")) {
+                let end = start + text[start..].find("}}").expect("a closed placeholder") + 2;
+                let inner = &text[start + 2..end - 2];
+                let expansion = if let Some(rest) = inner.strip_prefix("repeat:") {
+                    let (count, piece) = rest.split_once(':').expect("{{repeat:<n>:<text>}}");
+                    piece.repeat(count.parse().expect("a repeat count"))
+                } else {
+                    let depth: usize = inner["nest:".len()..].parse().expect("a nest depth");
+                    format!("{}{}", "[".repeat(depth), "]".repeat(depth))
+                };
+                text.replace_range(start..end, &expansion);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(expand_sizes),
+        Value::Object(map) => map.values_mut().for_each(expand_sizes),
+        _ => {}
+    }
 }
 
 // --- placeholders ---------------------------------------------------------------------------
@@ -1163,11 +1194,11 @@ fn run_step(runtime: &Runtime, vector: &Value, world: &World) -> Result<StepResu
         return Ok(if requirer {
             session
                 .requirer_handle(&requirer_config(vector), &hook)
-                .map(|e| requirer_events(&e))
+                .map(|h| with_rejections(requirer_events(&h.events), &h.rejections))
         } else {
             session
                 .provider_handle(&provider_config(vector), &hook)
-                .map(|e| provider_events(&e))
+                .map(|h| with_rejections(provider_events(&h.events), &h.rejections))
         });
     }
     let relation = step["relation_id"]
@@ -1555,37 +1586,42 @@ fn compare_result(want: &Value, got: &Value, matcher: &mut Matcher, problems: &m
     }
 }
 
+/// The step's events followed by its rejections, each as `{"rejection": {request_id, error}}`.
+fn with_rejections(mut events: Vec<Value>, rejections: &[Rejection]) -> Vec<Value> {
+    for rejection in rejections {
+        events.push(json!({"rejection": {
+            "relation_id": rejection.relation_id,
+            "request_id": rejection.request_id,
+            "error": error_json(&rejection.error),
+        }}));
+    }
+    events
+}
+
+/// A protocol error as the vectors describe one: `kind`, `relation_id`, `bag`, `key`, `reason`.
+fn error_json(error: &WitError) -> Value {
+    let parts = ErrorParts::of(error);
+    json!({"kind": parts.kind, "relation_id": parts.relation_id, "bag": parts.bag,
+           "key": parts.key, "reason": parts.reason})
+}
+
 fn compare_error(want: &Value, error: &Error, problems: &mut Vec<String>) {
-    use data_interfaces_host::wit::Error as Wit;
     let Error::Protocol(error) = error else {
         problems.push(format!("expected a protocol error {want}, got {error}"));
         return;
     };
-    let (kind, reason, relation_id, bag, key) = match error {
-        Wit::InvalidDatabag(e) => (
-            "invalid-databag",
-            e.reason.clone(),
-            Some(e.relation_id),
-            Some(match &e.bag {
-                Bag::LocalApp => "local-app".to_owned(),
-                Bag::LocalUnit => "local-unit".to_owned(),
-                Bag::RemoteApp => "remote-app".to_owned(),
-                Bag::RemoteUnit(u) => format!("remote-unit:{u}"),
-            }),
-            e.key.clone(),
-        ),
-        Wit::InvalidModel(m) => ("invalid-model", m.clone(), None, None, None),
-        Wit::NotLeader(m) => ("not-leader", m.clone(), None, None, None),
-        Wit::MissingRelation(id) => ("missing-relation", String::new(), Some(*id), None, None),
-        Wit::Secret(m) => ("secret", m.clone(), None, None, None),
-        Wit::Host(e) => ("host", e.message.clone(), None, None, None),
-    };
-    let actual = json!({"kind": kind, "relation_id": relation_id, "bag": bag, "key": key});
+    compare_error_json(want, &error_json(error), "error", problems);
+}
+
+/// Compares an error with an expectation (`kind`, `relation_id`, `bag`, `key` exactly when
+/// given, `reason_contains`).
+fn compare_error_json(want: &Value, actual: &Value, at: &str, problems: &mut Vec<String>) {
+    let reason = actual["reason"].as_str().unwrap_or_default();
     for field in ["kind", "relation_id", "bag", "key"] {
         if let Some(w) = want.get(field) {
             if *w != actual[field] {
                 problems.push(format!(
-                    "error.{field}: expected {w}, got {} ({reason})",
+                    "{at}.{field}: expected {w}, got {} ({reason})",
                     actual[field]
                 ));
             }
@@ -1593,12 +1629,48 @@ fn compare_error(want: &Value, error: &Error, problems: &mut Vec<String>) {
     }
     if let Some(text) = want["reason_contains"].as_str() {
         if !reason.contains(text) {
-            problems.push(format!("error reason {reason:?} lacks {text:?}"));
+            problems.push(format!("{at} reason {reason:?} lacks {text:?}"));
         }
     }
 }
 
-/// Every way one vector's outcome differs from its expectation.
+/// Compares the rejections of a hook with `expect.rejections` (none when absent), in order:
+/// `relation_id` and `request_id` exactly when given, `error` as for `expect.error`.
+fn compare_rejections(vector: &Value, got: &[Value], problems: &mut Vec<String>) {
+    let want = vector["expect"]["rejections"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    if want.len() != got.len() {
+        problems.push(format!(
+            "rejections: expected {}, got {}: {}",
+            want.len(),
+            got.len(),
+            Value::Array(got.to_vec())
+        ));
+        return;
+    }
+    for (index, (want, got)) in want.iter().zip(got).enumerate() {
+        let got = &got["rejection"];
+        for field in ["relation_id", "request_id"] {
+            if let Some(w) = want.get(field) {
+                if *w != got[field] {
+                    problems.push(format!(
+                        "rejections[{index}].{field}: expected {w}, got {}",
+                        got[field]
+                    ));
+                }
+            }
+        }
+        compare_error_json(
+            &want["error"],
+            &got["error"],
+            &format!("rejections[{index}].error"),
+            problems,
+        );
+    }
+}
+
 fn check(runtime: &Runtime, vector: &Value) -> Vec<String> {
     let world = match build(vector) {
         Ok(world) => world,
@@ -1637,10 +1709,13 @@ fn check(runtime: &Runtime, vector: &Value) -> Vec<String> {
         }
         (Err(error), None) => problems.push(format!("unexpected error: {error}")),
         (Ok(events), None) => {
-            let (results, events): (Vec<Value>, Vec<Value>) = events
+            let (rejections, events): (Vec<Value>, Vec<Value>) = events
                 .iter()
                 .cloned()
-                .partition(|e| e.get("result").is_some());
+                .partition(|e| e.get("rejection").is_some());
+            compare_rejections(vector, &rejections, &mut problems);
+            let (results, events): (Vec<Value>, Vec<Value>) =
+                events.into_iter().partition(|e| e.get("result").is_some());
             if let Some(want) = expect.get("result") {
                 let got = results.first().map_or(Value::Null, |r| r["result"].clone());
                 compare_result(want, &got, &mut matcher, &mut problems);
@@ -1654,15 +1729,15 @@ fn check(runtime: &Runtime, vector: &Value) -> Vec<String> {
     problems
 }
 
-#[test]
-fn every_conformance_vector() {
+/// Runs every vector of a directory of `tests/`; fails listing each vector that does not hold.
+fn run_directory(dir: &str) {
     let runtime = Runtime::load_with(&LoadOptions {
         cache_dir: Some(std::env::temp_dir().join("data-interfaces-test-cache")),
         ..LoadOptions::default()
     })
     .expect("the component loads");
-    let vectors = load_vectors();
-    assert!(!vectors.is_empty(), "no vectors in tests/conformance");
+    let vectors = load_vectors(dir);
+    assert!(!vectors.is_empty(), "no vectors in tests/{dir}");
     let mut failures = Vec::new();
     for (name, vector) in &vectors {
         let problems = check(&runtime, vector);
@@ -1680,9 +1755,21 @@ fn every_conformance_vector() {
     println!("{} vectors, {} failed", vectors.len(), failures.len());
     assert!(
         failures.is_empty(),
-        "{} of {} conformance vectors failed:\n{}",
+        "{} of {} vectors of tests/{dir} failed:\n{}",
         failures.len(),
         vectors.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn every_conformance_vector() {
+    run_directory("conformance");
+}
+
+/// The malformed-input corpus (`tests/malformed/`): hostile bags get typed errors or
+/// rejections, the well-formed entries next to them are handled, nothing else is written.
+#[test]
+fn every_malformed_input() {
+    run_directory("malformed");
 }

@@ -46,8 +46,9 @@ class Runtime:
         """How long the load took, in milliseconds."""
     def requirer_handle(
         self, backend: object, config: dict[str, Any], hook: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        """Handle a hook on the requirer side; the events to emit."""
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Handle a hook on the requirer side; the events to emit and the rejected responses
+        (``relation_id``, ``request_id``, ``error``: a :class:`ProtocolError`)."""
     def requirer_responses(
         self, backend: object, config: dict[str, Any], relation_id: int
     ) -> list[dict[str, Any]]:
@@ -58,8 +59,9 @@ class Runtime:
         """Whether the response to a request carries credentials."""
     def provider_handle(
         self, backend: object, config: dict[str, Any], hook: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        """Handle a hook on the provider side; the events to emit."""
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Handle a hook on the provider side; the events to emit and the rejected requests
+        (``relation_id``, ``request_id``, ``error``: a :class:`ProtocolError`)."""
     def provider_set_response(
         self, backend: object, config: dict[str, Any], relation_id: int, response: dict[str, Any]
     ) -> None:

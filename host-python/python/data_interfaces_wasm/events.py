@@ -20,6 +20,8 @@ from .models import BaseCommonModel, RelationStatus, RequirerCommonModel, Resour
 if TYPE_CHECKING:
     from ops import Application, Relation, Unit
 
+    from ._native import ProtocolError
+
 TRequirerCommonModel = TypeVar("TRequirerCommonModel", bound=RequirerCommonModel)
 TResourceProviderModel = TypeVar("TResourceProviderModel", bound=ResourceProviderModel)
 
@@ -83,6 +85,57 @@ class _RelationScopedEvent(EventBase):
         self.app = self.framework.model.get_app(app_name) if app_name else None
         unit_name = snapshot.get("unit_name")
         self.unit = self.framework.model.get_unit(unit_name) if unit_name else None
+
+
+class _RejectionEvent(_RelationScopedEvent):
+    """An entry of the remote side's databag that the handler could not handle.
+
+    The other entries of the hook were handled; nothing was written for this one (the
+    component also logged it as an error). ``request_id`` is the entry's request id when it
+    could be read; ``error`` is the :class:`data_interfaces_wasm.ProtocolError` saying which
+    relation, bag, key and entry, and why (never a secret value).
+    """
+
+    request_id: str | None
+    error: ProtocolError
+
+    def __init__(
+        self,
+        handle: Handle,
+        relation: Relation,
+        app: Application | None = None,
+        unit: Unit | None = None,
+        request_id: str | None = None,
+        error: ProtocolError | None = None,
+    ) -> None:
+        super().__init__(handle, relation, app, unit)
+        self.request_id = request_id
+        if error is None:
+            raise TypeError(f"{type(self).__name__} needs an error")
+        self.error = error
+
+    def snapshot(self) -> dict[str, Any]:
+        """The event's data, for ``defer()``."""
+        error = self.error
+        return super().snapshot() | {
+            "request_id": self.request_id,
+            "error": [
+                str(error),
+                error.kind,
+                error.reason,
+                error.relation_id,
+                error.bag,
+                error.key,
+            ],
+        }
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Restore the event's data from a snapshot."""
+        from ._native import ProtocolError
+
+        super().restore(snapshot)
+        self.request_id = snapshot.get("request_id")
+        self.error = ProtocolError(*snapshot["error"])
 
 
 # --- provider side ---------------------------------------------------------------------------
@@ -177,8 +230,18 @@ class BulkResourcesRequestedEvent(_RelationScopedEvent, Generic[TRequirerCommonM
         self.requests = [_load_model(r) for r in snapshot["requests"]]
 
 
+class RequestRejectedEvent(_RejectionEvent):
+    """A request the provider handler rejected, while it handled the others.
+
+    Malformed, a duplicate request id, a change to a field that cannot change, an unreadable
+    secret. Not in ``dpcharmlibs.interfaces``, which fails the whole hook instead.
+    """
+
+
 class ResourceProvidesEvents(CharmEvents, Generic[TRequirerCommonModel]):
     """The events of a provider handler."""
+
+    request_rejected = EventSource(RequestRejectedEvent)
 
     bulk_resources_requested = EventSource(BulkResourcesRequestedEvent)
     resource_requested = EventSource(ResourceRequestedEvent)
@@ -290,11 +353,22 @@ class StatusResolvedEvent(StatusEventBase):
     """The provider resolved a status."""
 
 
+class ResponseRejectedEvent(_RejectionEvent):
+    """A response the requirer handler rejected, while it handled the others.
+
+    Malformed, answering no known request, an unreadable secret. Not in
+    ``dpcharmlibs.interfaces``, which fails the whole hook instead.
+    """
+
+
 class ResourceRequiresEvents(CharmEvents, Generic[TResourceProviderModel]):
     """The events of a requirer handler.
 
-    With relation aliases, each handler also has ``<alias>_<event>`` for every event here.
+    With relation aliases, each handler also has ``<alias>_<event>`` for every event here
+    but ``response_rejected``.
     """
+
+    response_rejected = EventSource(ResponseRejectedEvent)
 
     resource_created = EventSource(ResourceCreatedEvent)
     resource_entity_created = EventSource(ResourceEntityCreatedEvent)

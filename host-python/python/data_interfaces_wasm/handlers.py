@@ -27,7 +27,7 @@ from .models import RelationStatus, RequirerCommonModel, ResourceProviderModel
 from .types import OptionalPathLike, RelationStatusDict
 
 if TYPE_CHECKING:
-    from ops import CharmBase, EventBase, Relation
+    from ops import BoundEvent, CharmBase, EventBase, Relation
     from ops.charm import SecretChangedEvent, SecretRemoveEvent
 
 logger = logging.getLogger(__name__)
@@ -87,6 +87,21 @@ class EventHandlers(Object):
 
     def _handle(self, hook: dict[str, Any], event: EventBase) -> None:
         raise NotImplementedError
+
+    def _emit_rejections(
+        self, rejections: list[dict[str, Any]], event: EventBase, source: BoundEvent
+    ) -> None:
+        """Emit one rejection event per entry the component rejected (it logged each)."""
+        app = getattr(event, "app", None)
+        unit = getattr(event, "unit", None)
+        for rejection in rejections:
+            source.emit(
+                self._relation(rejection["relation_id"], event),
+                app=app,
+                unit=unit,
+                request_id=rejection["request_id"],
+                error=rejection["error"],
+            )
 
     def _on_relation_created_event(self, event: RelationEvent) -> None:
         self._handle(_relation_hook("relation-created", event), event)
@@ -161,9 +176,12 @@ class ResourceProviderEventHandler(EventHandlers, Generic[TRequirerCommonModel])
 
     def _handle(self, hook: dict[str, Any], event: EventBase) -> None:
         relation = getattr(event, "relation", None)
-        events = runtime().provider_handle(self._backend(relation), self._config(), hook)
+        events, rejections = runtime().provider_handle(
+            self._backend(relation), self._config(), hook
+        )
         for emitted in events:
             self._emit(emitted, event)
+        self._emit_rejections(rejections, event, self.on.request_rejected)
 
     def _emit(self, emitted: dict[str, Any], event: EventBase) -> None:
         kind = emitted["kind"]
@@ -308,9 +326,12 @@ class ResourceRequirerEventHandler(EventHandlers, Generic[TResourceProviderModel
 
     def _handle(self, hook: dict[str, Any], event: EventBase) -> None:
         relation = getattr(event, "relation", None)
-        events = runtime().requirer_handle(self._backend(relation), self._config(), hook)
+        events, rejections = runtime().requirer_handle(
+            self._backend(relation), self._config(), hook
+        )
         for emitted in events:
             self._emit(emitted, event)
+        self._emit_rejections(rejections, event, self.on.response_rejected)
 
     def _emit(self, emitted: dict[str, Any], event: EventBase) -> None:
         kind = emitted["kind"]
