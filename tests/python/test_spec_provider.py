@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from data_interfaces_wasm import (
     EntityPermissionModel,
     ResourceEntityPermissionsChangedEvent,
@@ -73,8 +74,8 @@ def test_diff_of_a_response_adds_then_nothing_then_changes_then_deletes() -> Non
     )
     response.secret_user = "secret:abc"
     first = response.model_dump(exclude_none=True)
-    assert diff(None, first).added >= {"request_id", "salt", "resource", "secret_user"}
-    assert diff(first, response.model_dump(exclude_none=True)) == ((set(), set(), set()))
+    assert diff(None, first).added == {"request_id", "salt", "resource", "secret_user"}
+    assert diff(first, response.model_dump(exclude_none=True)) == (set(), set(), set())
     response.resource = "other"
     second = response.model_dump(exclude_none=True)
     assert diff(first, second).changed == {"resource"}
@@ -206,21 +207,42 @@ def test_a_v0_entity_request_fires_resource_entity_requested_for_users_and_group
         "database": "data_platform",
         "entity-type": "USER",
         "entity-permissions": json.dumps(PERMISSIONS),
-        "extra-user-roles": json.dumps("admin"),
+        "extra-user-roles": "admin",
     }
     events, out = changed(ctx, provider_state(user))
     requested = of_type(events, ResourceEntityRequestedEvent)
-    assert [e.request.entity_type for e in requested] == ["USER"]
+    assert [(e.request.entity_type, e.request.extra_user_roles) for e in requested] == [
+        ("USER", "admin")
+    ]
     assert requested[0].request.entity_permissions == [EntityPermissionModel(**PERMISSIONS[0])]
     group = {
         "database": "data_platform",
         "entity-type": "GROUP",
-        "extra-group-roles": json.dumps("readers"),
+        "entity-permissions": json.dumps(PERMISSIONS),
+        "extra-user-roles": "",
+        "extra-group-roles": "readers",
     }
     events, _ = changed(ctx, s.change_remote(forget_cache(out), RELATION_ID, app=group))
-    assert [e.request.entity_type for e in of_type(events, ResourceEntityRequestedEvent)] == [
-        "GROUP"
+    requested = of_type(events, ResourceEntityRequestedEvent)
+    assert [(e.request.entity_type, e.request.extra_group_roles) for e in requested] == [
+        ("GROUP", "readers")
     ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the component keeps a JSON-encoded v0 string value as written ('\"admin\"'); the "
+    "library JSON-decodes it ('admin'), and the library's v0 entity test sends roles so",
+)
+def test_a_v0_json_encoded_role_string_reaches_the_charm_decoded() -> None:
+    user = {
+        "database": "data_platform",
+        "entity-type": "USER",
+        "extra-user-roles": json.dumps("admin"),
+    }
+    events, _ = changed(provider_ctx(), provider_state(user))
+    requested = of_type(events, ResourceEntityRequestedEvent)
+    assert [e.request.extra_user_roles for e in requested] == ["admin"]
 
 
 def test_a_v1_entity_request_fires_resource_entity_requested_for_users_and_groups() -> None:
@@ -249,7 +271,9 @@ def test_a_v1_entity_request_fires_resource_entity_requested_for_users_and_group
 
 def test_v0_entity_permissions_added_fire_permissions_changed_once() -> None:
     ctx = provider_ctx()
-    bag = {"database": "data_platform", "entity-type": "USER", "entity-permissions": "[]"}
+    # No permissions yet (the library's suite writes "", which Juju, and its Harness, store as
+    # no key at all).
+    bag = {"database": "data_platform", "entity-type": "USER"}
     events, out = changed(ctx, provider_state(bag))
     assert of_type(events, ResourceEntityPermissionsChangedEvent) == []
     with_permissions = bag | {"entity-permissions": json.dumps(PERMISSIONS)}
