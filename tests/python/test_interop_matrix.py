@@ -16,7 +16,7 @@ from typing import Any
 import data_interfaces_wasm as ours
 import pytest
 from dpcharmlibs import interfaces as reference
-from ops import CharmBase
+from ops import CharmBase, testing
 
 from harness import RelationPair
 
@@ -390,3 +390,126 @@ def _without_salts_and_ids(bag: dict[str, str]) -> dict[str, Any]:
             masked = "secret:<id>"
         out[key] = masked
     return out
+
+
+# --- mTLS rotation: the requirer's secret changes, the provider sees the old and new cert -----
+
+
+def mtls_requests(lib: ModuleType) -> list[Any]:
+    return [lib.RequirerCommonModel(resource="appdb", mtls_cert="-----CERT-1-----")]
+
+
+def owned_mtls_secret(pair: RelationPair) -> testing.Secret:
+    return next(
+        s
+        for s in pair.state("requirer").secrets
+        if s.owner is not None and "mtls-cert" in s.latest_content
+    )
+
+
+@pairings
+def test_a_rotated_mtls_certificate_carries_the_old_one(pairing: str) -> None:
+    pair = make_pair(pairing, mtls_requests, lambda lib, req: None, mtls_enabled=True)
+    pair.run("requirer", "created")
+    first = named(pair.run("provider", "changed"), "MtlsCertUpdatedEvent")
+    assert [(e.request.mtls_cert, e.old_mtls_cert) for e in first] == [("-----CERT-1-----", None)]
+
+    # The requirer charm rotates its certificate: new content in its own mtls secret.
+    secret_id = owned_mtls_secret(pair).id
+    pair.run_with(
+        "requirer",
+        pair.units["requirer"].ctx.on.update_status(),
+        lambda charm: charm.model.get_secret(id=secret_id).set_content(
+            {"mtls-cert": "-----CERT-2-----"}
+        ),
+    )
+    seen = next(s for s in pair.state("provider").secrets if s.id == secret_id)
+    provider_ctx = pair.units["provider"].ctx
+    events = pair.run_event("provider", provider_ctx.on.secret_changed(seen))
+    updated = named(events, "MtlsCertUpdatedEvent")
+    assert [(e.request.mtls_cert, e.old_mtls_cert) for e in updated] == [
+        ("-----CERT-2-----", "-----CERT-1-----")
+    ]
+    assert updated[0].relation.id == pair.relation_id
+    bag = json.dumps(dict(pair.relation("requirer").local_app_data))
+    assert "CERT-2" not in bag
+
+
+# --- bulk events ------------------------------------------------------------------------------
+
+
+def bulk_provider(lib: ModuleType) -> type[CharmBase]:
+    class BulkProvider(CharmBase):
+        def __init__(self, framework: Any) -> None:
+            super().__init__(framework)
+            self.provided = lib.ResourceProviderEventHandler(
+                self, "database", lib.RequirerCommonModel, bulk_event=True
+            )
+            self.framework.observe(self.provided.on.bulk_resources_requested, self._answer)
+
+        def _answer(self, event: Any) -> None:
+            responses = [user_response(lib, request) for request in event.requests]
+            self.provided.set_responses(event.relation.id, responses)
+
+    return BulkProvider
+
+
+def two_dbs(lib: ModuleType) -> list[Any]:
+    return [lib.RequirerCommonModel(resource="orders"), lib.RequirerCommonModel(resource="users")]
+
+
+@pairings
+def test_a_bulk_event_carries_every_request(pairing: str) -> None:
+    req_lib, prov_lib = PAIRINGS[pairing]
+    pair = RelationPair(requirer(req_lib, two_dbs), bulk_provider(prov_lib))
+    provider_events, requirer_events = flow(pair)
+    bulk = named(provider_events, "BulkResourcesRequestedEvent")
+    assert [[r.resource for r in e.requests] for e in bulk] == [["orders", "users"]]
+    assert named(provider_events, "ResourceRequestedEvent") == []
+    created = named(requirer_events, "ResourceCreatedEvent")
+    assert sorted((e.response.resource, e.response.username) for e in created) == sorted(
+        (r.resource, f"user-{r.request_id}") for r in bulk[0].requests
+    )
+
+
+# --- a v0 requirer, answered with TLS and extra secret fields ---------------------------------
+
+
+def tls_and_extra_response(lib: ModuleType, request: Any) -> Any:
+    return lib.KafkaResponseModel(
+        salt=request.salt,
+        request_id=request.request_id,
+        resource=request.resource,
+        username="legacy-user",
+        password="legacy-pw",
+        endpoints="10.0.0.1:5432",
+        tls=True,
+        tls_ca="-----CA-----",
+        zookeeper_uris="zk-0:2181",
+    )
+
+
+def test_a_v0_requirer_gets_the_same_tls_and_extra_secrets_from_both_providers() -> None:
+    answers = {}
+    for name, lib in {"ours": ours, "reference": reference}.items():
+        pair = RelationPair(requirer(ours, one_db), provider(lib, tls_and_extra_response))
+        relation = pair.relation("requirer")
+        pair.units["requirer"].state = dataclasses.replace(
+            pair.state("requirer"),
+            relations={dataclasses.replace(relation, local_app_data=dict(V0_BAG))},
+        )
+        pair.carry("requirer")
+        pair.run("provider", "changed")
+        bag = dict(pair.relation("provider").local_app_data)
+        contents = {
+            key: dict(
+                next(s for s in pair.state("provider").secrets if s.id == bag[key]).latest_content
+            )
+            for key in ("secret-user", "secret-tls", "secret-extra")
+        }
+        labels = sorted(s.label for s in pair.state("provider").secrets if s.label)
+        answers[name] = (_without_salts_and_ids(bag), contents, labels)
+    assert answers["ours"] == answers["reference"]
+    _, contents, _ = answers["ours"]
+    assert contents["secret-tls"] == {"tls": "true", "tls-ca": "-----CA-----"}
+    assert contents["secret-extra"] == {"zookeeper-uris": "zk-0:2181"}

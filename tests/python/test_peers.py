@@ -130,3 +130,24 @@ def test_build_model_needs_a_model_and_an_existing_relation() -> None:
         run(no_model)
     with pytest.raises(ValueError, match="99"):
         run(no_relation)
+
+
+def test_a_peer_repository_refuses_a_relation_to_another_application() -> None:
+    # Why OpsRelationRepository is not offered over the peer export (tests/python/README.md).
+    class Charm(CharmBase):
+        pass
+
+    ctx = testing.Context(
+        Charm,
+        meta={"name": "postgresql", "provides": {"database": {"interface": "database_client"}}},
+        app_name="postgresql",
+    )
+    relation = testing.Relation("database", "database_client", id=4, remote_app_name="client")
+    state = testing.State(leader=True, relations={relation})
+    with ctx(ctx.on.update_status(), state) as manager:
+        interface = OpsPeerRepositoryInterface(manager.charm.model, "database")
+        with pytest.raises(data_interfaces_wasm.ProtocolError) as raised:
+            interface.repository(4).write_field("key", "value")
+        manager.run()
+    assert raised.value.kind == "invalid-model"
+    assert "not a peer relation" in raised.value.reason
