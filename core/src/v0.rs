@@ -28,8 +28,9 @@ const RESPONSE_KEYS: [&str; 11] = [
 ];
 
 /// A v0 requirer's request, and the resource key it used (`database`, `topic`, ...), which the
-/// provider echoes back. Every value is read with its field's type; unknown keys are kept,
-/// JSON arrays and objects among them (`requested-secrets`) decoded.
+/// provider echoes back. Every value is read with its field's type (a JSON-encoded string
+/// decoded); unknown keys are kept, JSON arrays and objects among them (`requested-secrets`)
+/// decoded.
 ///
 /// `open` sees the flat object before it is decoded (the provider decrypts the sensitive keys
 /// of a cross-model requirer there).
@@ -42,7 +43,13 @@ pub fn parse_request(
     let mut object = Object::new();
     for (key, value) in remote.entries() {
         if !NOT_REQUEST.contains(&key.as_str()) {
-            object.insert(key.clone(), Value::String(value.clone()));
+            // A value written JSON-encoded (`"\"admin\""`) reads as the string it encodes, as
+            // the library reads it; any other value (`1234`, `true`) stays the text it is.
+            let text = match json::loads(value) {
+                Ok(Value::String(decoded)) => decoded,
+                _ => value.clone(),
+            };
+            object.insert(key.clone(), Value::String(text));
         }
     }
     open(&mut object);

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from data_interfaces_wasm import (
     EntityPermissionModel,
     ResourceEntityPermissionsChangedEvent,
@@ -229,11 +228,6 @@ def test_a_v0_entity_request_fires_resource_entity_requested_for_users_and_group
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the component keeps a JSON-encoded v0 string value as written ('\"admin\"'); the "
-    "library JSON-decodes it ('admin'), and the library's v0 entity test sends roles so",
-)
 def test_a_v0_json_encoded_role_string_reaches_the_charm_decoded() -> None:
     user = {
         "database": "data_platform",
