@@ -413,3 +413,89 @@ fn the_engine_is_shared_across_threads() {
         DataInterfaces::shared().unwrap().runtime()
     ));
 }
+
+/// Writes the requirer's app bag by hand (a hostile or broken requirer).
+fn write_requests(juju: &Juju, relation: i32, requests: &str) {
+    use data_interfaces_host::Backend;
+    let mut client = juju.unit("client/0");
+    client
+        .apply(
+            relation,
+            &wit::Bag::LocalApp,
+            &wit::ChangeSet {
+                set: vec![
+                    ("version".to_owned(), "v1".to_owned()),
+                    ("requests".to_owned(), requests.to_owned()),
+                ],
+                delete: Vec::new(),
+            },
+        )
+        .expect("the requirer's leader writes its app bag");
+}
+
+#[test]
+fn a_malformed_request_is_a_rejection_next_to_the_events_of_the_others() {
+    let juju = Juju::new();
+    juju.deploy("client", 1);
+    juju.deploy("postgresql", 1);
+    let relation = juju.relate("client", "database", "postgresql", "database");
+    write_requests(
+        &juju,
+        relation,
+        r#"[{"resource": "clientdb", "salt": "kkkkkkkk"}, {"resource": 7, "request-id": "ef142b87b00e1ba6"}]"#,
+    );
+    let mut db = ProviderBuilder::new("database")
+        .build(&engine(), juju.unit("postgresql/0"))
+        .unwrap();
+    let handled = db.handle(&relation_changed(relation, "client")).unwrap();
+    assert!(
+        matches!(&handled.events[..], [ProviderEvent::ResourceRequested { request, .. }] if request.resource == "clientdb"),
+        "{handled:?}"
+    );
+    let [rejection] = &handled.rejections[..] else {
+        panic!("one rejection: {handled:?}");
+    };
+    assert_eq!(rejection.relation_id, relation);
+    assert_eq!(rejection.request_id.as_deref(), Some("ef142b87b00e1ba6"));
+    assert_eq!(
+        rejection.to_string(),
+        format!(
+            "request ef142b87b00e1ba6 rejected: relation {relation}: remote app bag key \"requests\": entry 1: `resource`: expected a string or null, found a number"
+        )
+    );
+}
+
+#[test]
+fn a_relation_whose_bag_is_unusable_does_not_stop_another_relation_in_the_same_process() {
+    let juju = Juju::new();
+    juju.deploy("client", 1);
+    juju.deploy("other", 1);
+    juju.deploy("postgresql", 1);
+    let broken = juju.relate("client", "database", "postgresql", "database");
+    let healthy = juju.relate("other", "database", "postgresql", "database");
+    write_requests(&juju, broken, "[{not json");
+    let mut other = RequirerBuilder::new("database")
+        .request(Request::new("otherdb"))
+        .build(&engine(), juju.unit("other/0"))
+        .unwrap();
+    other
+        .handle(&relation_created(healthy, "postgresql"))
+        .unwrap();
+
+    let mut db = ProviderBuilder::new("database")
+        .build(&engine(), juju.unit("postgresql/0"))
+        .unwrap();
+    let error = db
+        .handle(&relation_changed(broken, "client"))
+        .expect_err("an unusable requests key fails that relation's hook");
+    assert!(error.to_string().contains("\"requests\""), "{error}");
+    assert!(
+        juju.app_bag(broken, "postgresql").is_empty(),
+        "nothing written"
+    );
+    let handled = db.handle(&relation_changed(healthy, "other")).unwrap();
+    assert!(
+        matches!(&handled.events[..], [ProviderEvent::ResourceRequested { request, .. }] if request.resource == "otherdb"),
+        "{handled:?}"
+    );
+}
