@@ -544,6 +544,19 @@ pub struct Handled<E> {
     pub rejections: Vec<Rejection>,
 }
 
+impl<E> Handled<E> {
+    fn from_wit<W>(
+        events: Vec<W>,
+        rejections: Vec<wit::Rejection>,
+        event: fn(W) -> Result<E, Error>,
+    ) -> Result<Self, Error> {
+        Ok(Handled {
+            events: events.into_iter().map(event).collect::<Result<_, _>>()?,
+            rejections: rejections.into_iter().map(Rejection::from_wit).collect(),
+        })
+    }
+}
+
 impl<E> IntoIterator for Handled<E> {
     type Item = E;
     type IntoIter = std::vec::IntoIter<E>;
@@ -1259,18 +1272,7 @@ impl Requirer {
     /// (an unreadable bag, a backend error, a sandbox limit) is an [`Error`].
     pub fn handle(&mut self, hook: &Hook) -> Result<Handled<RequirerEvent>, Error> {
         let handled = self.session.requirer_handle(&self.config, hook)?;
-        Ok(Handled {
-            events: handled
-                .events
-                .into_iter()
-                .map(RequirerEvent::from_wit)
-                .collect::<Result<_, _>>()?,
-            rejections: handled
-                .rejections
-                .into_iter()
-                .map(Rejection::from_wit)
-                .collect(),
-        })
+        Handled::from_wit(handled.events, handled.rejections, RequirerEvent::from_wit)
     }
 
     /// The responses on a relation, with their secret fields filled in.
@@ -1338,18 +1340,7 @@ impl Provider {
     /// (an unreadable bag, a backend error, a sandbox limit) is an [`Error`].
     pub fn handle(&mut self, hook: &Hook) -> Result<Handled<ProviderEvent>, Error> {
         let handled = self.session.provider_handle(&self.config, hook)?;
-        Ok(Handled {
-            events: handled
-                .events
-                .into_iter()
-                .map(ProviderEvent::from_wit)
-                .collect::<Result<_, _>>()?,
-            rejections: handled
-                .rejections
-                .into_iter()
-                .map(Rejection::from_wit)
-                .collect(),
-        })
+        Handled::from_wit(handled.events, handled.rejections, ProviderEvent::from_wit)
     }
 
     /// Write (or merge) a response on a relation; leader only. Secret fields go to Juju
