@@ -158,6 +158,9 @@ impl HostState {
     /// Refuse a change to a secret this unit does not own; `None` lets it through. A failure
     /// of the ownership check itself (the secret does not exist, ...) is the backend's answer.
     fn foreign_secret<T>(&mut self, id: &str, what: &str) -> Option<Reply<T>> {
+        if let Some(refusal) = self.too_large("a secret id", id.len()) {
+            return Some(refusal);
+        }
         match self.backend.secret_owned(id) {
             Ok(true) => None,
             Ok(false) => Some(self.refuse(
@@ -177,11 +180,20 @@ impl types::Host for HostState {}
 
 impl databag::Host for HostState {
     fn relations(&mut self, endpoint: String) -> wasmtime::Result<Vec<RelationInfo>> {
+        // No error channel: the component sees no relation, and the call fails as refused.
+        if let Some(refusal) = self.too_large::<()>("an endpoint name", endpoint.len()) {
+            return refusal.map(|_| Vec::new());
+        }
         let result = self.backend.relations(&endpoint);
         self.value(result)
     }
 
     fn read(&mut self, relation: RelationId, bag: Bag) -> Reply<Vec<(String, String)>> {
+        if let Bag::RemoteUnit(unit) = &bag {
+            if let Some(refusal) = self.too_large("a unit name", unit.len()) {
+                return refusal;
+            }
+        }
         let result = self.backend.read(relation, &bag);
         self.reply(result)
     }
@@ -265,7 +277,8 @@ impl secrets::Host for HostState {
         label: Option<String>,
         content: Vec<(String, String)>,
     ) -> Reply<String> {
-        if let Some(refusal) = self.too_large("a secret's content", entries_bytes(&content)) {
+        let bytes = entries_bytes(&content) + label.as_ref().map_or(0, String::len);
+        if let Some(refusal) = self.too_large("a new secret's label and content", bytes) {
             return refusal;
         }
         let result = self.backend.secret_add(owner, label.as_deref(), &content);
@@ -278,6 +291,10 @@ impl secrets::Host for HostState {
         label: Option<String>,
         refresh: bool,
     ) -> Reply<Option<Secret>> {
+        let bytes = id.as_ref().map_or(0, String::len) + label.as_ref().map_or(0, String::len);
+        if let Some(refusal) = self.too_large("a secret id and label", bytes) {
+            return refusal;
+        }
         let result = self
             .backend
             .secret_get(id.as_deref(), label.as_deref(), refresh);
@@ -285,6 +302,9 @@ impl secrets::Host for HostState {
     }
 
     fn owned(&mut self, id: String) -> Reply<bool> {
+        if let Some(refusal) = self.too_large("a secret id", id.len()) {
+            return refusal;
+        }
         let result = self.backend.secret_owned(&id);
         self.reply(result)
     }
@@ -446,6 +466,39 @@ mod tests {
         assert_eq!(refused_kind(reply), HostErrorKind::PermissionDenied);
         assert_eq!(s.take_refusal().unwrap().kind, HostErrorKind::NotLeader);
         assert!(s.take_refusal().is_none());
+    }
+
+    #[test]
+    fn every_string_the_component_hands_the_host_is_bounded() {
+        let limits = Limits {
+            host_call_bytes: 64,
+            ..Limits::default()
+        };
+        let (_, id, mut s) = state("client/0", limits);
+        let big = "x".repeat(65);
+        s.begin_call();
+        assert!(databag::Host::relations(&mut s, big.clone())
+            .unwrap()
+            .is_empty());
+        assert_eq!(s.take_refusal().unwrap().kind, HostErrorKind::TooLarge);
+        let unit = Bag::RemoteUnit(big.clone());
+        let kinds = [
+            refused_kind(databag::Host::read(&mut s, id, unit)),
+            refused_kind(secrets::Host::add(
+                &mut s,
+                Owner::Unit,
+                Some(big.clone()),
+                Vec::new(),
+            )),
+            refused_kind(secrets::Host::get(&mut s, Some(big.clone()), None, false)),
+            refused_kind(secrets::Host::get(&mut s, None, Some(big.clone()), false)),
+            refused_kind(secrets::Host::owned(&mut s, big.clone())),
+            refused_kind(secrets::Host::set_content(&mut s, big.clone(), Vec::new())),
+            refused_kind(secrets::Host::grant(&mut s, big.clone(), id)),
+            refused_kind(secrets::Host::remove(&mut s, big.clone())),
+            refused_kind(secrets::Host::remove_revision(&mut s, big, 1)),
+        ];
+        assert_eq!(kinds, [HostErrorKind::TooLarge; 9]);
     }
 
     #[test]
