@@ -7,10 +7,14 @@
 VENV      := $(CURDIR)/.venv
 PYTHON    := $(VENV)/bin/python
 CARGO     := cargo
+# The hostile test guest (tests/guests, its own workspace): built like the real component, in
+# the same target directory, so the two share wit-bindgen's build.
+GUEST_MANIFEST := tests/guests/Cargo.toml
+GUESTS    := --manifest-path $(GUEST_MANIFEST) --target wasm32-wasip2 --profile component --target-dir target/component
 # pyo3's build script needs an interpreter; use the project's.
 export PYO3_PYTHON := $(PYTHON)
 
-.PHONY: demo test rust-target lint rust-test wheel python-test bench clean
+.PHONY: demo test rust-target lint guests rust-test wheel python-test bench clean
 
 demo: rust-target
 	$(CARGO) run --release --quiet --package data-interfaces-host --bin data-interfaces -- demo
@@ -30,13 +34,20 @@ lint: rust-target $(VENV)/.installed
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --release --workspace --all-targets -- -D warnings
 	$(CARGO) clippy --package data-interfaces-core --target wasm32-wasip2 --profile component --target-dir target/component -- -D warnings
+	$(CARGO) fmt --manifest-path $(GUEST_MANIFEST) --check
+	$(CARGO) clippy $(GUESTS) -- -D warnings
 	$(VENV)/bin/ruff check host-python tests/python tests/malformed
 	$(VENV)/bin/ruff format --check host-python tests/python tests/malformed
+
+# The misbehaving components of tests/rust/hostile_guest.rs (the test builds them too, if
+# they are missing or stale).
+guests: rust-target
+	$(CARGO) build $(GUESTS)
 
 # core and the host are tested in separate invocations: together, cargo would unify the
 # features of crates they share (indexmap, sha2, serde_json) and build wasmtime a second
 # time, differently from the demo's and the wheel's build.
-rust-test: rust-target
+rust-test: rust-target guests
 	$(CARGO) test --release --package data-interfaces-core
 	$(CARGO) test --release --package data-interfaces-host
 

@@ -1,6 +1,6 @@
 //! The host's error type: loading, sandbox limits, backend failures and protocol errors.
 
-use crate::bindings::wit::{self, Bag};
+use crate::bindings::wit::{self, Bag, HostErrorKind};
 use std::path::PathBuf;
 
 /// Everything a host call can fail with.
@@ -32,6 +32,29 @@ pub enum Error {
         call: &'static str,
         /// What wasmtime said.
         message: String,
+    },
+    /// The host refused a request the component made during the call: a write to a bag this
+    /// unit does not own, an app-bag write by a non-leader, data over the host-call bound, a
+    /// change to a secret this unit does not own. The call fails with the first refusal,
+    /// whatever the component returned: the host does not rely on the component to report it.
+    #[error("the host refused a request of the component in {call}: {}: {message}", crate::backend::kind_name(*.kind))]
+    Refused {
+        /// The export that was running.
+        call: &'static str,
+        /// Why the host refused.
+        kind: HostErrorKind,
+        /// What was refused (never a secret value).
+        message: String,
+    },
+    /// The component returned more data than the host-call bound allows; none of it is used.
+    #[error("the component returned {bytes} bytes from {call}, over the host-call bound of {limit} bytes")]
+    TooLarge {
+        /// The export that was running.
+        call: &'static str,
+        /// The size of what it returned, as [`crate::size::DataSize`] counts it.
+        bytes: usize,
+        /// The bound.
+        limit: usize,
     },
     /// A backend failure that aborted the call (for example an exception in a Python host).
     #[error(transparent)]

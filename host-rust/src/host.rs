@@ -3,7 +3,8 @@
 //! The host never trusts the guest: before a backend sees a request, the host refuses a write
 //! to a bag this unit does not own, a write to the app bag by a non-leader, data over the
 //! host-call bound, and a change to a secret this unit does not own. A refusal reaches the
-//! component as a `host-error`, and the component reports it to its caller.
+//! component as a `host-error`, and the host also keeps the first refusal of the call, so the
+//! call fails with [`crate::Error::Refused`] even if the component hides it.
 
 use crate::backend::{Backend, BackendError};
 use crate::bindings::charm::data_interfaces::{databag, log, secrets, types};
@@ -49,6 +50,7 @@ pub struct HostState {
     limits: Limits,
     memory: MemoryCap,
     fatal: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    refused: Option<HostError>,
 }
 
 /// The result type of an import that reports host errors to the guest.
@@ -64,6 +66,7 @@ impl HostState {
                 hit: false,
             },
             fatal: None,
+            refused: None,
         }
     }
 
@@ -81,11 +84,17 @@ impl HostState {
 
     pub(crate) fn begin_call(&mut self) {
         self.fatal = None;
+        self.refused = None;
         self.memory.hit = false;
     }
 
     pub(crate) fn take_fatal(&mut self) -> Option<Box<dyn std::error::Error + Send + Sync>> {
         self.fatal.take()
+    }
+
+    /// The first request the host refused since the call began.
+    pub(crate) fn take_refusal(&mut self) -> Option<HostError> {
+        self.refused.take()
     }
 
     pub(crate) fn memory_cap_hit(&self) -> bool {
@@ -126,28 +135,39 @@ impl HostState {
         }
     }
 
-    fn refuse<T>(kind: HostErrorKind, message: String) -> Reply<T> {
-        Ok(Err(HostError { kind, message }))
+    /// Refuse a request: the component is told, and the call will fail with the refusal.
+    fn refuse<T>(&mut self, kind: HostErrorKind, message: String) -> Reply<T> {
+        let error = HostError { kind, message };
+        if self.refused.is_none() {
+            self.refused = Some(error.clone());
+        }
+        Ok(Err(error))
     }
 
-    fn too_large(&self, what: &str, bytes: usize) -> Option<HostError> {
-        (bytes > self.limits.host_call_bytes).then(|| HostError {
-            kind: HostErrorKind::TooLarge,
-            message: format!(
-                "{what} is {bytes} bytes, over the host-call bound of {} bytes",
-                self.limits.host_call_bytes
-            ),
+    /// Refuse data over the host-call bound; `None` lets it through.
+    fn too_large<T>(&mut self, what: &str, bytes: usize) -> Option<Reply<T>> {
+        let limit = self.limits.host_call_bytes;
+        (bytes > limit).then(|| {
+            self.refuse(
+                HostErrorKind::TooLarge,
+                format!("{what} is {bytes} bytes, over the host-call bound of {limit} bytes"),
+            )
         })
     }
 
-    /// Refuse changes to a secret this unit does not own.
-    fn check_owned(&mut self, id: &str, what: &str) -> Result<(), BackendError> {
-        if self.backend.secret_owned(id)? {
-            Ok(())
-        } else {
-            Err(BackendError::permission_denied(format!(
-                "the component may not {what} secret {id}: this unit does not own it"
-            )))
+    /// Refuse a change to a secret this unit does not own; `None` lets it through. A failure
+    /// of the ownership check itself (the secret does not exist, ...) is the backend's answer.
+    fn foreign_secret<T>(&mut self, id: &str, what: &str) -> Option<Reply<T>> {
+        if let Some(refusal) = self.too_large("a secret id", id.len()) {
+            return Some(refusal);
+        }
+        match self.backend.secret_owned(id) {
+            Ok(true) => None,
+            Ok(false) => Some(self.refuse(
+                HostErrorKind::PermissionDenied,
+                format!("the component may not {what} secret {id}: this unit does not own it"),
+            )),
+            Err(error) => Some(self.reply(Err(error))),
         }
     }
 }
@@ -160,11 +180,20 @@ impl types::Host for HostState {}
 
 impl databag::Host for HostState {
     fn relations(&mut self, endpoint: String) -> wasmtime::Result<Vec<RelationInfo>> {
+        // No error channel: the component sees no relation, and the call fails as refused.
+        if let Some(refusal) = self.too_large::<()>("an endpoint name", endpoint.len()) {
+            return refusal.map(|_| Vec::new());
+        }
         let result = self.backend.relations(&endpoint);
         self.value(result)
     }
 
     fn read(&mut self, relation: RelationId, bag: Bag) -> Reply<Vec<(String, String)>> {
+        if let Bag::RemoteUnit(unit) = &bag {
+            if let Some(refusal) = self.too_large("a unit name", unit.len()) {
+                return refusal;
+            }
+        }
         let result = self.backend.read(relation, &bag);
         self.reply(result)
     }
@@ -177,7 +206,7 @@ impl databag::Host for HostState {
                 match self.value(leader)? {
                     true => {}
                     false => {
-                        return Self::refuse(
+                        return self.refuse(
                             HostErrorKind::NotLeader,
                             format!(
                                 "relation {relation}: only the leader may write the {}",
@@ -188,7 +217,7 @@ impl databag::Host for HostState {
                 }
             }
             Bag::RemoteApp | Bag::RemoteUnit(_) => {
-                return Self::refuse(
+                return self.refuse(
                     HostErrorKind::PermissionDenied,
                     format!(
                         "relation {relation}: the component may not write the {}",
@@ -199,9 +228,10 @@ impl databag::Host for HostState {
         }
         let bytes =
             entries_bytes(&changes.set) + changes.delete.iter().map(String::len).sum::<usize>();
-        if let Some(error) = self.too_large(&format!("a change set for relation {relation}"), bytes)
+        if let Some(refusal) =
+            self.too_large(&format!("a change set for relation {relation}"), bytes)
         {
-            return Ok(Err(error));
+            return refusal;
         }
         if let Some(key) = changes
             .set
@@ -210,7 +240,7 @@ impl databag::Host for HostState {
             .chain(changes.delete.iter())
             .find(|k| k.is_empty())
         {
-            return Self::refuse(
+            return self.refuse(
                 HostErrorKind::InvalidArgument,
                 format!("relation {relation}: empty databag key {key:?}"),
             );
@@ -247,8 +277,9 @@ impl secrets::Host for HostState {
         label: Option<String>,
         content: Vec<(String, String)>,
     ) -> Reply<String> {
-        if let Some(error) = self.too_large("a secret's content", entries_bytes(&content)) {
-            return Ok(Err(error));
+        let bytes = entries_bytes(&content) + label.as_ref().map_or(0, String::len);
+        if let Some(refusal) = self.too_large("a new secret's label and content", bytes) {
+            return refusal;
         }
         let result = self.backend.secret_add(owner, label.as_deref(), &content);
         self.reply(result)
@@ -260,6 +291,10 @@ impl secrets::Host for HostState {
         label: Option<String>,
         refresh: bool,
     ) -> Reply<Option<Secret>> {
+        let bytes = id.as_ref().map_or(0, String::len) + label.as_ref().map_or(0, String::len);
+        if let Some(refusal) = self.too_large("a secret id and label", bytes) {
+            return refusal;
+        }
         let result = self
             .backend
             .secret_get(id.as_deref(), label.as_deref(), refresh);
@@ -267,38 +302,45 @@ impl secrets::Host for HostState {
     }
 
     fn owned(&mut self, id: String) -> Reply<bool> {
+        if let Some(refusal) = self.too_large("a secret id", id.len()) {
+            return refusal;
+        }
         let result = self.backend.secret_owned(&id);
         self.reply(result)
     }
 
     fn set_content(&mut self, id: String, content: Vec<(String, String)>) -> Reply<()> {
-        if let Some(error) = self.too_large("a secret's content", entries_bytes(&content)) {
-            return Ok(Err(error));
+        if let Some(refusal) = self.too_large("a secret's content", entries_bytes(&content)) {
+            return refusal;
         }
-        let result = self
-            .check_owned(&id, "change")
-            .and_then(|()| self.backend.secret_set_content(&id, &content));
+        if let Some(refusal) = self.foreign_secret(&id, "change") {
+            return refusal;
+        }
+        let result = self.backend.secret_set_content(&id, &content);
         self.reply(result)
     }
 
     fn grant(&mut self, id: String, relation: RelationId) -> Reply<()> {
-        let result = self
-            .check_owned(&id, "grant")
-            .and_then(|()| self.backend.secret_grant(&id, relation));
+        if let Some(refusal) = self.foreign_secret(&id, "grant") {
+            return refusal;
+        }
+        let result = self.backend.secret_grant(&id, relation);
         self.reply(result)
     }
 
     fn remove(&mut self, id: String) -> Reply<()> {
-        let result = self
-            .check_owned(&id, "remove")
-            .and_then(|()| self.backend.secret_remove(&id));
+        if let Some(refusal) = self.foreign_secret(&id, "remove") {
+            return refusal;
+        }
+        let result = self.backend.secret_remove(&id);
         self.reply(result)
     }
 
     fn remove_revision(&mut self, id: String, revision: i32) -> Reply<()> {
-        let result = self
-            .check_owned(&id, "remove a revision of")
-            .and_then(|()| self.backend.secret_remove_revision(&id, revision));
+        if let Some(refusal) = self.foreign_secret(&id, "remove a revision of") {
+            return refusal;
+        }
+        let result = self.backend.secret_remove_revision(&id, revision);
         self.reply(result)
     }
 }
@@ -412,6 +454,60 @@ mod tests {
         let error = reply.expect("no trap").expect_err("refused");
         assert_eq!(error.kind, HostErrorKind::PermissionDenied);
         assert!(!error.message.contains("s3cr3t-value"));
+    }
+
+    #[test]
+    fn the_first_refusal_of_a_call_is_kept_for_the_caller() {
+        let (_, id, mut s) = state("client/1", Limits::default());
+        s.begin_call();
+        let reply = databag::Host::apply(&mut s, id, Bag::LocalApp, changes("k", "v"));
+        assert_eq!(refused_kind(reply), HostErrorKind::NotLeader);
+        let reply = databag::Host::apply(&mut s, id, Bag::RemoteApp, changes("k", "v"));
+        assert_eq!(refused_kind(reply), HostErrorKind::PermissionDenied);
+        assert_eq!(s.take_refusal().unwrap().kind, HostErrorKind::NotLeader);
+        assert!(s.take_refusal().is_none());
+    }
+
+    #[test]
+    fn every_string_the_component_hands_the_host_is_bounded() {
+        let limits = Limits {
+            host_call_bytes: 64,
+            ..Limits::default()
+        };
+        let (_, id, mut s) = state("client/0", limits);
+        let big = "x".repeat(65);
+        s.begin_call();
+        assert!(databag::Host::relations(&mut s, big.clone())
+            .unwrap()
+            .is_empty());
+        assert_eq!(s.take_refusal().unwrap().kind, HostErrorKind::TooLarge);
+        let unit = Bag::RemoteUnit(big.clone());
+        let kinds = [
+            refused_kind(databag::Host::read(&mut s, id, unit)),
+            refused_kind(secrets::Host::add(
+                &mut s,
+                Owner::Unit,
+                Some(big.clone()),
+                Vec::new(),
+            )),
+            refused_kind(secrets::Host::get(&mut s, Some(big.clone()), None, false)),
+            refused_kind(secrets::Host::get(&mut s, None, Some(big.clone()), false)),
+            refused_kind(secrets::Host::owned(&mut s, big.clone())),
+            refused_kind(secrets::Host::set_content(&mut s, big.clone(), Vec::new())),
+            refused_kind(secrets::Host::grant(&mut s, big.clone(), id)),
+            refused_kind(secrets::Host::remove(&mut s, big.clone())),
+            refused_kind(secrets::Host::remove_revision(&mut s, big, 1)),
+        ];
+        assert_eq!(kinds, [HostErrorKind::TooLarge; 9]);
+    }
+
+    #[test]
+    fn a_backend_error_is_not_a_refusal() {
+        let (_, _, mut s) = state("client/0", Limits::default());
+        s.begin_call();
+        let reply = secrets::Host::set_content(&mut s, "secret:missing".to_owned(), Vec::new());
+        assert_eq!(refused_kind(reply), HostErrorKind::NotFound);
+        assert!(s.take_refusal().is_none());
     }
 
     #[test]

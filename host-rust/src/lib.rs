@@ -73,6 +73,7 @@ pub mod hooktools;
 mod host;
 pub mod memory;
 pub mod runtime;
+pub mod size;
 
 pub use api::{
     relation_broken, relation_changed, relation_created, DataInterfaces, Handled, Provider,

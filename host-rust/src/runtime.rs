@@ -9,6 +9,7 @@ use crate::bindings::DataInterfaces;
 use crate::cache;
 use crate::error::Error;
 use crate::host::HostState;
+use crate::size::DataSize;
 use std::path::PathBuf;
 use std::time::Duration;
 use wasmtime::component::{Component, HasSelf, InstancePre, Linker};
@@ -27,7 +28,8 @@ pub struct Limits {
     /// The fuel (roughly, WebAssembly instructions) one call may burn.
     pub fuel: u64,
     /// The most bytes the component may hand the host in one import call (a change set, a
-    /// secret's content, a log line).
+    /// secret's content; a longer log line is cut) or return from one export call (events,
+    /// requests, responses, an error message).
     pub host_call_bytes: usize,
 }
 
@@ -157,15 +159,28 @@ impl Runtime {
 
     /// Load the built-in component.
     pub fn load_with(options: &LoadOptions) -> Result<Runtime, Error> {
-        Runtime::load_bytes(COMPONENT, &COMPONENT_HASH, options)
+        Runtime::load_hashed(COMPONENT, &COMPONENT_HASH, options)
     }
 
-    /// Load a component from its bytes (`hash` is its BLAKE3 hash, the cache key).
-    pub fn load_bytes(
-        bytes: &[u8],
-        hash: &[u8; 32],
-        options: &LoadOptions,
-    ) -> Result<Runtime, Error> {
+    /// Load a component other than the built-in one: another build of the protocol, or a test
+    /// double. It must target the `charm:data-interfaces` world (the exports this crate calls,
+    /// and no import beyond the contract's and the WASI ones std needs, which trap if called).
+    /// It runs under the same sandbox as the built-in component, and its precompiled copy is
+    /// cached under its own BLAKE3 hash, next to the built-in one's.
+    ///
+    /// ```no_run
+    /// use data_interfaces_host::{LoadOptions, Runtime};
+    ///
+    /// let bytes = std::fs::read("my_build_of_the_component.wasm")?;
+    /// let runtime = Runtime::load_component(&bytes, &LoadOptions::default())?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn load_component(bytes: &[u8], options: &LoadOptions) -> Result<Runtime, Error> {
+        Runtime::load_hashed(bytes, blake3::hash(bytes).as_bytes(), options)
+    }
+
+    /// Load a component whose BLAKE3 hash (the cache key) is already known.
+    fn load_hashed(bytes: &[u8], hash: &[u8; 32], options: &LoadOptions) -> Result<Runtime, Error> {
         let start = std::time::Instant::now();
         let engine = engine()?;
         let path = options
@@ -278,7 +293,11 @@ impl Runtime {
 
 /// One instance of the component over one backend.
 ///
-/// Every call gets the full fuel allowance again. After a call that failed on a limit or a
+/// Every call gets the full fuel allowance again. A call fails with a typed error when the
+/// component runs out of fuel ([`Error::OutOfFuel`]), goes over the memory cap
+/// ([`Error::MemoryCap`]) or traps ([`Error::Trap`]), when the host refused one of its
+/// requests and it went on as if it had not ([`Error::Refused`]), and when it returns more
+/// than the host-call bound ([`Error::TooLarge`]). After a call that failed on a limit or a
 /// trap, the instance is poisoned: open a new session.
 pub struct Session {
     store: Store<HostState>,
@@ -297,7 +316,7 @@ impl Session {
         self.store.into_data().into_backend()
     }
 
-    fn call<T>(
+    fn call<T: DataSize>(
         &mut self,
         name: &'static str,
         f: impl FnOnce(&DataInterfaces, &mut Store<HostState>) -> wasmtime::Result<T>,
@@ -306,11 +325,29 @@ impl Session {
             .set_fuel(self.limits.fuel)
             .map_err(|e| Error::Load(format!("fuel: {e}")))?;
         self.store.data_mut().begin_call();
-        let result = f(&self.bindings, &mut self.store);
-        match result {
-            Ok(value) => Ok(value),
-            Err(error) => Err(self.classify(name, error)),
+        let value = match f(&self.bindings, &mut self.store) {
+            Ok(value) => value,
+            Err(error) => return Err(self.classify(name, error)),
+        };
+        // A component that went on as if a refused request had succeeded gets the refusal as
+        // the call's error; one that failed reports its own error (which carries the refusal).
+        let refusal = self.store.data_mut().take_refusal();
+        if let Some(refusal) = refusal.filter(|_| !value.is_failure()) {
+            return Err(Error::Refused {
+                call: name,
+                kind: refusal.kind,
+                message: refusal.message,
+            });
         }
+        let bytes = value.data_size();
+        if bytes > self.limits.host_call_bytes {
+            return Err(Error::TooLarge {
+                call: name,
+                bytes,
+                limit: self.limits.host_call_bytes,
+            });
+        }
+        Ok(value)
     }
 
     fn classify(&mut self, call: &'static str, error: wasmtime::Error) -> Error {
