@@ -75,8 +75,9 @@ pub mod memory;
 pub mod runtime;
 
 pub use api::{
-    relation_broken, relation_changed, relation_created, DataInterfaces, Provider, ProviderBuilder,
-    ProviderEvent, Redacted, Request, Requirer, RequirerBuilder, RequirerEvent, Response,
+    relation_broken, relation_changed, relation_created, DataInterfaces, Peer, Provider,
+    ProviderBuilder, ProviderEvent, Redacted, Request, Requirer, RequirerBuilder, RequirerEvent,
+    Response,
 };
 pub use backend::{Backend, BackendError, Entries};
 pub use bindings::wit;
