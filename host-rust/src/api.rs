@@ -47,7 +47,8 @@ use std::ops::Deref;
 use std::sync::{Arc, OnceLock};
 
 pub use crate::wit::{
-    EntityPermission, EntityType, FieldSpec, Hook, RelationEvent, RelationId, SecretEvent, Status,
+    EntityPermission, EntityType, FieldSpec, Hook, PeerConfig, PeerScope, RelationEvent,
+    RelationId, SecretEvent, Status,
 };
 
 /// The component, loaded and linked: hands out [`Requirer`] and [`Provider`] instances.
@@ -106,6 +107,14 @@ impl DataInterfaces {
         Ok(Requirer {
             session: self.runtime.session(Box::new(backend))?,
             config: config.into(),
+        })
+    }
+
+    /// The peer data of a peer endpoint over a backend.
+    pub fn peer(&self, config: PeerConfig, backend: impl Backend + 'static) -> Result<Peer, Error> {
+        Ok(Peer {
+            session: self.runtime.session(Box::new(backend))?,
+            config,
         })
     }
 
@@ -721,7 +730,7 @@ pub enum RequirerEvent {
 
 /// The component broke the contract: an event without the payload its kind needs.
 fn malformed(call: &'static str, kind: &str, missing: &str) -> Error {
-    Error::Trap {
+    Error::Contract {
         call,
         message: format!("the component returned a {kind} event without its {missing}"),
     }
@@ -729,7 +738,7 @@ fn malformed(call: &'static str, kind: &str, missing: &str) -> Error {
 
 impl RequirerEvent {
     /// The typed event of a WIT event; an event without the payload its kind needs is an
-    /// [`Error::Trap`] (the component broke the contract).
+    /// [`Error::Contract`] (the component broke the contract).
     pub fn from_wit(event: wit::RequirerEvent) -> Result<Self, Error> {
         use wit::RequirerEventKind as K;
         let name = display::requirer_kind(event.kind);
@@ -841,6 +850,33 @@ impl RequirerEvent {
         }
     }
 
+    /// The remote application the hook came from, if Juju named one.
+    pub fn app(&self) -> Option<&str> {
+        match self {
+            RequirerEvent::ResourceCreated { app, .. }
+            | RequirerEvent::ResourceEntityCreated { app, .. }
+            | RequirerEvent::EndpointsChanged { app, .. }
+            | RequirerEvent::ReadOnlyEndpointsChanged { app, .. }
+            | RequirerEvent::AuthenticationUpdated { app, .. }
+            | RequirerEvent::PrefixResourcesChanged { app, .. }
+            | RequirerEvent::StatusRaised { app, .. }
+            | RequirerEvent::StatusResolved { app, .. } => app.as_deref(),
+        }
+    }
+    /// The remote unit the hook came from, if any.
+    pub fn unit(&self) -> Option<&str> {
+        match self {
+            RequirerEvent::ResourceCreated { unit, .. }
+            | RequirerEvent::ResourceEntityCreated { unit, .. }
+            | RequirerEvent::EndpointsChanged { unit, .. }
+            | RequirerEvent::ReadOnlyEndpointsChanged { unit, .. }
+            | RequirerEvent::AuthenticationUpdated { unit, .. }
+            | RequirerEvent::PrefixResourcesChanged { unit, .. }
+            | RequirerEvent::StatusRaised { unit, .. }
+            | RequirerEvent::StatusResolved { unit, .. } => unit.as_deref(),
+        }
+    }
+
     /// The relation's alias, when aliases are configured (the charm also observes
     /// `<alias>_<name>`).
     pub fn alias(&self) -> Option<&str> {
@@ -945,7 +981,7 @@ pub enum ProviderEvent {
 
 impl ProviderEvent {
     /// The typed event of a WIT event; a single-request event without a request is an
-    /// [`Error::Trap`] (the component broke the contract).
+    /// [`Error::Contract`] (the component broke the contract).
     pub fn from_wit(event: wit::ProviderEvent) -> Result<Self, Error> {
         use wit::ProviderEventKind as K;
         let name = display::provider_kind(event.kind);
@@ -1023,6 +1059,35 @@ impl ProviderEvent {
             | ProviderEvent::ResourceEntityPermissionsChanged { relation_id, .. }
             | ProviderEvent::MtlsCertUpdated { relation_id, .. }
             | ProviderEvent::BulkResourcesRequested { relation_id, .. } => *relation_id,
+        }
+    }
+
+    /// The remote application the hook came from, if Juju named one.
+    pub fn app(&self) -> Option<&str> {
+        match self {
+            ProviderEvent::ResourceRequested { app, .. }
+            | ProviderEvent::ResourceEntityRequested { app, .. }
+            | ProviderEvent::ResourceEntityPermissionsChanged { app, .. }
+            | ProviderEvent::MtlsCertUpdated { app, .. }
+            | ProviderEvent::BulkResourcesRequested { app, .. } => app.as_deref(),
+        }
+    }
+    /// The remote unit the hook came from, if any.
+    pub fn unit(&self) -> Option<&str> {
+        match self {
+            ProviderEvent::ResourceRequested { unit, .. }
+            | ProviderEvent::ResourceEntityRequested { unit, .. }
+            | ProviderEvent::ResourceEntityPermissionsChanged { unit, .. }
+            | ProviderEvent::MtlsCertUpdated { unit, .. }
+            | ProviderEvent::BulkResourcesRequested { unit, .. } => unit.as_deref(),
+        }
+    }
+
+    /// For `mtls_cert_updated`: the certificate before the change (a secret value).
+    pub fn old_mtls_cert(&self) -> Option<&Redacted> {
+        match self {
+            ProviderEvent::MtlsCertUpdated { old_mtls_cert, .. } => old_mtls_cert.as_ref(),
+            _ => None,
         }
     }
 
@@ -1404,6 +1469,65 @@ impl Provider {
     /// The raw session (the per-export calls).
     pub fn session(&mut self) -> &mut Session {
         &mut self.session
+    }
+
+    /// Give the backend back.
+    pub fn into_backend(self) -> Box<dyn Backend> {
+        self.session.into_backend()
+    }
+}
+
+/// The data of a peer relation (the component's `peer` export): plain fields in the databag,
+/// secret fields in secrets found by label. Values are JSON text.
+pub struct Peer {
+    session: Session,
+    config: PeerConfig,
+}
+
+impl fmt::Debug for Peer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Peer")
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+impl Peer {
+    /// The configuration.
+    pub fn config(&self) -> &PeerConfig {
+        &self.config
+    }
+
+    /// The data of a scope, by wire key, each value as JSON text (secret fields filled in).
+    pub fn read(
+        &mut self,
+        relation: RelationId,
+        scope: &PeerScope,
+    ) -> Result<Vec<(String, String)>, Error> {
+        self.session.peer_read(&self.config, relation, scope)
+    }
+
+    /// Set fields (JSON text) or delete them (`None`); other keys are left alone. The app
+    /// scope is leader only; another unit's data is read only.
+    pub fn write(
+        &mut self,
+        relation: RelationId,
+        scope: &PeerScope,
+        values: &[(String, Option<String>)],
+    ) -> Result<(), Error> {
+        self.session
+            .peer_write(&self.config, relation, scope, values)
+    }
+
+    /// Delete fields of a scope.
+    pub fn delete(
+        &mut self,
+        relation: RelationId,
+        scope: &PeerScope,
+        keys: &[String],
+    ) -> Result<(), Error> {
+        self.session
+            .peer_delete(&self.config, relation, scope, keys)
     }
 
     /// Give the backend back.

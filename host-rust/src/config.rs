@@ -19,8 +19,13 @@
 //!
 //! or, for a provider: `"role": "provider"`, `"endpoint"`, `"request-fields"`,
 //! `"response-fields"`, `"mtls"` (bool), `"bulk"` (bool), `"status-schema"` (a list of
-//! `{"code", "message", "resolution"}`) and `"resource-aliases"` (a list of keys). Only
-//! `role` and `endpoint` are required; an unknown top-level key is an error.
+//! `{"code", "message", "resolution"}`) and `"resource-aliases"` (a list of keys); for peer
+//! data: `"role": "peer"`, `"endpoint"` and `"fields"` (field specs, as `"request-fields"`).
+//! Only `role` and `endpoint` are required; an unknown top-level key is an error.
+//! [`HandlerConfig::to_json`] writes the same form back.
+//!
+//! A failed call is described by [`error_to_json`]: `{"error": <kind>, "message": ...}`, with
+//! `relation-id`, `bag`, `key` and `reason` for a protocol error.
 //!
 //! Requests and responses use their wire keys (`request-id`, `read-only-endpoints`, ...);
 //! a key the standard model does not know travels in the record's `extra` list, its value
@@ -37,10 +42,13 @@
 //! # Ok::<(), data_interfaces_host::config::ConfigError>(())
 //! ```
 
-use crate::display;
+use crate::api::Rejection;
+use crate::api::{ProviderEvent, RequirerEvent};
+use crate::error::Error;
+use crate::error::ErrorParts;
 use crate::wit::{
-    EntityPermission, EntityType, FieldSpec, ProviderConfig, ProviderEvent, Rejection, Request,
-    RequirerConfig, RequirerEvent, Response, Status,
+    self, EntityPermission, EntityType, FieldSpec, PeerConfig, ProviderConfig, Request,
+    RequirerConfig, Response, Status,
 };
 use serde_json::{Map, Value};
 
@@ -82,6 +90,8 @@ pub enum HandlerConfig {
     Requirer(RequirerConfig),
     /// `"role": "provider"`.
     Provider(ProviderConfig),
+    /// `"role": "peer"`: the fields of a peer relation's data.
+    Peer(PeerConfig),
 }
 
 impl std::fmt::Debug for HandlerConfig {
@@ -89,6 +99,7 @@ impl std::fmt::Debug for HandlerConfig {
         match self {
             HandlerConfig::Requirer(c) => crate::api::requirer_config_debug("Requirer", c, f),
             HandlerConfig::Provider(c) => f.debug_tuple("Provider").field(c).finish(),
+            HandlerConfig::Peer(c) => f.debug_tuple("Peer").field(c).finish(),
         }
     }
 }
@@ -110,8 +121,67 @@ impl HandlerConfig {
         match self {
             HandlerConfig::Requirer(c) => &c.endpoint,
             HandlerConfig::Provider(c) => &c.endpoint,
+            HandlerConfig::Peer(c) => &c.endpoint,
         }
     }
+
+    /// The role's name: `requirer`, `provider` or `peer`.
+    pub fn role(&self) -> &'static str {
+        match self {
+            HandlerConfig::Requirer(_) => "requirer",
+            HandlerConfig::Provider(_) => "provider",
+            HandlerConfig::Peer(_) => "peer",
+        }
+    }
+
+    /// The configuration as its JSON value (what [`HandlerConfig::from_json`] reads). The
+    /// requests of a requirer carry their secret values (`entity-password`): it is the
+    /// charm's file, not a log line.
+    pub fn to_json(&self) -> Value {
+        let mut json = Json::new();
+        json.put("role", self.role())
+            .put("endpoint", self.endpoint().to_owned());
+        match self {
+            HandlerConfig::Requirer(c) => {
+                let requests: Vec<Value> = c.requests.iter().map(request_to_json).collect();
+                json.put("requests", requests)
+                    .put("request-fields", field_specs_json(&c.request_fields))
+                    .put("response-fields", field_specs_json(&c.response_fields))
+                    .put("relation-aliases", c.relation_aliases.clone());
+            }
+            HandlerConfig::Provider(c) => {
+                let schema: Vec<Value> = c.status_schema.iter().map(status_to_json).collect();
+                json.put("request-fields", field_specs_json(&c.request_fields))
+                    .put("response-fields", field_specs_json(&c.response_fields))
+                    .put("mtls", c.mtls_enabled)
+                    .put("bulk", c.bulk_event)
+                    .put("status-schema", schema)
+                    .put("resource-aliases", c.resource_aliases.clone());
+            }
+            HandlerConfig::Peer(c) => {
+                json.put("fields", field_specs_json(&c.fields));
+            }
+        }
+        json.done()
+    }
+}
+
+fn field_specs_json(specs: &[FieldSpec]) -> Value {
+    specs
+        .iter()
+        .map(|spec| {
+            let mut json = Json::new();
+            json.put("key", spec.key.clone())
+                .opt("secret-group", &spec.secret_group);
+            json.done()
+        })
+        .collect()
+}
+
+/// A status from its JSON object: `code` (required), `message`, `resolution`.
+pub fn status_from_json(value: &Value) -> Result<Status, ConfigError> {
+    let map = object(value, "a status")?;
+    status_of(map, "the status").map_err(ConfigError::from)
 }
 
 /// A request from its JSON object (wire keys).
@@ -187,21 +257,25 @@ fn field_specs(map: &Map<String, Value>, key: &str) -> Result<Vec<FieldSpec>, St
         .collect()
 }
 
+fn status_of(status: &Map<String, Value>, what: &str) -> Result<Status, String> {
+    let code = status
+        .get("code")
+        .and_then(Value::as_i64)
+        .and_then(|c| i32::try_from(c).ok())
+        .ok_or_else(|| format!("{what} needs an integer \"code\""))?;
+    Ok(Status {
+        code,
+        message: opt_string(status, "message")?.unwrap_or_default(),
+        resolution: opt_string(status, "resolution")?.unwrap_or_default(),
+    })
+}
+
 fn statuses(map: &Map<String, Value>, key: &str) -> Result<Vec<Status>, String> {
     list(map, key)?
         .iter()
         .map(|item| {
             let status = object(item, &format!("an element of {key:?}"))?;
-            let code = status
-                .get("code")
-                .and_then(Value::as_i64)
-                .and_then(|c| i32::try_from(c).ok())
-                .ok_or_else(|| format!("a status of {key:?} needs an integer \"code\""))?;
-            Ok(Status {
-                code,
-                message: opt_string(status, "message")?.unwrap_or_default(),
-                resolution: opt_string(status, "resolution")?.unwrap_or_default(),
-            })
+            status_of(status, &format!("a status of {key:?}"))
         })
         .collect()
 }
@@ -224,6 +298,7 @@ const PROVIDER_KEYS: &[&str] = &[
     "status-schema",
     "resource-aliases",
 ];
+const PEER_KEYS: &[&str] = &["role", "endpoint", "fields"];
 
 fn parse_config(value: &Value) -> Result<HandlerConfig, String> {
     let map = object(value, "the configuration")?;
@@ -234,14 +309,21 @@ fn parse_config(value: &Value) -> Result<HandlerConfig, String> {
     let allowed = match role.as_str() {
         "requirer" => REQUIRER_KEYS,
         "provider" => PROVIDER_KEYS,
+        "peer" => PEER_KEYS,
         other => {
             return Err(format!(
-                "\"role\" must be requirer or provider, not {other:?}"
+                "\"role\" must be requirer, provider or peer, not {other:?}"
             ))
         }
     };
     if let Some(key) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
         return Err(format!("unknown key {key:?} for a {role}"));
+    }
+    if role == "peer" {
+        return Ok(HandlerConfig::Peer(PeerConfig {
+            endpoint,
+            fields: field_specs(map, "fields")?,
+        }));
     }
     let request_fields = field_specs(map, "request-fields")?;
     let response_fields = field_specs(map, "response-fields")?;
@@ -408,6 +490,12 @@ impl Json {
         }
         self
     }
+    fn opt_str(&mut self, key: &str, value: Option<&str>) -> &mut Self {
+        if let Some(value) = value {
+            self.put(key, value.to_owned());
+        }
+        self
+    }
     fn extra(&mut self, extra: &[(String, String)]) -> &mut Self {
         for (key, text) in extra {
             let value = serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone()));
@@ -502,15 +590,15 @@ pub fn status_to_json(s: &Status) -> Value {
 /// `app`, `unit`, `alias`, `response`, `status`. It carries credentials.
 pub fn requirer_event_to_json(e: &RequirerEvent) -> Value {
     let mut json = Json::new();
-    json.put("event", display::requirer_kind(e.kind))
-        .put("relation-id", e.relation_id)
-        .opt("app", &e.app)
-        .opt("unit", &e.unit)
-        .opt("alias", &e.alias);
-    if let Some(response) = &e.response {
+    json.put("event", e.name())
+        .put("relation-id", e.relation_id())
+        .opt_str("app", e.app())
+        .opt_str("unit", e.unit())
+        .opt_str("alias", e.alias());
+    if let Some(response) = e.response() {
         json.put("response", response_to_json(response));
     }
-    if let Some(status) = &e.status {
+    if let Some(status) = e.status() {
         json.put("status", status_to_json(status));
     }
     json.done()
@@ -519,36 +607,93 @@ pub fn requirer_event_to_json(e: &RequirerEvent) -> Value {
 /// A provider event as a JSON object: `event`, `relation-id`, `app`, `unit`, `requests`,
 /// `old-mtls-cert`.
 pub fn provider_event_to_json(e: &ProviderEvent) -> Value {
-    let requests: Vec<Value> = e.requests.iter().map(request_to_json).collect();
+    let requests: Vec<Value> = e.requests().iter().map(|r| request_to_json(r)).collect();
     Json::new()
-        .put("event", display::provider_kind(e.kind))
-        .put("relation-id", e.relation_id)
-        .opt("app", &e.app)
-        .opt("unit", &e.unit)
+        .put("event", e.name())
+        .put("relation-id", e.relation_id())
+        .opt_str("app", e.app())
+        .opt_str("unit", e.unit())
         .put("requests", requests)
-        .opt("old-mtls-cert", &e.old_mtls_cert)
+        .opt_str("old-mtls-cert", e.old_mtls_cert().map(|c| c.expose()))
         .done()
 }
 
 /// A rejected request or response as a JSON object: `event` (`request_rejected` on the
 /// provider side, `response_rejected` on the requirer side), `relation-id`, `request-id`, and
-/// `error` (`kind`, `message`, `reason`, and `bag` and `key` when the error names them). It
-/// never carries a secret value.
+/// `error` (as [`protocol_error_to_json`] writes it). It never carries a secret value.
 pub fn rejection_to_json(event: &str, r: &Rejection) -> Value {
-    let parts = crate::error::ErrorParts::of(&r.error);
-    let mut error = Json::new();
-    error
-        .put("kind", parts.kind)
-        .put("message", crate::error::describe(&r.error))
-        .put("reason", parts.reason)
-        .opt("bag", &parts.bag)
-        .opt("key", &parts.key);
     Json::new()
         .put("event", event)
         .put("relation-id", r.relation_id)
         .opt("request-id", &r.request_id)
-        .put("error", error.done())
+        .put("error", protocol_error_to_json(&r.error))
         .done()
+}
+
+/// Peer data (wire key, JSON text) as one JSON object; a value that is not JSON text is
+/// shown as a string.
+pub fn peer_values_to_json(values: &[(String, String)]) -> Value {
+    let map: Map<String, Value> = values
+        .iter()
+        .map(|(key, text)| {
+            let value = serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone()));
+            (key.clone(), value)
+        })
+        .collect();
+    Value::Object(map)
+}
+
+/// Peer values to write from a JSON object: each value as JSON text (a string stays a JSON
+/// string), `null` to delete.
+pub fn peer_values_from_json(value: &Value) -> Result<Vec<(String, Option<String>)>, ConfigError> {
+    let map = object(value, "the peer values")?;
+    Ok(map
+        .iter()
+        .map(|(key, value)| {
+            let text = (!value.is_null()).then(|| value.to_string());
+            (key.clone(), text)
+        })
+        .collect())
+}
+
+/// A failed call as a JSON object: `error` (the kind), `message` (the sentence a person
+/// reads) and, for a protocol error, `reason` and where it applies `relation-id`, `bag`,
+/// `key`. Kinds: the protocol's (`invalid-databag`, `invalid-model`, `not-leader`,
+/// `missing-relation`, `secret`, `host`) and the host's (`out-of-fuel`, `memory-cap`,
+/// `trap`, `contract`, `refused`, `too-large`, `backend`, `load`, `cache`). Never a secret value.
+pub fn error_to_json(error: &Error) -> Value {
+    let kind = match error {
+        Error::Protocol(e) => return protocol_error_to_json(e),
+        Error::OutOfFuel { .. } => "out-of-fuel",
+        Error::MemoryCap { .. } => "memory-cap",
+        Error::Trap { .. } => "trap",
+        Error::Contract { .. } => "contract",
+        Error::Refused { .. } => "refused",
+        Error::TooLarge { .. } => "too-large",
+        Error::Backend(_) => "backend",
+        Error::Load(_) => "load",
+        Error::Cache { .. } => "cache",
+    };
+    Json::new()
+        .put("error", kind)
+        .put("message", error.to_string())
+        .done()
+}
+
+/// A protocol error as [`error_to_json`] writes it: `error` (the kind), `message`, `reason`,
+/// and `relation-id`, `bag`, `key` where it names them.
+pub fn protocol_error_to_json(error: &wit::Error) -> Value {
+    let parts = ErrorParts::of(error);
+    let mut json = Json::new();
+    json.put("error", parts.kind)
+        .put("message", crate::error::describe(error))
+        .put("reason", parts.reason)
+        .opt("bag", &parts.bag)
+        .opt("key", &parts.key);
+    if let Some(relation) = parts.relation_id {
+        json.put("relation-id", relation);
+    }
+    json.done()
 }
 
 #[cfg(test)]
@@ -602,8 +747,8 @@ mod tests {
         let error = |value: Value| HandlerConfig::from_json(&value).unwrap_err().to_string();
         let typo = serde_json::json!({"role": "provider", "endpoint": "db", "requests": []});
         assert!(error(typo).contains("\"requests\""));
-        let role = serde_json::json!({"role": "peer", "endpoint": "db"});
-        assert!(error(role).contains("requirer or provider"));
+        let role = serde_json::json!({"role": "observer", "endpoint": "db"});
+        assert!(error(role).contains("requirer, provider or peer"));
         let missing = serde_json::json!({"role": "requirer"});
         assert!(error(missing).contains("endpoint"));
     }
@@ -641,5 +786,90 @@ mod tests {
         let two = serde_json::json!([{"resource": "a"}, {"resource": "b"}]);
         assert_eq!(responses_from_json(&two).unwrap().len(), 2);
         assert!(responses_from_json(&serde_json::json!([{"x": 1}])).is_err());
+    }
+
+    #[test]
+    fn a_configuration_round_trips_through_its_json_form() {
+        let value = serde_json::json!({
+            "role": "provider",
+            "endpoint": "database",
+            "mtls": true,
+            "status-schema": [{"code": 4001, "message": "m", "resolution": "r"}],
+            "response-fields": [{"key": "operator-password", "secret-group": "extra"}],
+            "resource-aliases": ["topic"],
+        });
+        let config = HandlerConfig::from_json(&value).unwrap();
+        let again = HandlerConfig::from_json(&config.to_json()).unwrap();
+        assert_eq!(again.to_json(), config.to_json());
+        let requirer = serde_json::json!({
+            "role": "requirer", "endpoint": "db",
+            "requests": [{"resource": "a", "salt": "s", "entity-type": "USER", "tier": 3}],
+        });
+        let config = HandlerConfig::from_json(&requirer).unwrap();
+        let json = config.to_json();
+        assert_eq!(json["requests"][0]["entity-type"], "USER");
+        assert_eq!(json["requests"][0]["tier"], 3);
+    }
+
+    #[test]
+    fn a_peer_configuration_names_its_fields() {
+        let value = serde_json::json!({
+            "role": "peer", "endpoint": "cluster",
+            "fields": [{"key": "root-password", "secret-group": "extra"}, {"key": "mode"}],
+        });
+        let Ok(HandlerConfig::Peer(config)) = HandlerConfig::from_json(&value) else {
+            panic!("a peer configuration");
+        };
+        assert_eq!(config.endpoint, "cluster");
+        assert_eq!(config.fields[0].secret_group.as_deref(), Some("extra"));
+        assert_eq!(config.fields[1].secret_group, None);
+    }
+
+    #[test]
+    fn peer_values_are_json_text_and_null_deletes() {
+        let values =
+            peer_values_from_json(&serde_json::json!({"a": "x", "b": 3, "c": null})).unwrap();
+        assert_eq!(
+            values,
+            vec![
+                ("a".to_owned(), Some("\"x\"".to_owned())),
+                ("b".to_owned(), Some("3".to_owned())),
+                ("c".to_owned(), None),
+            ]
+        );
+        let shown = peer_values_to_json(&[
+            ("a".to_owned(), "\"x\"".to_owned()),
+            ("b".to_owned(), "not json".to_owned()),
+        ]);
+        assert_eq!(shown, serde_json::json!({"a": "x", "b": "not json"}));
+    }
+
+    #[test]
+    fn a_status_needs_an_integer_code() {
+        let status = status_from_json(&serde_json::json!({"code": 4001, "message": "m"})).unwrap();
+        assert_eq!((status.code, status.resolution.as_str()), (4001, ""));
+        assert!(status_from_json(&serde_json::json!({"message": "m"})).is_err());
+    }
+
+    #[test]
+    fn a_protocol_error_as_json_names_its_relation_bag_and_key() {
+        let error = Error::Protocol(wit::Error::InvalidDatabag(wit::DatabagError {
+            relation_id: 7,
+            bag: wit::Bag::RemoteUnit("client/0".to_owned()),
+            key: Some("requests".to_owned()),
+            reason: "not JSON".to_owned(),
+        }));
+        let json = error_to_json(&error);
+        assert_eq!(json["error"], "invalid-databag");
+        assert_eq!(json["relation-id"], 7);
+        assert_eq!(json["bag"], "remote-unit:client/0");
+        assert_eq!(json["key"], "requests");
+        assert_eq!(json["reason"], "not JSON");
+        assert!(json["message"].as_str().unwrap().contains("relation 7"));
+        let contract = Error::Contract {
+            call: "requirer.handle",
+            message: "no response".to_owned(),
+        };
+        assert_eq!(error_to_json(&contract)["error"], "contract");
     }
 }

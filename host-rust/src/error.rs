@@ -56,6 +56,15 @@ pub enum Error {
         /// The bound.
         limit: usize,
     },
+    /// The component broke the contract: it returned something the host cannot map (an event
+    /// without the payload its kind needs, ...). A bug of the component, never of the charm.
+    #[error("the component broke the contract in {call}: {message}")]
+    Contract {
+        /// The export that returned it.
+        call: &'static str,
+        /// What was wrong with it.
+        message: String,
+    },
     /// A backend failure that aborted the call (for example an exception in a Python host).
     #[error(transparent)]
     Backend(Box<dyn std::error::Error + Send + Sync + 'static>),

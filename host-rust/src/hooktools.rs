@@ -14,6 +14,7 @@
 //! | `secrets.add` | `secret-add --owner application\|unit [--label L] --file PATH` |
 //! | `secrets.get` | `secret-get [URI] [--label L] [--refresh] --format=json` |
 //! | `secrets.owned` | `secret-info-get URI --format=json` (success: this unit or app owns it) |
+//! | (an owned secret's URI by label) | `secret-info-get --label L --format=json` (keyed by the bare id) |
 //! | `secrets.set-content` | `secret-set URI --file PATH` |
 //! | `secrets.grant` | `secret-grant URI -r ID` |
 //! | `secrets.remove(-revision)` | `secret-remove URI [--revision N]` |
@@ -273,6 +274,21 @@ impl HookContext {
     }
 }
 
+/// A secret's URI from what a hook tool printed: a URI (`secret:ID`, `secret://MODEL/ID`) is
+/// kept; a bare id (the keys of `secret-info-get`'s output) becomes
+/// `secret://MODEL-UUID/ID`, the form `secret-add` prints in Juju 3 and the one ops makes of a
+/// bare id, or `secret:ID` when the model uuid is unknown.
+pub fn canonical_secret_uri(id: &str, model_uuid: &str) -> String {
+    let id = id.trim();
+    if id.starts_with("secret:") {
+        id.to_owned()
+    } else if model_uuid.is_empty() {
+        format!("secret:{id}")
+    } else {
+        format!("secret://{model_uuid}/{id}")
+    }
+}
+
 /// The application of a unit name.
 fn app_of(unit: &str) -> &str {
     unit.split('/').next().unwrap_or(unit)
@@ -499,12 +515,14 @@ impl HookTools {
         }
     }
 
-    /// The URI of a secret this unit owns, by its label.
+    /// The URI of a secret this unit owns, by its label. `secret-info-get` names the secret
+    /// by its bare id; the URI is made as `secret-add` prints it (see [`canonical_secret_uri`]).
     fn owned_uri_by_label(&self, label: &str) -> Option<String> {
         let info = self
             .json("secret-info-get", &["--label", label, "--format=json"])
             .ok()?;
-        info.as_object()?.keys().next().cloned()
+        let id = info.as_object()?.keys().next()?;
+        Some(canonical_secret_uri(id, &self.context.model_uuid))
     }
 }
 
@@ -919,6 +937,22 @@ mod tests {
         })
         .with_tools_dir("/nonexistent/data-interfaces-tools");
         assert!(matches!(tools.is_leader(), Err(BackendError::Fatal(_))));
+    }
+
+    #[test]
+    fn a_bare_secret_id_becomes_the_uri_secret_add_prints() {
+        let model = "8e0b5a5c-0000-4000-8000-00000000cafe";
+        assert_eq!(
+            canonical_secret_uri("cn3q1e7mp25c7bsa0p9g", model),
+            format!("secret://{model}/cn3q1e7mp25c7bsa0p9g")
+        );
+        assert_eq!(
+            canonical_secret_uri("cn3q1e7mp25c7bsa0p9g", ""),
+            "secret:cn3q1e7mp25c7bsa0p9g"
+        );
+        let uri = format!("secret://{model}/cn3q1e7mp25c7bsa0p9g");
+        assert_eq!(canonical_secret_uri(&uri, model), uri);
+        assert_eq!(canonical_secret_uri("secret:abc", model), "secret:abc");
     }
 
     #[test]

@@ -76,7 +76,7 @@ pub mod runtime;
 pub mod size;
 
 pub use api::{
-    relation_broken, relation_changed, relation_created, DataInterfaces, Handled, Provider,
+    relation_broken, relation_changed, relation_created, DataInterfaces, Handled, Peer, Provider,
     ProviderBuilder, ProviderEvent, Redacted, Rejection, Request, Requirer, RequirerBuilder,
     RequirerEvent, Response,
 };

@@ -64,6 +64,38 @@ impl SecretRecord {
     pub fn revision_count(&self) -> usize {
         self.revisions.len()
     }
+
+    /// The content of a revision (numbered from 1), unless it was removed.
+    pub fn revision(&self, revision: usize) -> Option<&Entries> {
+        revision
+            .checked_sub(1)
+            .and_then(|i| self.revisions.get(i))
+            .and_then(Option::as_ref)
+    }
+
+    /// The relations the secret is granted on.
+    pub fn grants(&self) -> &BTreeSet<RelationId> {
+        &self.grants
+    }
+
+    /// The applications that read it as consumers: each with the label it attached and
+    /// the revision it tracks.
+    pub fn consumers(&self) -> Vec<(String, Option<String>, Option<usize>)> {
+        let apps: BTreeSet<&String> = self
+            .consumer_labels
+            .keys()
+            .chain(self.tracked.keys())
+            .collect();
+        apps.into_iter()
+            .map(|app| {
+                (
+                    app.clone(),
+                    self.consumer_labels.get(app).cloned(),
+                    self.tracked.get(app).copied(),
+                )
+            })
+            .collect()
+    }
 }
 
 /// One relation between two applications.
@@ -240,6 +272,32 @@ impl Juju {
         self.world.borrow().secrets.keys().cloned().collect()
     }
 
+    /// The uuid of the model an application lives in (this model's, unless the application
+    /// was related cross-model).
+    pub fn model_of(&self, app: &str) -> String {
+        self.world.borrow().model_of(app).to_owned()
+    }
+
+    /// Every application: its name, its leader and its units.
+    pub fn apps(&self) -> Vec<(String, Option<String>, Vec<String>)> {
+        let world = self.world.borrow();
+        world
+            .apps
+            .iter()
+            .map(|(app, (leader, units))| (app.clone(), leader.clone(), units.clone()))
+            .collect()
+    }
+
+    /// Every relation: its id and its two sides (application, endpoint).
+    pub fn relations(&self) -> Vec<(RelationId, [(String, String); 2])> {
+        let world = self.world.borrow();
+        world
+            .relations
+            .values()
+            .map(|r| (r.id, r.sides.clone()))
+            .collect()
+    }
+
     /// Everything logged so far.
     pub fn log(&self) -> Vec<LogLine> {
         self.world.borrow().log.clone()
@@ -307,12 +365,12 @@ impl UnitBackend {
     }
 }
 
-/// A URI shaped like Juju's: `secret:` and 20 characters of base32hex (an xid).
-fn secret_uri(serial: u64) -> String {
+/// A URI shaped like the ones `secret-add` prints (Juju 3): `secret://`, the owner's model
+/// uuid, `/` and an id of 20 characters of base32hex (an xid).
+fn secret_uri(model_uuid: &str, serial: u64) -> String {
     const DIGITS: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
     let mut value = u128::from(serial).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835);
-    let mut id = String::with_capacity(27);
-    id.push_str("secret:");
+    let mut id = format!("secret://{model_uuid}/");
     for _ in 0..20 {
         id.push(char::from(DIGITS[(value & 31) as usize]));
         value >>= 5;
@@ -382,8 +440,10 @@ impl Backend for UnitBackend {
         let world = self.world.borrow();
         let record = self.relation(&world, relation)?;
         let remote = record.remote_app(&self.app).unwrap_or_default();
+        // Every unit reads its application's bag of a peer relation (as in ops and Juju).
+        let peer = record.sides[0].0 == record.sides[1].0;
         let data = match bag {
-            Bag::LocalApp if !leader => {
+            Bag::LocalApp if !leader && !peer => {
                 return Err(BackendError::permission_denied(format!(
                     "relation {relation}: only the leader may read the local app bag"
                 )))
@@ -497,7 +557,7 @@ impl Backend for UnitBackend {
             }
         }
         world.next_secret += 1;
-        let uri = secret_uri(world.next_secret);
+        let uri = secret_uri(world.model_of(&self.app), world.next_secret);
         world.secrets.insert(
             uri.clone(),
             SecretRecord {

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """TEST DOUBLE: a stand-in for Juju's hook tools. Not Juju, not for production.
 
-Used by tests/rust/cli.rs to run the `data-interfaces` command-line host the way Juju runs a
-charm: one process per hook, hook tools on PATH, the hook's context in JUJU_* variables.
+Used by tests/rust/cli.rs and tests/rust/conformance_cli.rs to run the `data-interfaces`
+command-line host the way Juju runs a charm: one process per hook, hook tools on PATH, the
+hook's context in JUJU_* variables. README.md (next to this file) lists what was checked
+against Juju's own tools.
 
 Install it by writing, for each tool name, a wrapper in a directory on PATH:
 
@@ -15,11 +17,14 @@ of every unit sees the same databags and secrets. The caller is `$JUJU_UNIT_NAME
 Tools: relation-ids, relation-list, relation-model-get, relation-get, relation-set,
 is-leader, status-set, secret-add, secret-get, secret-info-get, secret-set, secret-grant,
 secret-remove, juju-log. Administration (for tests, not a Juju tool): `fake-juju init`,
-`fake-juju deploy APP N` (leader: APP/0), `fake-juju relate APP1 EP1 APP2 EP2` (prints the id).
+`fake-juju deploy APP N` (leader: APP/0), `fake-juju relate APP1 EP1 APP2 EP2` (prints the id;
+the same application twice makes a peer relation). An application may carry its own
+`model_uuid` in the state (a cross-model relation).
 
 Juju's rules enforced here:
   * a unit writes only its own unit bag, and its application's bag only when it is the leader;
-  * a unit reads its own application's bag only when it is the leader;
+  * a unit reads its own application's bag only when it is the leader, except on a peer
+    relation;
   * an empty value in relation-set deletes the key;
   * only the leader adds, changes, grants, removes or inspects (secret-info-get) an
     application-owned secret; a unit-owned secret only by its unit;
@@ -93,7 +98,12 @@ class Caller:
         return rel
 
     def remote_app(self, rel):
-        return next(a for a in rel["endpoints"] if a != self.app)
+        """The other application; for a peer relation, the unit's own."""
+        return next((a for a in rel["endpoints"] if a != self.app), self.app)
+
+    def model_of(self, app):
+        """The uuid of the model an application lives in (another one: cross-model)."""
+        return self.state["apps"].get(app, {}).get("model_uuid") or self.state["model_uuid"]
 
     def owns(self, secret):
         kind, who = secret["owner"].split(":", 1)
@@ -174,12 +184,17 @@ def content_of(opts, pos):
     return content
 
 
+def secret_id(uri):
+    """The id of a secret URI: `secret:ID`, `secret://MODEL-UUID/ID` or a bare `ID`."""
+    return uri.rsplit("/", 1)[-1].split(":")[-1]
+
+
 def find_secret(state, caller, uri=None, label=None):
     if uri is not None:
-        secret = state["secrets"].get(uri)
-        if secret is None:
-            raise ToolError(f'secret "{uri}" not found')
-        return uri, secret
+        for key, secret in state["secrets"].items():
+            if secret_id(key) == secret_id(uri):
+                return key, secret
+        raise ToolError(f'secret "{secret_id(uri)}" not found')
     for uri, secret in state["secrets"].items():
         if caller.owns(secret) and secret["label"] == label:
             return uri, secret
@@ -204,11 +219,12 @@ def tool(name, args, state):
         opts, _ = parse(args, ("-r",), ("--app",))
         rel = caller.relation(opts["-r"])
         remote = caller.remote_app(rel)
-        out = remote if opts.get("--app") else list(state["apps"][remote]["units"])
+        units = [u for u in state["apps"][remote]["units"] if u != caller.unit]
+        out = remote if opts.get("--app") else units
     elif name == "relation-model-get":
         opts, _ = parse(args, ("-r",))
-        caller.relation(opts["-r"])
-        out = {"uuid": state["model_uuid"]}
+        rel = caller.relation(opts["-r"])
+        out = {"uuid": caller.model_of(caller.remote_app(rel))}
     elif name == "relation-get":
         opts, pos = parse(args, ("-r",), ("--app",))
         rel = caller.relation(opts["-r"])
@@ -217,7 +233,8 @@ def tool(name, args, state):
         if opts.get("--app"):
             if who not in rel["endpoints"]:
                 raise ToolError(f"application {who} not found in relation {opts['-r']}")
-            if who == caller.app and not caller.leader():
+            peer = len(rel["endpoints"]) == 1
+            if who == caller.app and not caller.leader() and not peer:
                 raise ToolError("permission denied: only the leader reads its application bag")
             bag = rel["app_bags"].get(who, {})
         else:
@@ -266,7 +283,8 @@ def tool(name, args, state):
         ):
             raise ToolError(f'secret with label "{label}" already exists')
         state["next_secret"] += 1
-        uri = "secret:%020x" % (0xC0FFEE000 + state["next_secret"])
+        # Juju 3 prints the URI with the owner's model uuid.
+        uri = "secret://%s/%020x" % (caller.model_of(caller.app), 0xC0FFEE000 + state["next_secret"])
         state["secrets"][uri] = {
             "owner": owner_id,
             "label": label,
@@ -304,15 +322,19 @@ def tool(name, args, state):
             out = content
     elif name == "secret-info-get":
         opts, pos = parse(args, ("--label",))
+        if pos and "--label" in opts:
+            raise ToolError("specify either a secret URI or label but not both")
+        if not pos and "--label" not in opts:
+            raise ToolError("require either a secret URI or label")
         uri, secret = find_secret(state, caller, pos[0] if pos else None, opts.get("--label"))
         if not caller.owns(secret):
             raise ToolError(f"permission denied: {caller.unit} does not own secret {uri}")
+        # Keyed by the bare id, as Juju prints it.
         out = {
-            uri: {
+            secret_id(uri): {
                 "revision": secret["latest"],
                 "label": secret["label"] or "",
                 "owner": secret["owner"].split(":")[0],
-                "rotation": "never",
             }
         }
     elif name in ("secret-set", "secret-grant", "secret-remove"):

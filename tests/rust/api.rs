@@ -4,7 +4,7 @@
 use data_interfaces_host::memory::Juju;
 use data_interfaces_host::wit::{self, EntityPermission, EntityType};
 use data_interfaces_host::{
-    relation_changed, relation_created, DataInterfaces, LoadOptions, ProviderBuilder,
+    relation_changed, relation_created, DataInterfaces, Error, LoadOptions, ProviderBuilder,
     ProviderEvent, Request, RequirerBuilder, RequirerEvent, Response,
 };
 use std::sync::OnceLock;
@@ -372,7 +372,7 @@ fn debug_output_never_contains_secret_values() {
 }
 
 #[test]
-fn an_event_without_its_payload_is_an_error_not_a_panic() {
+fn an_event_without_its_payload_is_a_contract_error_not_a_panic() {
     let bare = wit::RequirerEvent {
         kind: wit::RequirerEventKind::ResourceCreated,
         relation_id: 3,
@@ -382,7 +382,11 @@ fn an_event_without_its_payload_is_an_error_not_a_panic() {
         response: None,
         status: None,
     };
-    assert!(RequirerEvent::from_wit(bare).is_err());
+    let error = RequirerEvent::from_wit(bare).unwrap_err();
+    assert!(
+        matches!(&error, Error::Contract { call: "requirer.handle", message } if message.contains("resource_created")),
+        "{error}"
+    );
     let bare = wit::ProviderEvent {
         kind: wit::ProviderEventKind::ResourceRequested,
         relation_id: 3,
@@ -391,7 +395,12 @@ fn an_event_without_its_payload_is_an_error_not_a_panic() {
         requests: Vec::new(),
         old_mtls_cert: None,
     };
-    assert!(ProviderEvent::from_wit(bare).is_err());
+    let error = ProviderEvent::from_wit(bare).unwrap_err();
+    assert!(
+        matches!(&error, Error::Contract { call: "provider.handle", message } if message.contains("request")),
+        "{error}"
+    );
+    assert!(error.to_string().contains("broke the contract"));
 }
 
 #[test]
@@ -498,4 +507,53 @@ fn a_relation_whose_bag_is_unusable_does_not_stop_another_relation_in_the_same_p
         matches!(&handled.events[..], [ProviderEvent::ResourceRequested { request, .. }] if request.resource == "otherdb"),
         "{handled:?}"
     );
+}
+
+#[test]
+fn peer_data_written_by_the_leader_is_read_by_every_unit_secret_fields_included() {
+    let juju = Juju::new();
+    juju.deploy("postgresql", 2);
+    let relation = juju.relate("postgresql", "cluster", "postgresql", "cluster");
+    let config = wit::PeerConfig {
+        endpoint: "cluster".to_owned(),
+        fields: vec![
+            wit::FieldSpec {
+                key: "mode".to_owned(),
+                secret_group: None,
+            },
+            wit::FieldSpec {
+                key: "root-password".to_owned(),
+                secret_group: Some("extra".to_owned()),
+            },
+        ],
+    };
+    let mut leader = engine()
+        .peer(config.clone(), juju.unit("postgresql/0"))
+        .expect("a peer handler");
+    leader
+        .write(
+            relation,
+            &wit::PeerScope::App,
+            &[
+                ("mode".to_owned(), Some("\"primary\"".to_owned())),
+                ("root-password".to_owned(), Some(format!("\"{PASSWORD}\""))),
+            ],
+        )
+        .expect("the leader writes the app scope");
+    assert!(!format!("{:?}", juju.app_bag(relation, "postgresql")).contains(PASSWORD));
+    let read = leader
+        .read(relation, &wit::PeerScope::App)
+        .expect("the leader reads it back");
+    assert_eq!(
+        read,
+        vec![
+            ("mode".to_owned(), "\"primary\"".to_owned()),
+            ("root-password".to_owned(), format!("\"{PASSWORD}\"")),
+        ]
+    );
+    let mut other = engine()
+        .peer(config, juju.unit("postgresql/1"))
+        .expect("a peer handler");
+    let refused = other.write(relation, &wit::PeerScope::App, &[("mode".to_owned(), None)]);
+    assert!(matches!(refused, Err(Error::Protocol(_))), "{refused:?}");
 }

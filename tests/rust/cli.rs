@@ -67,7 +67,7 @@ impl Model {
         for tool in TOOLS {
             let path = root.join("bin").join(tool);
             let wrapper = format!(
-                "#!/bin/sh\nexec python3 '{}' {tool} \"$@\"\n",
+                "#!/bin/sh\nexec python3 -S '{}' {tool} \"$@\"\n",
                 script.display()
             );
             std::fs::write(&path, wrapper).expect("wrapper written");
@@ -627,4 +627,285 @@ fn the_bash_example_charm_gets_its_database_through_the_binary() {
     assert!(!model.state()["calls"].to_string().contains(PASSWORD));
     run("database-relation-broken");
     assert!(!state.join("database.json").exists());
+}
+
+/// The `rust_requirer` example charm, built by `cargo test` next to the binary.
+fn rust_requirer() -> PathBuf {
+    let path = Path::new(BINARY)
+        .parent()
+        .expect("the binary's directory")
+        .join("examples/rust_requirer");
+    assert!(
+        path.exists(),
+        "{} is missing: `cargo test` builds the examples (or run `cargo build --release --example rust_requirer`)",
+        path.display()
+    );
+    path
+}
+
+#[test]
+fn the_rust_requirer_example_gets_its_database_from_a_provider_on_the_command_line() {
+    let model = Model::new("rust-example", 1);
+    let credentials = model.root.join("charm/credentials.json");
+    // Juju runs the charm once per hook, its context in the environment.
+    let run = |kind: &str, remote_unit: &str| {
+        let out = model
+            .command_for(rust_requirer(), Some("client/0"))
+            .env(
+                "JUJU_DISPATCH_PATH",
+                format!("hooks/database-relation-{kind}"),
+            )
+            .env("JUJU_RELATION", "database")
+            .env("JUJU_RELATION_ID", format!("database:{}", model.relation))
+            .env("JUJU_REMOTE_APP", "postgresql")
+            .env("JUJU_REMOTE_UNIT", remote_unit)
+            .env("DATA_INTERFACES_CREDENTIALS", &credentials)
+            .output()
+            .expect("the example runs");
+        assert!(
+            out.status.success(),
+            "{kind}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    run("created", "postgresql/0");
+    let changed = model.hook("postgresql/0", "provider", "changed", "client/0");
+    assert_eq!(changed.code, Some(0), "{}", changed.stderr);
+    let request = &changed.lines[0]["requests"][0];
+    assert_eq!(request["resource"], "clientdb");
+    assert_eq!(request["extra-user-roles"], "SUPERUSER");
+    assert!(!credentials.exists());
+    let set = model.set_response("postgresql/0", &response_to(request));
+    assert_eq!(set.code, Some(0), "{}", set.stderr);
+    let log = run("changed", "postgresql/0");
+    assert!(
+        !log.contains(PASSWORD),
+        "the example logged a secret: {log}"
+    );
+    let saved: Value =
+        serde_json::from_str(&std::fs::read_to_string(&credentials).expect("credentials written"))
+            .expect("credentials are JSON");
+    assert_eq!(saved["resource"], "clientdb");
+    assert_eq!(saved["username"], "relation_0_user");
+    assert_eq!(saved["password"], PASSWORD);
+    assert_eq!(saved["endpoints"], "10.1.2.3:5432");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&credentials)
+            .expect("file")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "credentials readable by others: {mode:o}");
+    }
+    assert!(!model.state()["calls"].to_string().contains(PASSWORD));
+}
+
+#[test]
+fn every_command_prints_its_help_with_either_spelling() {
+    let model = Model::new("help", 1);
+    let commands = [
+        "hook",
+        "set-response",
+        "requests",
+        "responses",
+        "raise-status",
+        "resolve-status",
+        "clear-statuses",
+        "statuses",
+        "is-resource-created",
+        "are-all-resources-created",
+        "peer-read",
+        "peer-write",
+        "peer-delete",
+    ];
+    for command in commands {
+        for args in [[command, "--help"], ["help", command]] {
+            let out = model.command(None).args(args).output().expect("runs");
+            assert!(out.status.success(), "{args:?}");
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                text.starts_with(&format!("usage: data-interfaces {command} ")),
+                "{args:?}: {text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_failure_asked_for_as_json_is_one_typed_object_on_stderr() {
+    let model = Model::new("json-error", 1);
+    let run = model.run(
+        Some("postgresql/0"),
+        &[
+            "requests",
+            "--config",
+            "provider.json",
+            "--relation-id",
+            "42",
+            "--error-format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, Some(1));
+    let error: Value = serde_json::from_str(run.stderr.trim()).expect("one JSON object");
+    assert_eq!(error["error"], "missing-relation");
+    assert_eq!(error["relation-id"], 42);
+    let usage = model.run(None, &["statuses", "--bogus", "--error-format=json"]);
+    assert_eq!(usage.code, Some(2));
+    let error: Value = serde_json::from_str(usage.stderr.trim()).expect("one JSON object");
+    assert_eq!(error["error"], "usage");
+}
+
+#[test]
+fn statuses_raised_by_the_provider_reach_the_requirer_through_the_commands() {
+    let model = Model::new("statuses", 2);
+    std::fs::write(
+        model.root.join("charm/provider.json"),
+        r#"{"role": "provider", "endpoint": "database",
+            "status-schema": [{"code": 4001, "message": "quota exceeded", "resolution": "ask"}]}"#,
+    )
+    .expect("config written");
+    model.request();
+    let relation = model.relation.to_string();
+    let provider = |unit: &str, args: &[&str]| {
+        let mut all = vec![
+            args[0],
+            "--config",
+            "provider.json",
+            "--relation-id",
+            &relation,
+        ];
+        all.extend(&args[1..]);
+        model.run(Some(unit), &all)
+    };
+    let refused = provider("postgresql/1", &["raise-status", "--code", "4001"]);
+    assert_eq!(refused.code, Some(1));
+    assert!(refused.stderr.contains("leader"), "{}", refused.stderr);
+    let raised = provider("postgresql/0", &["raise-status", "--code", "4001"]);
+    assert_eq!(raised.code, Some(0), "{}", raised.stderr);
+    let listed = provider("postgresql/0", &["statuses"]);
+    assert_eq!(
+        listed.lines,
+        vec![serde_json::json!({"code": 4001, "message": "quota exceeded", "resolution": "ask"})]
+    );
+    let seen = model.run(
+        Some("client/0"),
+        &[
+            "statuses",
+            "--config",
+            "requirer.json",
+            "--relation-id",
+            &relation,
+        ],
+    );
+    assert_eq!(seen.lines, listed.lines, "{}", seen.stderr);
+    let resolved = provider("postgresql/0", &["resolve-status", "--code", "4001"]);
+    assert_eq!(resolved.code, Some(0), "{}", resolved.stderr);
+    assert!(provider("postgresql/0", &["statuses"]).lines.is_empty());
+    let unknown = provider("postgresql/0", &["raise-status", "--code", "9999"]);
+    assert_eq!(unknown.code, Some(1));
+    assert!(unknown.stderr.contains("9999"), "{}", unknown.stderr);
+}
+
+#[test]
+fn the_requirer_tells_whether_its_resources_are_created() {
+    let model = Model::new("created", 1);
+    let request = model.request();
+    let relation = model.relation.to_string();
+    let id = request["request-id"]
+        .as_str()
+        .expect("a request id")
+        .to_owned();
+    let ask = |args: &[&str]| {
+        let mut all = vec![
+            args[0],
+            "--config",
+            "requirer.json",
+            "--relation-id",
+            &relation,
+        ];
+        all.extend(&args[1..]);
+        model.run(Some("client/0"), &all).lines
+    };
+    assert_eq!(
+        ask(&["is-resource-created", "--request-id", &id]),
+        vec![Value::Bool(false)]
+    );
+    let set = model.set_response("postgresql/0", &response_to(&request));
+    assert_eq!(set.code, Some(0), "{}", set.stderr);
+    assert_eq!(
+        ask(&["is-resource-created", "--request-id", &id]),
+        vec![Value::Bool(true)]
+    );
+    assert_eq!(ask(&["are-all-resources-created"]), vec![Value::Bool(true)]);
+}
+
+#[test]
+fn peer_data_is_written_read_and_deleted_through_the_commands() {
+    let model = Model::new("peer", 2);
+    model.admin(&["relate", "postgresql", "cluster", "postgresql", "cluster"]);
+    let relation = (model.relation + 1).to_string();
+    std::fs::write(
+        model.root.join("charm/peer.json"),
+        r#"{"role": "peer", "endpoint": "cluster",
+            "fields": [{"key": "mode"}, {"key": "root-password", "secret-group": "extra"}]}"#,
+    )
+    .expect("config written");
+    let peer = |unit: &str, args: &[&str], stdin: Option<&str>| {
+        let mut command = model.command(Some(unit));
+        command
+            .args([args[0], "--config", "peer.json", "--relation-id", &relation])
+            .args(&args[1..])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("runs");
+        if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
+            use std::io::Write;
+            pipe.write_all(text.as_bytes()).expect("stdin written");
+        }
+        drop(child.stdin.take());
+        Model::finish(child.wait_with_output().expect("ends"))
+    };
+    let values = format!(r#"{{"mode": "primary", "root-password": "{PASSWORD}"}}"#);
+    let refused = peer(
+        "postgresql/1",
+        &["peer-write", "--scope", "app", "--values", "-"],
+        Some(&values),
+    );
+    assert_eq!(refused.code, Some(1));
+    let wrote = peer(
+        "postgresql/0",
+        &["peer-write", "--scope", "app", "--values", "-"],
+        Some(&values),
+    );
+    assert_eq!(wrote.code, Some(0), "{}", wrote.stderr);
+    let bag = &model.state()["relations"][&relation]["app_bags"]["postgresql"];
+    assert_eq!(bag["mode"], "primary");
+    assert!(!model.state()["relations"].to_string().contains(PASSWORD));
+    let read = peer("postgresql/0", &["peer-read", "--scope", "app"], None);
+    assert_eq!(read.code, Some(0), "{}", read.stderr);
+    assert_eq!(
+        read.lines,
+        vec![serde_json::json!({"mode": "primary", "root-password": PASSWORD})]
+    );
+    let deleted = peer(
+        "postgresql/0",
+        &["peer-delete", "--scope", "app", "--key", "mode"],
+        None,
+    );
+    assert_eq!(deleted.code, Some(0), "{}", deleted.stderr);
+    let read = peer("postgresql/0", &["peer-read", "--scope", "app"], None);
+    assert_eq!(
+        read.lines,
+        vec![serde_json::json!({"root-password": PASSWORD})]
+    );
+    let usage = peer(
+        "postgresql/0",
+        &["peer-read", "--scope", "other-unit"],
+        None,
+    );
+    assert_eq!(usage.code, Some(2));
 }
