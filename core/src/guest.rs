@@ -15,7 +15,7 @@ use crate::env::{
 };
 use crate::error::Error;
 use crate::model::{self, Rejection};
-use crate::{ids, peer, provider, requirer, status};
+use crate::{ids, peer, provider, relation_data, requirer, status};
 
 /// The world as the imports show it.
 struct Imports;
@@ -701,6 +701,87 @@ impl exports::charm::data_interfaces::peer::Guest for Component {
             &peer_config_from_wit(config),
             relation,
             &peer_scope_from_wit(scope),
+            &keys,
+        )
+        .map_err(error_to_wit)
+    }
+}
+
+fn relation_data_config_from_wit(c: wit::RelationDataConfig) -> relation_data::RelationDataConfig {
+    relation_data::RelationDataConfig {
+        endpoint: c.endpoint,
+        fields: fields_from_wit(c.fields),
+        short_uuid: c.short_uuid,
+        secret_uris: c.secret_uris,
+    }
+}
+
+fn bag_from_wit(bag: wit::Bag) -> Bag {
+    match bag {
+        wit::Bag::LocalApp => Bag::LocalApp,
+        wit::Bag::LocalUnit => Bag::LocalUnit,
+        wit::Bag::RemoteApp => Bag::RemoteApp,
+        wit::Bag::RemoteUnit(unit) => Bag::RemoteUnit(unit),
+    }
+}
+
+fn relation_values_to_wit(values: Vec<relation_data::RelationValue>) -> Vec<wit::RelationValue> {
+    values
+        .into_iter()
+        .map(|v| wit::RelationValue {
+            key: v.key,
+            raw: v.raw,
+            json: v.json,
+        })
+        .collect()
+}
+
+impl exports::charm::data_interfaces::relation_data::Guest for Component {
+    fn read(
+        config: wit::RelationDataConfig,
+        relation: RelationId,
+        scope: wit::Bag,
+    ) -> Result<wit::RelationData, wit::Error> {
+        relation_data::read(
+            &mut Imports,
+            &relation_data_config_from_wit(config),
+            relation,
+            &bag_from_wit(scope),
+        )
+        .map(|data| wit::RelationData {
+            bag: relation_values_to_wit(data.bag),
+            secrets: relation_values_to_wit(data.secrets),
+        })
+        .map_err(error_to_wit)
+    }
+
+    fn write(
+        config: wit::RelationDataConfig,
+        relation: RelationId,
+        scope: wit::Bag,
+        values: Vec<(String, Option<String>)>,
+    ) -> Result<(), wit::Error> {
+        relation_data::write(
+            &mut Imports,
+            &relation_data_config_from_wit(config),
+            relation,
+            &bag_from_wit(scope),
+            &values,
+        )
+        .map_err(error_to_wit)
+    }
+
+    fn delete(
+        config: wit::RelationDataConfig,
+        relation: RelationId,
+        scope: wit::Bag,
+        keys: Vec<String>,
+    ) -> Result<(), wit::Error> {
+        relation_data::delete(
+            &mut Imports,
+            &relation_data_config_from_wit(config),
+            relation,
+            &bag_from_wit(scope),
             &keys,
         )
         .map_err(error_to_wit)

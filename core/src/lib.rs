@@ -1,6 +1,6 @@
 //! The `data_interfaces` V1 relation protocol, compiled natively for tests and to a WASI component.
 //!
-//! The protocol logic ([`requirer`], [`provider`], [`peer`]) is target-independent and reaches
+//! The protocol logic ([`requirer`], [`provider`], [`peer`], [`relation_data`]) is target-independent and reaches
 //! the world only through [`env::Env`]; the component's wit-bindgen glue lives in one module
 //! compiled for `wasm32` only.
 
@@ -17,6 +17,7 @@ pub mod json;
 pub mod model;
 pub mod peer;
 pub mod provider;
+pub mod relation_data;
 pub mod requests;
 pub mod requirer;
 pub mod secrets;

@@ -7,9 +7,9 @@
 
 use data_interfaces_host::display::{provider_kind, requirer_kind};
 use data_interfaces_host::wit::{
-    EntityPermission, EntityType, FieldSpec, Hook, PeerConfig, PeerScope, ProviderConfig,
-    ProviderEvent, Rejection, RelationEvent, Request, RequirerConfig, RequirerEvent, Response,
-    SecretEvent, Status,
+    Bag, EntityPermission, EntityType, FieldSpec, Hook, PeerConfig, PeerScope, ProviderConfig,
+    ProviderEvent, Rejection, RelationData, RelationDataConfig, RelationEvent, RelationValue,
+    Request, RequirerConfig, RequirerEvent, Response, SecretEvent, Status,
 };
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -340,6 +340,55 @@ pub fn peer_values(value: &Bound<'_, PyAny>) -> PyResult<Vec<(String, Option<Str
         values.push((key, text));
     }
     Ok(values)
+}
+
+/// A relation-data config: `{endpoint, fields, short_uuid, secret_uris}` (`secret_uris` a
+/// dict of group to URI).
+pub fn relation_data_config(dict: &Bound<'_, PyDict>) -> PyResult<RelationDataConfig> {
+    const WHAT: &str = "relation-data config";
+    let uris: std::collections::BTreeMap<String, String> =
+        optional(dict, WHAT, "secret_uris")?.unwrap_or_default();
+    Ok(RelationDataConfig {
+        endpoint: required(dict, WHAT, "endpoint")?,
+        fields: dicts(dict, WHAT, "fields", field_spec)?,
+        short_uuid: optional(dict, WHAT, "short_uuid")?,
+        secret_uris: uris.into_iter().collect(),
+    })
+}
+
+/// A relation-data scope: `"local-app"`, `"local-unit"`, `"remote-app"`, or `"remote-unit"`
+/// with the remote unit's name.
+pub fn relation_scope(scope: &str, unit: Option<String>) -> PyResult<Bag> {
+    match (scope, unit) {
+        ("local-app", None) => Ok(Bag::LocalApp),
+        ("local-unit", None) => Ok(Bag::LocalUnit),
+        ("remote-app", None) => Ok(Bag::RemoteApp),
+        ("remote-unit", Some(unit)) => Ok(Bag::RemoteUnit(unit)),
+        ("remote-unit", None) => Err(PyValueError::new_err(
+            "relation scope \"remote-unit\" needs the unit's name",
+        )),
+        _ => Err(PyValueError::new_err(format!(
+            "relation scope must be \"local-app\", \"local-unit\", \"remote-app\" or \"remote-unit\" (with a unit), not {scope:?}"
+        ))),
+    }
+}
+
+/// Relation data as a dict: `{"bag": [(key, raw, json)], "secrets": [(key, raw, json)]}`.
+pub fn relation_data_to_dict<'py>(
+    py: Python<'py>,
+    data: &RelationData,
+) -> PyResult<Bound<'py, PyDict>> {
+    let triples = |values: &[RelationValue]| -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for value in values {
+            list.append((value.key.as_str(), value.raw.as_str(), value.json.as_str()))?;
+        }
+        Ok(list)
+    };
+    let d = PyDict::new(py);
+    d.set_item("bag", triples(&data.bag)?)?;
+    d.set_item("secrets", triples(&data.secrets)?)?;
+    Ok(d)
 }
 
 pub fn hook(dict: &Bound<'_, PyDict>) -> PyResult<Hook> {

@@ -296,6 +296,68 @@ impl Runtime {
             .map_err(|e| errors::to_py(py, e))
     }
 
+    /// A relation's data (scope `"local-app"`, `"local-unit"`, `"remote-app"`, or
+    /// `"remote-unit"` with `unit`) as `{"bag": [...], "secrets": [...]}`, each a list of
+    /// `(key, raw string, JSON text)`.
+    #[pyo3(signature = (backend, config, relation_id, scope, unit=None))]
+    fn relation_data_read<'py>(
+        &self,
+        py: Python<'py>,
+        backend: &Bound<'py, PyAny>,
+        config: &Bound<'py, PyDict>,
+        relation_id: i32,
+        scope: &str,
+        unit: Option<String>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let config = convert::relation_data_config(config)?;
+        let scope = convert::relation_scope(scope, unit)?;
+        let data = self
+            .session(py, backend)?
+            .relation_data_read(&config, relation_id, &scope)
+            .map_err(|e| errors::to_py(py, e))?;
+        convert::relation_data_to_dict(py, &data)
+    }
+
+    /// Set (a string) or delete (`None`) keys of a relation's local data, given as
+    /// `(key, string or None)` pairs.
+    #[pyo3(signature = (backend, config, relation_id, scope, values, unit=None))]
+    fn relation_data_write(
+        &self,
+        backend: &Bound<'_, PyAny>,
+        config: &Bound<'_, PyDict>,
+        relation_id: i32,
+        scope: &str,
+        values: &Bound<'_, PyAny>,
+        unit: Option<String>,
+    ) -> PyResult<()> {
+        let config = convert::relation_data_config(config)?;
+        let scope = convert::relation_scope(scope, unit)?;
+        let values = convert::peer_values(values)?;
+        let py = backend.py();
+        self.session(py, backend)?
+            .relation_data_write(&config, relation_id, &scope, &values)
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// Delete keys of a relation's local data.
+    #[pyo3(signature = (backend, config, relation_id, scope, keys, unit=None))]
+    fn relation_data_delete(
+        &self,
+        backend: &Bound<'_, PyAny>,
+        config: &Bound<'_, PyDict>,
+        relation_id: i32,
+        scope: &str,
+        keys: Vec<String>,
+        unit: Option<String>,
+    ) -> PyResult<()> {
+        let config = convert::relation_data_config(config)?;
+        let scope = convert::relation_scope(scope, unit)?;
+        let py = backend.py();
+        self.session(py, backend)?
+            .relation_data_delete(&config, relation_id, &scope, &keys)
+            .map_err(|e| errors::to_py(py, e))
+    }
+
     /// Whether every response with a request id carries credentials (true with none).
     fn requirer_are_all_resources_created(
         &self,

@@ -142,6 +142,12 @@ SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
         ("peers",),
     ),
     (
+        "Relation data",
+        "Repositories of a relation's databags (the library's relation repository), with secret "
+        "fields in Juju secrets labelled by relation and URIs under `secret-{group}`.",
+        ("relations",),
+    ),
+    (
         "Errors",
         "The library's hierarchy, plus the component's own errors from the native module.",
         ("errors", "_native"),
@@ -425,7 +431,16 @@ def _block(name: str, obj: Any, attribute_doc: str | None) -> list[str]:
 def generate() -> str:
     """The whole ``docs/python-api.md``."""
     package = _package()
-    short_names = ["handlers", "events", "models", "types", "peers", "errors", "utils"]
+    short_names = [
+        "handlers",
+        "events",
+        "models",
+        "types",
+        "peers",
+        "relations",
+        "errors",
+        "utils",
+    ]
     modules = {short: importlib.import_module(f"{PACKAGE}.{short}") for short in short_names}
     modules["_runtime"] = importlib.import_module(f"{PACKAGE}._runtime")
     modules["_native"] = importlib.import_module(f"{PACKAGE}._native")

@@ -1,6 +1,7 @@
 //! Loading the component (through the precompiled cache) and calling it under sandbox limits.
 
 use crate::backend::Backend;
+use crate::bindings::wit::{Bag, RelationData, RelationDataConfig};
 use crate::bindings::wit::{
     Hook, PeerConfig, PeerScope, ProviderConfig, ProviderHandled, RelationId, Request,
     RequirerConfig, RequirerHandled, Response, Status,
@@ -619,6 +620,53 @@ impl Session {
     ) -> Result<(), Error> {
         self.call("peer.delete", |b, s| {
             b.charm_data_interfaces_peer()
+                .call_delete(s, config, relation, scope, keys)
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// A relation's data as the library's relation repository lays it out: the scope's
+    /// databag (each value raw and as JSON text) and the declared secret fields that have a
+    /// value. The local application's data is leader only.
+    pub fn relation_data_read(
+        &mut self,
+        config: &RelationDataConfig,
+        relation: RelationId,
+        scope: &Bag,
+    ) -> Result<RelationData, Error> {
+        self.call("relation-data.read", |b, s| {
+            b.charm_data_interfaces_relation_data()
+                .call_read(s, config, relation, scope)
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// Set (a string) or delete (`None`, or an empty string) keys of the local application's
+    /// (leader only) or unit's data; declared secret fields go to their group's secret.
+    pub fn relation_data_write(
+        &mut self,
+        config: &RelationDataConfig,
+        relation: RelationId,
+        scope: &Bag,
+        values: &[(String, Option<String>)],
+    ) -> Result<(), Error> {
+        self.call("relation-data.write", |b, s| {
+            b.charm_data_interfaces_relation_data()
+                .call_write(s, config, relation, scope, values)
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// Delete keys of the local application's (leader only) or unit's data.
+    pub fn relation_data_delete(
+        &mut self,
+        config: &RelationDataConfig,
+        relation: RelationId,
+        scope: &Bag,
+        keys: &[String],
+    ) -> Result<(), Error> {
+        self.call("relation-data.delete", |b, s| {
+            b.charm_data_interfaces_relation_data()
                 .call_delete(s, config, relation, scope, keys)
         })?
         .map_err(Error::Protocol)

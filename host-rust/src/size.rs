@@ -255,6 +255,18 @@ impl DataSize for wit::ProviderHandled {
     }
 }
 
+impl DataSize for wit::RelationValue {
+    fn data_size(&self) -> usize {
+        self.key.data_size() + self.raw.data_size() + self.json.data_size()
+    }
+}
+
+impl DataSize for wit::RelationData {
+    fn data_size(&self) -> usize {
+        self.bag.data_size() + self.secrets.data_size()
+    }
+}
+
 impl DataSize for wit::Bag {
     fn data_size(&self) -> usize {
         match self {

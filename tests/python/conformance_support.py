@@ -261,6 +261,13 @@ def charm_class(vector: dict[str, Any], lib: ModuleType) -> type[CharmBase]:
 
         return PeerCharm
 
+    if vector["side"] == "relation":
+
+        class RelationCharm(CharmBase):
+            """The relation repositories are made by the step itself."""
+
+        return RelationCharm
+
     if vector["side"] == "requirer":
         handler_type = lib.ResourceRequirerEventHandler
         if config.get("relation_aliases"):
@@ -330,7 +337,12 @@ def _secret_id(index: int) -> str:
 def build(vector: dict[str, Any], lib: ModuleType) -> Setup:
     """The context and the state a vector describes."""
     local, rel = vector["local"], vector["relation"]
-    role = {"requirer": "requires", "provider": "provides", "peer": "peers"}[vector["side"]]
+    role = {
+        "requirer": "requires",
+        "provider": "provides",
+        "peer": "peers",
+        "relation": "provides",
+    }[vector["side"]]
     spec: dict[str, Any] = {"interface": INTERFACE}
     if vector["config"].get("limit") is not None:
         spec["limit"] = vector["config"]["limit"]
@@ -554,6 +566,44 @@ def _peer_call(vector: dict[str, Any], lib: ModuleType, charm: CharmBase) -> Any
     return calls[operation]()
 
 
+def _relation_call(
+    vector: dict[str, Any], lib: ModuleType, charm: CharmBase, matcher: Matcher
+) -> Any:
+    """A relation-repository step, made inside a hook; what the call returned."""
+    step = vector["step"]
+    endpoint, relation_id = vector["relation"]["endpoint"], vector["relation"]["id"]
+    relation = charm.model.get_relation(endpoint, relation_id)
+    assert relation is not None
+    components: dict[str, Any] = {
+        "local-app": charm.app,
+        "local-unit": charm.unit,
+        "remote-app": relation.app,
+        "remote-unit": charm.model.get_unit(step["unit"]) if "unit" in step else None,
+    }
+    interface = lib.OpsRelationRepositoryInterface(charm.model, endpoint)
+    repository = interface.repository(relation_id, components[step["scope"]])
+    field = step.get("field", "")
+    group = lib.SecretGroup(step["group"]) if "group" in step else None
+    uri = matcher.resolve(step["uri"]) if "uri" in step else None
+    calls = {
+        "get_data": lambda: repository.get_data(),
+        "get_field": lambda: repository.get_field(field),
+        "get_fields": lambda: repository.get_fields(*step["fields"]),
+        "write_field": lambda: repository.write_field(field, step["value"]),
+        "write_fields": lambda: repository.write_fields(step["mapping"]),
+        "delete_field": lambda: repository.delete_field(field),
+        "delete_fields": lambda: repository.delete_fields(*step["fields"]),
+        "get_secret_field": lambda: repository.get_secret_field(
+            field, group, uri=uri, short_uuid=step.get("short_uuid")
+        ),
+        "write_secret_field": lambda: repository.write_secret_field(field, step["value"], group),
+        "delete_secret_field": lambda: repository.delete_secret_field(field, group),
+    }
+    if step["relation"] not in calls:
+        raise ValueError(f"unknown relation step {step['relation']}")
+    return calls[step["relation"]]()
+
+
 def run(vector: dict[str, Any], lib: ModuleType) -> tuple[Setup, Outcome]:
     """Run a vector's step; the setup and what came out."""
     setup = build(vector, lib)
@@ -569,6 +619,9 @@ def run(vector: dict[str, Any], lib: ModuleType) -> tuple[Setup, Outcome]:
             with ctx(event, state) as manager:
                 if "peer" in vector["step"]:
                     result = _peer_call(vector, lib, manager.charm)
+                elif "relation" in vector["step"]:
+                    matcher = Matcher(setup.uris, encryption_keys(vector))
+                    result = _relation_call(vector, lib, manager.charm, matcher)
                 else:
                     handler = manager.charm.handler  # type: ignore[attr-defined]
                     matcher = Matcher(setup.uris, encryption_keys(vector))

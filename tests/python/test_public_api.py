@@ -29,14 +29,6 @@ from dpcharmlibs import interfaces as reference
 from ops import CharmBase, testing
 
 NOT_EXPORTED = {
-    # Repositories of a data relation's databags. The component's `peer` export refuses a
-    # relation whose remote application is not the local one, and its layout is the peer one
-    # (labels `{endpoint}.{app}.{scope}[.{group}]`, no URI in the databag, no grant), where the
-    # library's relation repository labels `{endpoint}.{id}[.{short_uuid}].{group}.secret`,
-    # writes `secret-{group}` URIs, grants to the relation and reads the remote side by URI.
-    # The export it needs: tests/python/README.md, "Relation repositories".
-    "OpsRelationRepository": "needs a relation-data export (the peer export refuses it)",
-    "OpsRelationRepositoryInterface": "needs a relation-data export (the peer export refuses it)",
     # The library's own cache over ops secrets; secrets are handled inside the component.
     "CachedSecret": "secrets are the component's",
     "SecretCache": "secrets are the component's",

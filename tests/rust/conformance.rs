@@ -13,7 +13,9 @@
 mod support;
 
 use data_interfaces_host::config::{error_to_json, protocol_error_to_json};
-use data_interfaces_host::wit::{FieldSpec, PeerConfig, Rejection, Response, Status};
+use data_interfaces_host::wit::{
+    Bag, FieldSpec, PeerConfig, Rejection, RelationData, RelationDataConfig, Response, Status,
+};
 use data_interfaces_host::{Backend, Error, LoadOptions, Runtime, Session};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -137,6 +139,124 @@ fn run_peer_step(
     })
 }
 
+/// A relation-repository step (`side: "relation"`): the library's `OpsRelationRepository`
+/// calls, as the Python API makes them of the component's `relation-data` export.
+fn run_relation_step(
+    session: &mut Session,
+    vector: &Value,
+    world: &World,
+) -> Result<MemoryStep, String> {
+    let step = &vector["step"];
+    let relation = world.relation;
+    let scope = match str_of(step, "scope") {
+        "local-app" => Bag::LocalApp,
+        "local-unit" => Bag::LocalUnit,
+        "remote-app" => Bag::RemoteApp,
+        "remote-unit" => Bag::RemoteUnit(str_of(step, "unit").to_owned()),
+        other => return Err(format!("runner: unknown relation scope {other:?}")),
+    };
+    let field = opt_str(step, "field").unwrap_or_default();
+    let group = step["group"].as_str();
+    let config = RelationDataConfig {
+        endpoint: str_of(&vector["relation"], "endpoint").to_owned(),
+        fields: group
+            .map(|group| {
+                vec![FieldSpec {
+                    key: field.clone(),
+                    secret_group: Some(group.to_owned()),
+                }]
+            })
+            .unwrap_or_default(),
+        short_uuid: opt_str(step, "short_uuid"),
+        secret_uris: match (group, step["uri"].as_str()) {
+            (Some(group), Some(uri)) => vec![(group.to_owned(), world.matcher.resolve(uri))],
+            _ => Vec::new(),
+        },
+    };
+    let names = |key: &str| -> Vec<String> {
+        step[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect()
+    };
+    let text = |value: &Value| value.as_str().filter(|v| !v.is_empty()).map(str::to_owned);
+    let result = |value: Value| vec![json!({"result": value})];
+    let raw = |data: &RelationData| -> BTreeMap<String, String> {
+        data.bag
+            .iter()
+            .map(|v| (v.key.clone(), v.raw.clone()))
+            .collect()
+    };
+    let written = |r: Result<(), Error>| r.map(|()| Vec::new());
+    Ok(match str_of(step, "relation") {
+        "get_data" => session
+            .relation_data_read(&config, relation, &scope)
+            .map(|data| {
+                let object: Map<String, Value> = data
+                    .bag
+                    .iter()
+                    .map(|v| {
+                        let value = serde_json::from_str(&v.json).unwrap_or(Value::Null);
+                        (v.key.clone(), value)
+                    })
+                    .collect();
+                result(Value::Object(object))
+            }),
+        "get_field" => session
+            .relation_data_read(&config, relation, &scope)
+            .map(|data| result(raw(&data).get(&field).map_or(Value::Null, |v| json!(v)))),
+        "get_fields" => session
+            .relation_data_read(&config, relation, &scope)
+            .map(|data| {
+                let bag = raw(&data);
+                let object: Map<String, Value> = names("fields")
+                    .into_iter()
+                    .filter_map(|k| bag.get(&k).map(|v| (k.clone(), json!(v))))
+                    .collect();
+                result(Value::Object(object))
+            }),
+        "write_field" | "write_secret_field" => written(session.relation_data_write(
+            &config,
+            relation,
+            &scope,
+            &[(field.clone(), text(&step["value"]))],
+        )),
+        "write_fields" => {
+            let values: Vec<(String, Option<String>)> = step["mapping"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| (k.clone(), text(v)))
+                .collect();
+            written(session.relation_data_write(&config, relation, &scope, &values))
+        }
+        "delete_field" | "delete_secret_field" => written(session.relation_data_delete(
+            &config,
+            relation,
+            &scope,
+            std::slice::from_ref(&field),
+        )),
+        "delete_fields" => {
+            written(session.relation_data_delete(&config, relation, &scope, &names("fields")))
+        }
+        "get_secret_field" => session
+            .relation_data_read(&config, relation, &scope)
+            .map(|data| {
+                let value = data
+                    .secrets
+                    .iter()
+                    .find(|v| v.key == field)
+                    .and_then(|v| serde_json::from_str(&v.json).ok())
+                    .unwrap_or(Value::Null);
+                result(value)
+            }),
+        other => return Err(format!("runner: unknown relation step {other}")),
+    })
+}
+
 /// Run a vector's step in a fresh session over the local unit of the in-memory Juju.
 fn run_step(runtime: &Runtime, vector: &Value, world: &World) -> Result<MemoryStep, String> {
     let backend: Box<dyn Backend> = Box::new(world.juju.unit(&world.local_unit));
@@ -146,6 +266,9 @@ fn run_step(runtime: &Runtime, vector: &Value, world: &World) -> Result<MemorySt
     let step = &vector["step"];
     if step.get("peer").is_some() {
         return run_peer_step(&mut session, vector, world);
+    }
+    if step.get("relation").is_some() {
+        return run_relation_step(&mut session, vector, world);
     }
     let requirer = vector["side"].as_str() == Some("requirer");
     if step.get("hook").is_some() {

@@ -87,6 +87,7 @@ from .peers import (
     build_model,
     write_model,
 )
+from .relations import OpsRelationRepository, OpsRelationRepositoryInterface
 from .types import (
     EntitySecretStr,
     ExtraSecretStr,
@@ -156,6 +157,8 @@ __all__ = [
     "OpsPeerRepositoryInterface",
     "OpsPeerUnitRepository",
     "OpsPeerUnitRepositoryInterface",
+    "OpsRelationRepository",
+    "OpsRelationRepositoryInterface",
     "OpsRepository",
     "OptionalPathLike",
     "OptionalSecretBool",

@@ -111,6 +111,36 @@ class Runtime:
         unit: str | None = None,
     ) -> None:
         """Delete peer fields of a scope, by wire key."""
+    def relation_data_read(
+        self,
+        backend: object,
+        config: dict[str, Any],
+        relation_id: int,
+        scope: Literal["local-app", "local-unit", "remote-app", "remote-unit"],
+        unit: str | None = None,
+    ) -> dict[str, list[tuple[str, str, str]]]:
+        """A relation bag and its declared secret fields: ``{"bag": [...], "secrets": [...]}``,
+        each ``(key, raw string, JSON text)``."""
+    def relation_data_write(
+        self,
+        backend: object,
+        config: dict[str, Any],
+        relation_id: int,
+        scope: Literal["local-app", "local-unit", "remote-app", "remote-unit"],
+        values: list[tuple[str, str | None]],
+        unit: str | None = None,
+    ) -> None:
+        """Set (a string) or delete (``None``) keys of a relation's local bag."""
+    def relation_data_delete(
+        self,
+        backend: object,
+        config: dict[str, Any],
+        relation_id: int,
+        scope: Literal["local-app", "local-unit", "remote-app", "remote-unit"],
+        keys: list[str],
+        unit: str | None = None,
+    ) -> None:
+        """Delete keys of a relation's local bag."""
     def requirer_are_all_resources_created(
         self, backend: object, config: dict[str, Any], relation_id: int
     ) -> bool:

@@ -196,7 +196,7 @@ pub fn pieces(template: &str) -> Vec<Piece<'_>> {
 
 impl Matcher {
     /// An input value with its secret placeholders filled in.
-    fn resolve(&self, template: &str) -> String {
+    pub fn resolve(&self, template: &str) -> String {
         pieces(template)
             .into_iter()
             .map(|piece| match piece {
