@@ -136,24 +136,19 @@ def main() -> None:
     thousand = next(r for r in rreq if r["n"] == 1000)["component_us"] / 1e3
     comp_exp = exponents["requests, component (Rust host)"][1]
     ratio = max(rust["hook_provider_ratio"], rust["hook_requirer_ratio"])
-    # The same hooks under ops.main over the hook-tool double (no ops.testing), raw and without
-    # the double's tool calls (calls x the median cost of one call of the double).
+    # The same hooks under ops.main over the hook-tool double (no ops.testing): the verdict is
+    # on the raw whole-process times; the share above the no-library floor is shown too.
     tool_ms = py["dispatch_tool_call_ms"]
 
     def dispatch(side: str, variant: str) -> float:
         return py[f"dispatch_{side}_{variant}_ms"]
 
-    def untooled(side: str, variant: str) -> float:
-        return (
-            dispatch(side, variant)
-            - py[f"dispatch_{side}_{variant}_tool_calls"] * tool_ms
-        )
+    def above_floor(side: str, variant: str) -> float:
+        return dispatch(side, variant) - dispatch(side, "bare")
 
     dq = dispatch("requirer", "ours") / dispatch("requirer", "theirs")
     dp = dispatch("provider", "ours") / dispatch("provider", "theirs")
-    uq = untooled("requirer", "ours") / untooled("requirer", "theirs")
-    up = untooled("provider", "ours") / untooled("provider", "theirs")
-    realistic = max(dq, dp, uq, up)
+    realistic = max(dq, dp)
 
     lines = [
         "# Benchmarks",
@@ -178,11 +173,10 @@ def main() -> None:
         "| target | figure | verdict |",
         "|---|---|---|",
         f"| whole-process hook, ours ≤ 1/2 of dpcharmlibs', as Juju runs it (ops.main over the "
-        f"hook-tool double; raw, and without the double's tool calls) | requirer "
-        f"{dispatch('requirer', 'ours'):.0f} vs {dispatch('requirer', 'theirs'):.0f} ms ({dq:.2f}),"
-        f" without tool calls {uq:.2f}; provider {dispatch('provider', 'ours'):.0f} vs "
-        f"{dispatch('provider', 'theirs'):.0f} ms ({dp:.2f}), without tool calls {up:.2f} | "
-        f"{verdict(realistic <= 0.5)} |",
+        f"hook-tool double) | requirer {dispatch('requirer', 'ours'):.0f} vs "
+        f"{dispatch('requirer', 'theirs'):.0f} ms ({dq:.2f}); provider "
+        f"{dispatch('provider', 'ours'):.0f} vs {dispatch('provider', 'theirs'):.0f} ms "
+        f"({dp:.2f}) | {verdict(realistic <= 0.5)} |",
         f"| the same under ops.testing (its floor of {py['process_provider_bare_ms']:.0f} ms is "
         f"not in a real hook) | requirer {qr:.1f} vs {qt:.1f} ms "
         f"({qr / qt:.2f}); provider {pr:.1f} vs {pt:.1f} ms ({pr / pt:.2f}) | "
@@ -257,8 +251,9 @@ def main() -> None:
         "",
         "`bench/hook_dispatch.py`: each hook a fresh `python bench/dispatch_charm.py` under",
         "`ops.main`, its hook tools played by `tests/hooktools/fake_juju.py` (one Python process",
-        f"per call: {tool_ms:.1f} ms median here; Juju's own hook tools are cheaper). The third",
-        "column of each side subtracts the tool calls (calls x that median).",
+        f"per call: {tool_ms:.1f} ms median for `is-leader` here, more for calls that move",
+        "secrets or big bags; Juju's own hook tools are cheaper). The floor is a charm that",
+        "uses no library under the same dispatch; the tool calls are what each hook made.",
         "",
         "| hook | ours | theirs | no library (floor) | ours/theirs |",
         "|---|---|---|---|---|",
@@ -275,9 +270,9 @@ def main() -> None:
             f"{py[f'dispatch_{side}_bare_tool_calls']} | |"
         )
         lines.append(
-            f"| {side}: without the tool calls | {untooled(side, 'ours'):.1f} ms | "
-            f"{untooled(side, 'theirs'):.1f} ms | {untooled(side, 'bare'):.1f} ms | "
-            f"{untooled(side, 'ours') / untooled(side, 'theirs'):.2f} |"
+            f"| {side}: above the floor | {above_floor(side, 'ours'):.1f} ms | "
+            f"{above_floor(side, 'theirs'):.1f} ms | | "
+            f"{above_floor(side, 'ours') / above_floor(side, 'theirs'):.2f} |"
         )
         lines.append(
             f"| {side}: peak RSS | {py[f'dispatch_rss_{side}_ours_mib']:.1f} MiB | "
@@ -323,8 +318,8 @@ def main() -> None:
             + " | "
             f"{r['component_us'] / 1e3:.3f} ms | {r['native_us'] / 1e3:.3f} ms | "
             + (
-                f"{r['component_answered_us'] / 1e3:.1f} ms | "
-                f"{r['native_answered_us'] / 1e3:.1f} ms |"
+                f"{r['component_answered_us'] / 1e3:.2f} ms | "
+                f"{r['native_answered_us'] / 1e3:.2f} ms |"
                 if r.get("component_answered_us")
                 else "not run (quadratic) | not run |"
             )
