@@ -9,7 +9,9 @@ through ``ops.testing``, the two packages alternating sample by sample:
 * in-process: the same hooks repeated in this process, per hook;
 * import time of each package in fresh processes, with ops imported before (excluded) or not;
 * scale: a provider's relation-changed with 1, 10, 100, 1000 requests, and with 1, 10, 100
-  relations.
+  relations;
+* the same whole-process hooks without ops.testing, as Juju runs them: ``ops.main`` over the
+  hook-tool double (``hook_dispatch.py``).
 
 Usage: ``python bench/python_bench.py [--json FILE] [--quick]``. Figures are printed; ``--json``
 also writes them for ``bench/report.py``.
@@ -32,6 +34,8 @@ from typing import Any
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "python"))
+
+import hook_dispatch  # noqa: E402 (bench/, this file's directory)
 
 import charms_ours  # noqa: E402
 import charms_reference  # noqa: E402
@@ -274,8 +278,14 @@ def main() -> None:
     figures.update(imports(rounds))
     print("scale ...", flush=True)
     figures["scale"] = scale(args.quick)
+    print("whole process under ops.main over the hook-tool double ...", flush=True)
+    figures.update(
+        hook_dispatch.measure(
+            3 if args.quick else 5, (1, 10) if args.quick else (1, 10, 100)
+        )
+    )
     for key, value in figures.items():
-        if key != "scale":
+        if key not in ("scale", "dispatch_scale"):
             print(f"{key:<44} {value:10.2f}")
     for side in ("requirer", "provider"):
         for kind in ("process", "hook"):

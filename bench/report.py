@@ -84,6 +84,19 @@ def main() -> None:
             (r["n"], r["component_us"] / 1e3) for r in rreq
         ],
         "requests, native core": [(r["n"], r["native_us"] / 1e3) for r in rreq],
+        "requests answered one by one, component (Rust host)": [
+            (r["n"], r["component_answered_us"] / 1e3)
+            for r in rreq
+            if r.get("component_answered_us")
+        ],
+        "requests answered one by one, native core": [
+            (r["n"], r["native_answered_us"] / 1e3)
+            for r in rreq
+            if r.get("native_answered_us")
+        ],
+        "requests, ours (Python, ops.main over the double)": [
+            (r["n"], r["ours_ms"]) for r in py["dispatch_scale"]
+        ],
         "relations, ours (Python)": [(r["n"], r["ours_ms"]) for r in rel],
         "relations, theirs (Python)": [(r["n"], r["theirs_ms"]) for r in rel],
     }
@@ -123,6 +136,19 @@ def main() -> None:
     thousand = next(r for r in rreq if r["n"] == 1000)["component_us"] / 1e3
     comp_exp = exponents["requests, component (Rust host)"][1]
     ratio = max(rust["hook_provider_ratio"], rust["hook_requirer_ratio"])
+    # The same hooks under ops.main over the hook-tool double (no ops.testing): the verdict is
+    # on the raw whole-process times; the share above the no-library floor is shown too.
+    tool_ms = py["dispatch_tool_call_ms"]
+
+    def dispatch(side: str, variant: str) -> float:
+        return py[f"dispatch_{side}_{variant}_ms"]
+
+    def above_floor(side: str, variant: str) -> float:
+        return dispatch(side, variant) - dispatch(side, "bare")
+
+    dq = dispatch("requirer", "ours") / dispatch("requirer", "theirs")
+    dp = dispatch("provider", "ours") / dispatch("provider", "theirs")
+    realistic = max(dq, dp)
 
     lines = [
         "# Benchmarks",
@@ -146,7 +172,13 @@ def main() -> None:
         "",
         "| target | figure | verdict |",
         "|---|---|---|",
-        f"| whole-process hook, ours ≤ 1/2 of dpcharmlibs' | requirer {qr:.1f} vs {qt:.1f} ms "
+        f"| whole-process hook, ours ≤ 1/2 of dpcharmlibs', as Juju runs it (ops.main over the "
+        f"hook-tool double) | requirer {dispatch('requirer', 'ours'):.0f} vs "
+        f"{dispatch('requirer', 'theirs'):.0f} ms ({dq:.2f}); provider "
+        f"{dispatch('provider', 'ours'):.0f} vs {dispatch('provider', 'theirs'):.0f} ms "
+        f"({dp:.2f}) | {verdict(realistic <= 0.5)} |",
+        f"| the same under ops.testing (its floor of {py['process_provider_bare_ms']:.0f} ms is "
+        f"not in a real hook) | requirer {qr:.1f} vs {qt:.1f} ms "
         f"({qr / qt:.2f}); provider {pr:.1f} vs {pt:.1f} ms ({pr / pt:.2f}) | "
         f"{verdict(max(qr / qt, pr / pt) <= 0.5)} |",
         f"| our import (ops excluded) < 20 ms | {import_ours:.1f} ms | {verdict(import_ours < 20)} |",
@@ -215,17 +247,82 @@ def main() -> None:
         "The whole-process figures include ops.testing (not present in a real hook), so the",
         "floor is subtracted in the third row.",
         "",
+        "## Whole process as Juju runs it: ops.main over the hook-tool double (no ops.testing)",
+        "",
+        "`bench/hook_dispatch.py`: each hook a fresh `python bench/dispatch_charm.py` under",
+        "`ops.main`, its hook tools played by `tests/hooktools/fake_juju.py` (one Python process",
+        f"per call: {tool_ms:.1f} ms median for `is-leader` here, more for calls that move",
+        "secrets or big bags; Juju's own hook tools are cheaper). The floor is a charm that",
+        "uses no library under the same dispatch; the tool calls are what each hook made.",
+        "",
+        "| hook | ours | theirs | no library (floor) | ours/theirs |",
+        "|---|---|---|---|---|",
+    ]
+    for side in ("requirer", "provider"):
+        lines.append(
+            f"| {side} relation-changed | {dispatch(side, 'ours'):.1f} ms | "
+            f"{dispatch(side, 'theirs'):.1f} ms | {dispatch(side, 'bare'):.1f} ms | "
+            f"{dispatch(side, 'ours') / dispatch(side, 'theirs'):.2f} |"
+        )
+        lines.append(
+            f"| {side}: hook-tool calls | {py[f'dispatch_{side}_ours_tool_calls']} | "
+            f"{py[f'dispatch_{side}_theirs_tool_calls']} | "
+            f"{py[f'dispatch_{side}_bare_tool_calls']} | |"
+        )
+        lines.append(
+            f"| {side}: above the floor | {above_floor(side, 'ours'):.1f} ms | "
+            f"{above_floor(side, 'theirs'):.1f} ms | | "
+            f"{above_floor(side, 'ours') / above_floor(side, 'theirs'):.2f} |"
+        )
+        lines.append(
+            f"| {side}: peak RSS | {py[f'dispatch_rss_{side}_ours_mib']:.1f} MiB | "
+            f"{py[f'dispatch_rss_{side}_theirs_mib']:.1f} MiB | "
+            f"{py[f'dispatch_rss_{side}_bare_mib']:.1f} MiB | "
+            f"{py[f'dispatch_rss_{side}_ours_mib'] / py[f'dispatch_rss_{side}_theirs_mib']:.2f} |"
+        )
+    lines += [
+        "",
+        "| n requests (provider relation-changed, ops.main) | ours | theirs |",
+        "|---|---|---|",
+    ]
+    for r in py["dispatch_scale"]:
+        theirs = (
+            f"{r['theirs_ms']:.0f} ms, {r['theirs_tool_calls']} tool calls"
+            if "theirs_ms" in r
+            else "not run (quadratic in tool calls)"
+        )
+        lines.append(
+            f"| {r['n']} | {r['ours_ms']:.0f} ms, {r['ours_tool_calls']} tool calls | {theirs} |"
+        )
+    lines += [
+        "",
         "## Scale (in-process, provider relation-changed; the charm answers every request)",
         "",
-        "| n requests | ours (Python) | theirs (Python) | component (Rust host) | native core |",
-        "|---|---|---|---|---|",
+        "The Python columns run the README charm (one `set_response` per request) under",
+        "ops.testing. Our handler coalesces the answers given while a hook's events are emitted",
+        "into one `set-response-each` call per relation (one databag write); what still grows",
+        "faster than linearly there is ops.testing's secret lookup, a scan of every secret in",
+        "the state per `secret-get`/`secret-info-get`/`secret-grant` (not in a real hook: see",
+        "the ops.main figures above). The Rust host columns time `handle` alone, and `handle`",
+        "plus one `set-response` call per request (each rewrites the whole `requests` list:",
+        "quadratic, which is why the Python host coalesces).",
+        "",
+        "| n requests | ours (Python) | theirs (Python) | component: handle | native: handle "
+        "| component: handle + set-response each | native: handle + set-response each |",
+        "|---|---|---|---|---|---|---|",
     ]
     for p, r in zip(req, rreq):
         lines.append(
             f"| {p['n']} | {p['ours_ms']:.2f} ms | "
             + (f"{p['theirs_ms']:.2f} ms" if "theirs_ms" in p else "not run (minutes)")
             + " | "
-            f"{r['component_us'] / 1e3:.3f} ms | {r['native_us'] / 1e3:.3f} ms |"
+            f"{r['component_us'] / 1e3:.3f} ms | {r['native_us'] / 1e3:.3f} ms | "
+            + (
+                f"{r['component_answered_us'] / 1e3:.2f} ms | "
+                f"{r['native_answered_us'] / 1e3:.2f} ms |"
+                if r.get("component_answered_us")
+                else "not run (quadratic) | not run |"
+            )
         )
     lines += ["", "| n relations | ours (Python) | theirs (Python) |", "|---|---|---|"]
     for p in rel:
@@ -266,6 +363,17 @@ def main() -> None:
             f"{rust['process_demo_us'] / 1e3:.2f} ms |"
         )
     lines += [
+        "",
+        "Where the component's time per hook goes (measured once by hand on 2026-11-22 with",
+        "`data-interfaces-bench profile component batch 2 2000`, load average about 5, not",
+        'regenerated by `make bench`): the guest built at opt-level 3 instead of "s" takes the',
+        "provider relation-changed from 106 to 86 µs (kept: 18-20% faster, 504 KB -> 583 KB);",
+        "fuel metering costs another 12% (86 -> 77 µs with `consume_fuel(false)`), which is",
+        "what epoch interruption could win back at most (not done: it would change the",
+        "`Limits` API and the sandbox tests). Without fuel the call is still 4.8x native: the",
+        "rest is lifting the handler configuration and the records across the boundary, the",
+        "host calls (databag reads and writes, secrets) and the guest's allocator and JSON code",
+        "under Cranelift; not broken down further.",
         "",
         "## Sizes",
         "",

@@ -77,9 +77,29 @@ fn wit_event(relation: wit::RelationId, remote: &str) -> wit::RelationEvent {
     }
 }
 
-/// Times through the component for one handshake with `n` requests: (provider
-/// relation-changed, requirer relation-changed), each a fresh session on a fresh model.
-fn component_handshake(runtime: &Runtime, n: usize) -> (Duration, Duration) {
+/// How the provider's charm answers the requests of one relation-changed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    /// One `set-responses` call with every response.
+    Batch,
+    /// One `set-response` call per request, as the README charm does (each rewrites the whole
+    /// `requests` list of the provider's app bag).
+    OneByOne,
+}
+
+/// The times of one handshake.
+struct Handshake {
+    /// The provider's relation-changed: `handle` alone.
+    provider: Duration,
+    /// The provider's answers (`set-responses`, or every `set-response`).
+    answer: Duration,
+    /// The requirer's relation-changed that sees the responses.
+    requirer: Duration,
+}
+
+/// Times through the component for one handshake with `n` requests, each step a fresh
+/// session on a fresh model.
+fn component_handshake(runtime: &Runtime, n: usize, answer: Answer) -> Handshake {
     let juju = Juju::new();
     juju.deploy("client", 1);
     juju.deploy("postgresql", 1);
@@ -116,7 +136,16 @@ fn component_handshake(runtime: &Runtime, n: usize) -> (Duration, Duration) {
         })
         .collect();
     assert_eq!(answered, n, "the provider saw every request");
-    s.provider_set_responses(&pconfig, rel, &responses).unwrap();
+    let start = Instant::now();
+    match answer {
+        Answer::Batch => s.provider_set_responses(&pconfig, rel, &responses).unwrap(),
+        Answer::OneByOne => {
+            for response in &responses {
+                s.provider_set_response(&pconfig, rel, response).unwrap();
+            }
+        }
+    }
+    let answer = start.elapsed();
 
     let mut s = runtime.session(Box::new(juju.unit("client/0"))).unwrap();
     let hook = wit::Hook::RelationChanged(wit_event(rel, "postgresql/0"));
@@ -124,7 +153,11 @@ fn component_handshake(runtime: &Runtime, n: usize) -> (Duration, Duration) {
     let events = s.requirer_handle(&rconfig, &hook).unwrap().events;
     let requirer = start.elapsed();
     assert!(!events.is_empty(), "the requirer saw the responses");
-    (provider, requirer)
+    Handshake {
+        provider,
+        answer,
+        requirer,
+    }
 }
 
 // ---------------------------------------------------------------- natively (the floor)
@@ -152,7 +185,7 @@ fn native_event(relation: i32, remote: &str) -> core::model::RelationEvent {
 }
 
 /// The same handshake as [`component_handshake`], natively over the in-memory `Env`.
-fn native_handshake(n: usize) -> (Duration, Duration) {
+fn native_handshake(n: usize, answer: Answer) -> Handshake {
     const REL: i32 = 7;
     let mut client = FakeEnv::new("client", true);
     client.add_relation(REL, "database", "postgresql");
@@ -197,7 +230,18 @@ fn native_handshake(n: usize) -> (Duration, Duration) {
         })
         .collect();
     assert_eq!(answered, n, "the provider saw every request");
-    core::provider::set_responses(&mut server, &pconfig, REL, &responses).unwrap();
+    let start = Instant::now();
+    match answer {
+        Answer::Batch => {
+            core::provider::set_responses(&mut server, &pconfig, REL, &responses).unwrap()
+        }
+        Answer::OneByOne => {
+            for response in &responses {
+                core::provider::set_response(&mut server, &pconfig, REL, response).unwrap();
+            }
+        }
+    }
+    let answer = start.elapsed();
     deliver(&server, REL, &mut client, REL);
 
     let hook = core::model::Hook::RelationChanged(native_event(REL, "postgresql/0"));
@@ -207,7 +251,11 @@ fn native_handshake(n: usize) -> (Duration, Duration) {
         .events;
     let requirer = start.elapsed();
     assert!(!events.is_empty(), "the requirer saw the responses");
-    (provider, requirer)
+    Handshake {
+        provider,
+        answer,
+        requirer,
+    }
 }
 
 // ---------------------------------------------------------------- whole processes
@@ -246,6 +294,46 @@ fn whole_process(program: &Path, args: &[&str], n: usize) -> f64 {
     sample(n, run)
 }
 
+/// `profile {component|native} {batch|one-by-one} N ROUNDS`: repeats one handshake for a
+/// profiler (`perf record`, `valgrind --tool=callgrind`) and prints the median of each step.
+fn profile(args: Vec<String>) {
+    let usage =
+        "usage: data-interfaces-bench profile {component|native} {batch|one-by-one} N ROUNDS";
+    let [target, answer, n, rounds] = args.as_slice() else {
+        eprintln!("{usage}");
+        std::process::exit(2);
+    };
+    let answer = match answer.as_str() {
+        "batch" => Answer::Batch,
+        "one-by-one" => Answer::OneByOne,
+        _ => {
+            eprintln!("{usage}");
+            std::process::exit(2);
+        }
+    };
+    let (Ok(n), Ok(rounds)) = (n.parse::<usize>(), rounds.parse::<usize>()) else {
+        eprintln!("{usage}");
+        std::process::exit(2);
+    };
+    let runtime = (target == "component").then(|| Runtime::load().expect("load"));
+    let (mut p, mut a, mut r) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let h = match &runtime {
+            Some(runtime) => component_handshake(runtime, n, answer),
+            None => native_handshake(n, answer),
+        };
+        p.push(us(h.provider));
+        a.push(us(h.answer));
+        r.push(us(h.requirer));
+    }
+    println!(
+        "{target} n={n}: provider handle {:.1} us, answer {:.1} us, requirer handle {:.1} us",
+        median(&mut p),
+        median(&mut a),
+        median(&mut r)
+    );
+}
+
 // ---------------------------------------------------------------- main
 
 fn main() {
@@ -255,6 +343,7 @@ fn main() {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "one-hook" => return one_hook(),
+            "profile" => return profile(args.collect()),
             "--json" => json_out = args.next().map(PathBuf::from),
             "--demo" => demo_bin = args.next().map(PathBuf::from).expect("--demo PATH"),
             other => {
@@ -334,12 +423,12 @@ fn main() {
         let mut np = Vec::new();
         let mut nr = Vec::new();
         for _ in 0..iterations {
-            let (p, r) = component_handshake(&runtime, n);
-            cp.push(us(p));
-            cr.push(us(r));
-            let (p, r) = native_handshake(n);
-            np.push(us(p));
-            nr.push(us(r));
+            let c = component_handshake(&runtime, n, Answer::Batch);
+            cp.push(us(c.provider));
+            cr.push(us(c.requirer));
+            let nat = native_handshake(n, Answer::Batch);
+            np.push(us(nat.provider));
+            nr.push(us(nat.requirer));
         }
         let (cp, cr, np, nr) = (
             median(&mut cp),
@@ -363,15 +452,36 @@ fn main() {
             100 => 21,
             _ => 61,
         };
-        let mut c = Vec::new();
-        let mut nat = Vec::new();
+        let (mut c, mut c1, mut nat, mut nat1) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for _ in 0..reps {
-            c.push(us(component_handshake(&runtime, n).0));
-            nat.push(us(native_handshake(n).0));
+            c.push(us(component_handshake(&runtime, n, Answer::Batch).provider));
+            nat.push(us(native_handshake(n, Answer::Batch).provider));
         }
-        let (c, nat) = (median(&mut c), median(&mut nat));
-        println!("scale_requests n={n:<5} component {c:>12.1} us   native {nat:>12.1} us");
-        scale.push(json!({"n": n, "component_us": c, "native_us": nat}));
+        // One set-response per request rewrites the whole list each time: quadratic, so
+        // 1000 (about a minute through the component) is not run.
+        for _ in 0..if n <= 100 { reps } else { 0 } {
+            let one = component_handshake(&runtime, n, Answer::OneByOne);
+            c1.push(us(one.provider + one.answer));
+            let one = native_handshake(n, Answer::OneByOne);
+            nat1.push(us(one.provider + one.answer));
+        }
+        let (c, c1, nat, nat1) = (
+            median(&mut c),
+            median(&mut c1),
+            median(&mut nat),
+            median(&mut nat1),
+        );
+        println!(
+            "scale_requests n={n:<5} handle: component {c:>10.1} us, native {nat:>10.1} us; \
+             handle and one set-response per request: component {c1:>10.1} us, native {nat1:>10.1} us"
+        );
+        scale.push(json!({
+            "n": n,
+            "component_us": c,
+            "native_us": nat,
+            "component_answered_us": (c1.is_finite()).then_some(c1),
+            "native_answered_us": (nat1.is_finite()).then_some(nat1),
+        }));
     }
     put("scale_requests", Value::Array(scale));
 

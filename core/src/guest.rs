@@ -553,6 +553,22 @@ impl exports::charm::data_interfaces::provider::Guest for Component {
         .map_err(error_to_wit)
     }
 
+    fn set_response_each(
+        config: wit::ProviderConfig,
+        relation: RelationId,
+        responses: Vec<wit::Response>,
+    ) -> Result<(), wit::Error> {
+        let responses: Vec<model::Response> =
+            responses.into_iter().map(response_from_wit).collect();
+        provider::set_response_each(
+            &mut Imports,
+            &provider_config_from_wit(config),
+            relation,
+            &responses,
+        )
+        .map_err(error_to_wit)
+    }
+
     fn set_responses(
         config: wit::ProviderConfig,
         relation: RelationId,

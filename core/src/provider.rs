@@ -153,8 +153,24 @@ pub fn set_response(
         config,
         relation,
         std::slice::from_ref(response),
-        "set-response",
+        Rules::EachInTurn,
     )
+}
+
+/// Writes responses as [`set_response`] called once for each, in order, but with one read and
+/// one write of the bag (and so one `relation-set`): hosts coalesce with it the answers a charm
+/// gives one by one during a hook, which would otherwise rewrite the whole `requests` list each
+/// time. Every response is checked before anything is written; an empty list writes nothing.
+pub fn set_response_each(
+    env: &mut impl Env,
+    config: &ProviderConfig,
+    relation: RelationId,
+    responses: &[Response],
+) -> Result<()> {
+    if responses.is_empty() {
+        return Ok(());
+    }
+    write_responses(env, config, relation, responses, Rules::EachInTurn)
 }
 
 /// Writes several responses on a relation at once; leader only.
@@ -167,7 +183,26 @@ pub fn set_responses(
     if responses.is_empty() {
         return Err(Error::InvalidModel("List of responses is empty".into()));
     }
-    write_responses(env, config, relation, responses, "set-responses")
+    write_responses(env, config, relation, responses, Rules::Batch)
+}
+
+/// Which call's rules [`write_responses`] follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Rules {
+    /// `set-response` (once per response): every response is merged in turn.
+    EachInTurn,
+    /// `set-responses`: responses without a request id are dropped, a stored response without
+    /// one is an error, and a v0 requirer takes only one response.
+    Batch,
+}
+
+impl Rules {
+    fn call(self) -> &'static str {
+        match self {
+            Rules::EachInTurn => "set-response",
+            Rules::Batch => "set-responses",
+        }
+    }
 }
 
 /// The contract version a requirer speaks.
@@ -572,8 +607,10 @@ fn write_responses(
     config: &ProviderConfig,
     relation: RelationId,
     new: &[Response],
-    call: &str,
+    rules: Rules,
 ) -> Result<()> {
+    let call = rules.call();
+    let batch = rules == Rules::Batch && new.len() > 1;
     if !env.is_leader() {
         return Err(Error::NotLeader(format!(
             "{call} can only be called by the leader unit"
@@ -583,14 +620,16 @@ fn write_responses(
     let remote = Databag::read(env, relation, Bag::RemoteApp)?;
     let mut app = Staged::new(Databag::read(env, relation, Bag::LocalApp)?);
     if version(&remote)? == Version::V0 {
-        let [response] = new else {
+        if batch {
             return Err(Error::InvalidModel("V0 only expects one response".into()));
-        };
+        }
         let mut current = v0::read_response(app.current(), &config.response_fields)?;
-        merge(&mut current, response);
-        current.request_id = None;
-        if current.salt.is_empty() {
-            current.salt = salt_or_fresh(&response.salt);
+        for response in new {
+            merge(&mut current, response);
+            current.request_id = None;
+            if current.salt.is_empty() {
+                current.salt = salt_or_fresh(&response.salt);
+            }
         }
         let mut responses = vec![current];
         write_secrets(env, config, relation, &mut responses, &[0], Version::V0)?;
@@ -614,10 +653,10 @@ fn write_responses(
     // Merge: by request id, or appended (set-responses drops responses without one).
     let mut touched = Vec::new();
     for response in new {
-        if new.len() > 1 && response.request_id.is_none() {
+        if batch && response.request_id.is_none() {
             continue;
         }
-        if new.len() > 1 && responses.iter().any(|r| r.request_id.is_none()) {
+        if batch && responses.iter().any(|r| r.request_id.is_none()) {
             return Err(app
                 .current()
                 .error("requests", "Missing request id in the response"));

@@ -389,6 +389,112 @@ fn set_responses_merges_by_request_id_and_refuses_an_empty_list() {
     assert_eq!(value[1]["resource"], "otherdb");
 }
 
+/// Three answers a charm gives one by one: two to the same request, one to another.
+fn answers_in_turn() -> Vec<Response> {
+    let entity = Response {
+        request_id: Some("9ecfabfbb5258f88".into()),
+        salt: "xxxxxxxx".into(),
+        entity_name: Some("bob".into()),
+        entity_password: Some("pw".into()),
+        ..Response::default()
+    };
+    let update = Response {
+        request_id: Some("b7bf5c83ca2cd3de".into()),
+        endpoints: Some("h:1".into()),
+        ..Response::default()
+    };
+    vec![user_response(), entity, update]
+}
+
+#[test]
+fn set_response_each_writes_the_bytes_and_secrets_of_set_response_called_in_turn() {
+    let mut one_by_one = env(true, REQUESTS);
+    for response in answers_in_turn() {
+        provider::set_response(&mut one_by_one, &config(), 1, &response).unwrap();
+    }
+    let mut each = env(true, REQUESTS);
+    provider::set_response_each(&mut each, &config(), 1, &answers_in_turn()).unwrap();
+    assert_eq!(each.bag(1, Bag::LocalApp), one_by_one.bag(1, Bag::LocalApp));
+    let secrets = |env: &FakeEnv| -> Vec<_> {
+        env.secrets
+            .iter()
+            .map(|s| {
+                (
+                    s.id.clone(),
+                    s.owner_label.clone(),
+                    s.content(),
+                    s.granted.clone(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(secrets(&each), secrets(&one_by_one));
+}
+
+#[test]
+fn set_response_each_applies_the_bag_once() {
+    let mut env = env(true, REQUESTS);
+    provider::set_response_each(&mut env, &config(), 1, &answers_in_turn()).unwrap();
+    assert_eq!(env.applies, 1);
+}
+
+#[test]
+fn set_response_each_keeps_responses_without_a_request_id_as_set_response_does() {
+    let mut env = env(true, REQUESTS);
+    let anonymous = Response {
+        resource: "clientdb".into(),
+        salt: "kkkkkkkk".into(),
+        endpoints: Some("h:1".into()),
+        ..Response::default()
+    };
+    provider::set_response_each(&mut env, &config(), 1, &[anonymous.clone(), anonymous]).unwrap();
+    let requests = env.get(1, Bag::LocalApp, "requests").unwrap();
+    let written: serde_json::Value = serde_json::from_str(&requests).unwrap();
+    assert_eq!(written.as_array().map(Vec::len), Some(1), "{requests}");
+}
+
+#[test]
+fn set_response_each_with_no_response_writes_nothing() {
+    let mut env = env(true, REQUESTS);
+    provider::set_response_each(&mut env, &config(), 1, &[]).unwrap();
+    assert_eq!(env.applies, 0);
+}
+
+#[test]
+fn set_response_each_on_a_non_leader_is_refused_and_writes_nothing() {
+    let mut env = env(false, REQUESTS);
+    assert!(matches!(
+        provider::set_response_each(&mut env, &config(), 1, &answers_in_turn()),
+        Err(Error::NotLeader(_))
+    ));
+    assert_eq!(env.applies, 0);
+    assert!(env.secrets.is_empty());
+}
+
+#[test]
+fn set_response_each_merges_every_answer_into_a_v0_requirers_flat_response() {
+    let mut one_by_one = v0_env();
+    let mut each = v0_env();
+    let answers = [
+        Response {
+            resource: "legacydb".into(),
+            salt: "kkkkkkkk".into(),
+            username: Some("relation_1".into()),
+            password: Some("p1".into()),
+            ..Response::default()
+        },
+        Response {
+            endpoints: Some("h:1".into()),
+            ..Response::default()
+        },
+    ];
+    for response in &answers {
+        provider::set_response(&mut one_by_one, &config(), 1, response).unwrap();
+    }
+    provider::set_response_each(&mut each, &config(), 1, &answers).unwrap();
+    assert_eq!(each.bag(1, Bag::LocalApp), one_by_one.bag(1, Bag::LocalApp));
+}
+
 #[test]
 fn requests_lists_the_parsed_requests_and_keeps_numeric_strings() {
     let mut env = env(true, &REQUESTS.replace("\"clientdb\"", "\"1234\""));

@@ -196,6 +196,19 @@ pub fn request_to_dict<'py>(py: Python<'py>, r: &Request) -> PyResult<Bound<'py,
     Ok(d)
 }
 
+/// A list of response dicts to [`Response`]s.
+pub fn responses(items: &Bound<'_, PyAny>) -> PyResult<Vec<Response>> {
+    let mut converted = Vec::new();
+    for item in items.try_iter()? {
+        let item = item?;
+        let dict = item
+            .cast::<PyDict>()
+            .map_err(|_| pyo3::exceptions::PyTypeError::new_err("every response must be a dict"))?;
+        converted.push(response(dict)?);
+    }
+    Ok(converted)
+}
+
 /// A response dict to a [`Response`].
 pub fn response(dict: &Bound<'_, PyDict>) -> PyResult<Response> {
     const WHAT: &str = "response";

@@ -166,6 +166,23 @@ impl Runtime {
             .map_err(|e| errors::to_py(py, e))
     }
 
+    /// Write responses as `provider_set_response` called once for each, in order, with one
+    /// read and one write of the bag.
+    fn provider_set_response_each(
+        &self,
+        py: Python<'_>,
+        backend: &Bound<'_, PyAny>,
+        config: &Bound<'_, PyDict>,
+        relation_id: i32,
+        responses: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let config = convert::provider_config(config)?;
+        let converted = convert::responses(responses)?;
+        self.session(py, backend)?
+            .provider_set_response_each(&config, relation_id, &converted)
+            .map_err(|e| errors::to_py(py, e))
+    }
+
     /// Write several responses on a relation at once.
     fn provider_set_responses(
         &self,
@@ -176,14 +193,7 @@ impl Runtime {
         responses: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
         let config = convert::provider_config(config)?;
-        let mut converted = Vec::new();
-        for item in responses.try_iter()? {
-            let item = item?;
-            let dict = item.cast::<PyDict>().map_err(|_| {
-                pyo3::exceptions::PyTypeError::new_err("every response must be a dict")
-            })?;
-            converted.push(convert::response(dict)?);
-        }
+        let converted = convert::responses(responses)?;
         self.session(py, backend)?
             .provider_set_responses(&config, relation_id, &converted)
             .map_err(|e| errors::to_py(py, e))

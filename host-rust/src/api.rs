@@ -1415,6 +1415,18 @@ impl Provider {
             .provider_set_response(&self.config, relation, &response.0)
     }
 
+    /// Write responses as [`Provider::set_response`] called once for each, in order, but with
+    /// one read and one write of the bag: the linear way to answer many requests one by one.
+    pub fn set_response_each(
+        &mut self,
+        relation: RelationId,
+        responses: &[Response],
+    ) -> Result<(), Error> {
+        let records: Vec<wit::Response> = responses.iter().map(|r| r.0.clone()).collect();
+        self.session
+            .provider_set_response_each(&self.config, relation, &records)
+    }
+
     /// Write several responses on a relation at once; leader only.
     pub fn set_responses(
         &mut self,

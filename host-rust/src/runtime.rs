@@ -444,6 +444,21 @@ impl Session {
         .map_err(Error::Protocol)
     }
 
+    /// Write responses as [`Session::provider_set_response`] called once for each, in order,
+    /// with one read and one write of the bag.
+    pub fn provider_set_response_each(
+        &mut self,
+        config: &ProviderConfig,
+        relation: RelationId,
+        responses: &[Response],
+    ) -> Result<(), Error> {
+        self.call("provider.set-response-each", |b, s| {
+            b.charm_data_interfaces_provider()
+                .call_set_response_each(s, config, relation, responses)
+        })?
+        .map_err(Error::Protocol)
+    }
+
     /// Write several responses on a relation at once.
     pub fn provider_set_responses(
         &mut self,

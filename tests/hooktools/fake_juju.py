@@ -20,6 +20,8 @@ secret-remove, juju-log. Administration (for tests, not a Juju tool): `fake-juju
 `fake-juju deploy APP N` (leader: APP/0), `fake-juju relate APP1 EP1 APP2 EP2` (prints the id;
 the same application twice makes a peer relation). An application may carry its own
 `model_uuid` in the state (a cross-model relation).
+The forms ops uses are accepted too (`-r ENDPOINT:ID`, `--relation`, secret values as
+`KEY#file=PATH`), so that a charm can run under `ops.main` over it (bench/hook_dispatch.py).
 
 Juju's rules enforced here:
   * a unit writes only its own unit bag, and its application's bag only when it is the leader;
@@ -92,8 +94,12 @@ class Caller:
         return self.state["apps"][self.app]["leader"] == self.unit
 
     def relation(self, rid):
-        rel = self.state["relations"].get(str(rid))
+        # `-r 7` or, as ops passes it, `-r database:7` (the endpoint must match).
+        endpoint, _, number = str(rid).rpartition(":")
+        rel = self.state["relations"].get(number)
         if rel is None or self.app not in rel["endpoints"]:
+            raise ToolError(f"relation {rid} not found")
+        if endpoint and rel["endpoints"][self.app] != endpoint:
             raise ToolError(f"relation {rid} not found")
         return rel
 
@@ -175,6 +181,10 @@ def content_of(opts, pos):
         key, eq, value = item.partition("=")
         if not eq:
             raise ToolError(f"expected key=value, got {key!r}")
+        if key.endswith("#file"):  # `key#file=PATH`, as ops passes secret values
+            key = key[: -len("#file")]
+            with open(value) as f:
+                value = f.read()
         content[key] = value
     if not content:
         raise ToolError("secret content cannot be empty")
@@ -339,8 +349,8 @@ def tool(name, args, state):
         }
     elif name in ("secret-set", "secret-grant", "secret-remove"):
         flags = {
-            "secret-set": ("--file", "--label", "--description"),
-            "secret-grant": ("-r", "--unit"),
+            "secret-set": ("--file", "--label", "--description", "--owner"),
+            "secret-grant": ("-r", "--relation", "--unit"),
             "secret-remove": ("--revision",),
         }[name]
         opts, pos = parse(args, flags)
@@ -353,9 +363,13 @@ def tool(name, args, state):
             secret["latest"] += 1
             secret["revisions"][str(secret["latest"])] = content_of(opts, pos[1:])
         elif name == "secret-grant":
-            caller.relation(opts["-r"])
-            if int(opts["-r"]) not in secret["grants"]:
-                secret["grants"].append(int(opts["-r"]))
+            ref = opts.get("-r", opts.get("--relation"))
+            if ref is None:
+                raise ToolError("missing relation")
+            caller.relation(ref)
+            rid = int(ref.rpartition(":")[2])
+            if rid not in secret["grants"]:
+                secret["grants"].append(rid)
         elif "--revision" in opts:
             if secret["revisions"].pop(opts["--revision"], None) is None:
                 raise ToolError(f"secret {uri} revision {opts['--revision']} not found")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
 from data_interfaces_wasm import (
     AuthenticationUpdatedEvent,
@@ -137,3 +139,55 @@ def test_a_host_error_from_the_backend_is_told_to_the_component() -> None:
     with pytest.raises(_native.ProtocolError) as raised:
         runtime.requirer_handle(NotFoundBackend(), config, hook)
     assert "no reading here" in str(raised.value)
+
+
+class ThreeDatabasesClient(charms_ours.ClientCharm):
+    def __init__(self, *args) -> None:
+        super(charms_ours.ClientCharm, self).__init__(*args)
+        self.database = ResourceRequirerEventHandler(
+            self,
+            "database",
+            [RequirerCommonModel(resource=name) for name in ("db1", "db2", "db3")],
+            response_model=ResourceProviderModel,
+        )
+
+
+class ReadBackProvider(charms_ours.SampleCharm):
+    """Answers each request, then reads its responses back in the same handler."""
+
+    seen: ClassVar[list[int]] = []
+
+    def _on_resource_requested(self, event) -> None:
+        super()._on_resource_requested(event)
+        responses = self.provided_database.responses(event.relation, ResourceProviderModel)
+        ReadBackProvider.seen.append(len(responses))
+
+
+def test_answers_given_one_by_one_in_a_hook_are_written_with_one_databag_write(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from data_interfaces_wasm import _ops_backend
+
+    writes: list[list[str]] = []
+    apply = _ops_backend.OpsBackend.apply
+
+    def counting_apply(self, relation_id, bag, unit, set, delete) -> None:
+        writes.append([key for key, _ in set])
+        apply(self, relation_id, bag, unit, set, delete)
+
+    pair = RelationPair(ThreeDatabasesClient, charms_ours.SampleCharm)
+    pair.run("requirer", "created")
+    monkeypatch.setattr(_ops_backend.OpsBackend, "apply", counting_apply)
+    pair.run("provider", "changed")
+    assert [keys for keys in writes if "requests" in keys] == [["version", "requests"]]
+    monkeypatch.undo()
+    created = [e for e in pair.run("requirer", "changed") if isinstance(e, ResourceCreatedEvent)]
+    assert sorted(e.response.resource for e in created) == ["db1", "db2", "db3"]
+
+
+def test_a_charm_reading_its_responses_in_the_hook_sees_the_answers_it_gave() -> None:
+    ReadBackProvider.seen = []
+    pair = RelationPair(ThreeDatabasesClient, ReadBackProvider)
+    pair.run("requirer", "created")
+    pair.run("provider", "changed")
+    assert ReadBackProvider.seen == [1, 2, 3]

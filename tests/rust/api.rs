@@ -186,6 +186,61 @@ fn the_requirer_and_provider_read_back_responses_and_requests() {
     assert!(db.statuses(relation).unwrap().is_empty());
 }
 
+/// `client` asks for two databases; `postgresql` answers each with `answer` and returns its
+/// app bag and how many secrets the model holds.
+fn answered_with(
+    answer: impl Fn(&mut data_interfaces_host::Provider, i32, Vec<Response>),
+) -> (Vec<(String, String)>, usize) {
+    let engine = engine();
+    let juju = Juju::new();
+    juju.deploy("client", 1);
+    juju.deploy("postgresql", 1);
+    let relation = juju.relate("client", "database", "postgresql", "database");
+    let mut client = RequirerBuilder::new("database")
+        .request(Request::new("clientdb").salt("aaaaaaaa"))
+        .request(Request::new("clientbis").salt("bbbbbbbb"))
+        .build(&engine, juju.unit("client/0"))
+        .unwrap();
+    client
+        .handle(&relation_created(relation, "postgresql"))
+        .unwrap();
+    let mut db = ProviderBuilder::new("database")
+        .build(&engine, juju.unit("postgresql/0"))
+        .unwrap();
+    let responses = db
+        .handle(&relation_changed(relation, "client"))
+        .unwrap()
+        .events
+        .iter()
+        .filter_map(|event| match event {
+            ProviderEvent::ResourceRequested { request, .. } => Some(
+                Response::for_request(request)
+                    .username(format!("user_{}", request.resource))
+                    .password(PASSWORD),
+            ),
+            _ => None,
+        })
+        .collect();
+    answer(&mut db, relation, responses);
+    let bag = juju.app_bag(relation, "postgresql");
+    let entries = bag.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    (entries, juju.secret_uris().len())
+}
+
+#[test]
+fn set_response_each_writes_what_set_response_writes_called_in_turn() {
+    let in_turn = answered_with(|db, relation, responses| {
+        for response in &responses {
+            db.set_response(relation, response).unwrap();
+        }
+    });
+    let each = answered_with(|db, relation, responses| {
+        db.set_response_each(relation, &responses).unwrap();
+    });
+    assert_eq!(in_turn.1, 2, "one user secret per request");
+    assert_eq!(each, in_turn);
+}
+
 #[test]
 fn a_non_leader_provider_gets_a_typed_error() {
     let (juju, relation, _, _) = handshake();

@@ -66,6 +66,14 @@ class Runtime:
         self, backend: object, config: dict[str, Any], relation_id: int, response: dict[str, Any]
     ) -> None:
         """Write (or merge) a response on a relation."""
+    def provider_set_response_each(
+        self,
+        backend: object,
+        config: dict[str, Any],
+        relation_id: int,
+        responses: list[dict[str, Any]],
+    ) -> None:
+        """Write responses as ``provider_set_response`` once for each, in one read and write."""
     def provider_set_responses(
         self,
         backend: object,

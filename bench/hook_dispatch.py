@@ -1,0 +1,244 @@
+"""Whole-process hooks as Juju runs them: ``ops.main`` over the hook-tool double, no ops.testing.
+
+The README charms of both packages (``tests/python/charms_ours.py`` and
+``charms_reference.py``), and a charm that uses no library (``bare``, the floor of Python and
+ops), each run one ``database-relation-changed`` per fresh process
+(``bench/dispatch_charm.py``), with the hook tools on ``PATH`` played by
+``tests/hooktools/fake_juju.py`` (one Python process per tool call, the model in a JSON file).
+The handshake is played through the double itself (requirer relation-created, provider
+relation-changed, requirer relation-changed); before each timed sample the model and the
+charm's ops state are restored to the snapshot taken before that hook.
+
+Figures: the median wall time per hook and side, the hook-tool calls each hook made, the
+median cost of one tool call of the double, and, for the provider, the same hook with ``n``
+requests. Usage: ``python bench/hook_dispatch.py [--json FILE] [--quick]``; ``python_bench.py``
+calls :func:`measure`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Any
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+DOUBLE = ROOT / "tests" / "hooktools" / "fake_juju.py"
+CHARM = ROOT / "bench" / "dispatch_charm.py"
+TOOLS = (
+    "relation-ids relation-list relation-model-get relation-get relation-set is-leader "
+    "status-set secret-add secret-get secret-info-get secret-set secret-grant secret-remove "
+    "juju-log fake-juju"
+).split()
+APPS = {"requirer": ("client", "requires"), "provider": ("sample", "provides")}
+VARIANTS = ("ours", "theirs", "bare")
+
+
+class World:
+    """A model in the double, the two charms' directories, and how to run a hook in them."""
+
+    def __init__(
+        self, root: pathlib.Path, package: str, n_requests: int | None = None
+    ) -> None:
+        self.root = root
+        self.package = package
+        self.tools = root / "tools"
+        self.state = root / "state"
+        self.cache = root / "cache"
+        for path in (self.tools, self.state, self.cache):
+            path.mkdir(parents=True, exist_ok=True)
+        for name in TOOLS:
+            wrapper = self.tools / name
+            wrapper.write_text(
+                f'#!/bin/sh\nexec {sys.executable} -S {DOUBLE} {name} "$@"\n'
+            )
+            wrapper.chmod(0o755)
+        self.charm_dirs: dict[str, pathlib.Path] = {}
+        for side, (app, role) in APPS.items():
+            charm_dir = root / "charms" / side
+            charm_dir.mkdir(parents=True, exist_ok=True)
+            (charm_dir / "metadata.yaml").write_text(
+                f"name: {app}\n{role}:\n  database:\n    interface: database_client\n"
+            )
+            self.charm_dirs[side] = charm_dir
+        self.n_requests = n_requests
+        self.admin("init")
+        self.admin("deploy", "client", "1")
+        self.admin("deploy", "sample", "1")
+        self.relation_id = int(
+            self.admin("relate", "client", "database", "sample", "database")
+        )
+
+    def admin(self, *args: str) -> str:
+        env = {**os.environ, "FAKE_JUJU_STATE": str(self.state)}
+        return subprocess.run(
+            [str(self.tools / "fake-juju"), *args],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+
+    def env(self, side: str, hook: str) -> dict[str, str]:
+        app = APPS[side][0]
+        remote_app = APPS["provider" if side == "requirer" else "requirer"][0]
+        env = {
+            **os.environ,
+            "PATH": f"{self.tools}:{os.environ.get('PATH', '')}",
+            "FAKE_JUJU_STATE": str(self.state),
+            "DATA_INTERFACES_CACHE_DIR": str(self.cache),
+            "JUJU_CHARM_DIR": str(self.charm_dirs[side]),
+            "JUJU_UNIT_NAME": f"{app}/0",
+            "JUJU_DISPATCH_PATH": f"hooks/database-relation-{hook}",
+            "JUJU_MODEL_NAME": "bench",
+            "JUJU_MODEL_UUID": "00000000-0000-4000-8000-000000000000",
+            "JUJU_VERSION": "3.6.4",
+            "JUJU_RELATION": "database",
+            "JUJU_RELATION_ID": f"database:{self.relation_id}",
+            "JUJU_REMOTE_APP": remote_app,
+        }
+        if hook != "created":
+            env["JUJU_REMOTE_UNIT"] = f"{remote_app}/0"
+        if self.n_requests is not None:
+            env["BENCH_REQUESTS"] = str(self.n_requests)
+        return env
+
+    def run(self, variant: str, side: str, hook: str) -> tuple[float, int, int]:
+        """Runs one hook in a fresh process: (wall seconds, hook-tool calls, peak RSS KiB)."""
+        before = self.calls()
+        start = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, str(CHARM), variant, side],
+            env=self.env(side, hook),
+            capture_output=True,
+            text=True,
+        )
+        elapsed = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise RuntimeError(f"{variant} {side} {hook} failed:\n{proc.stderr}")
+        last = proc.stdout.split()[-1:] or ["0"]
+        return elapsed, self.calls() - before, int(last[0])
+
+    def calls(self) -> int:
+        path = self.state / "state.json"
+        return len(json.loads(path.read_text())["calls"]) if path.exists() else 0
+
+    def snapshot(self, name: str) -> pathlib.Path:
+        """Copies the model and both charms' ops state."""
+        target = self.root / "snapshots" / name
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        shutil.copy2(self.state / "state.json", target / "state.json")
+        for side, charm_dir in self.charm_dirs.items():
+            db = charm_dir / ".unit-state.db"
+            if db.exists():
+                shutil.copy2(db, target / f"{side}.db")
+        return target
+
+    def restore(self, snapshot: pathlib.Path) -> None:
+        shutil.copy2(snapshot / "state.json", self.state / "state.json")
+        for side, charm_dir in self.charm_dirs.items():
+            db = charm_dir / ".unit-state.db"
+            db.unlink(missing_ok=True)
+            if (snapshot / f"{side}.db").exists():
+                shutil.copy2(snapshot / f"{side}.db", db)
+
+
+def tool_call_cost(world: World, rounds: int) -> float:
+    """Median wall seconds of one call of the double (``is-leader``)."""
+    env = world.env("provider", "changed")
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        subprocess.run(
+            [str(world.tools / "is-leader")], env=env, check=True, capture_output=True
+        )
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def handshake(world: World, package: str) -> dict[str, pathlib.Path]:
+    """Plays the handshake with the package's charms; the snapshot before each timed hook."""
+    world.run(package, "requirer", "created")
+    snapshots = {"provider": world.snapshot("provider")}
+    world.run(package, "provider", "changed")
+    snapshots["requirer"] = world.snapshot("requirer")
+    world.run(package, "requirer", "changed")
+    return snapshots
+
+
+def measure(rounds: int, scale: tuple[int, ...] = (1, 10, 100)) -> dict[str, Any]:
+    """Every figure of this module (``dispatch_*`` keys)."""
+    result: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        worlds = {p: World(pathlib.Path(tmp) / p, p) for p in ("ours", "theirs")}
+        snapshots = {p: handshake(w, p) for p, w in worlds.items()}
+        result["dispatch_tool_call_ms"] = tool_call_cost(worlds["ours"], rounds) * 1e3
+        for side in ("requirer", "provider"):
+            times: dict[str, list[float]] = {v: [] for v in VARIANTS}
+            calls: dict[str, int] = {}
+            rss: dict[str, list[int]] = {v: [] for v in VARIANTS}
+            for index in range(rounds + 1):  # the first round warms up
+                for variant in VARIANTS:
+                    package = "theirs" if variant == "bare" else variant
+                    world = worlds[package]
+                    world.restore(snapshots[package][side])
+                    seconds, n_calls, kib = world.run(variant, side, "changed")
+                    if index:
+                        times[variant].append(seconds)
+                        rss[variant].append(kib)
+                        calls[variant] = n_calls
+            for variant in VARIANTS:
+                result[f"dispatch_{side}_{variant}_ms"] = (
+                    statistics.median(times[variant]) * 1e3
+                )
+                result[f"dispatch_{side}_{variant}_tool_calls"] = calls[variant]
+                result[f"dispatch_rss_{side}_{variant}_mib"] = (
+                    statistics.median(rss[variant]) / 1024
+                )
+        rows = []
+        for n in scale:
+            row: dict[str, Any] = {"n": n}
+            # dpcharmlibs makes O(n²) tool calls (753 at 10 requests): 100 would take minutes.
+            for package in ("ours",) if n >= 100 else ("ours", "theirs"):
+                world = World(pathlib.Path(tmp) / f"scale-{package}-{n}", package, n)
+                world.run(package, "requirer", "created")
+                snapshot = world.snapshot("provider")
+                samples = []
+                for _ in range(1 if n >= 100 else 3):
+                    world.restore(snapshot)
+                    seconds, n_calls, _ = world.run(package, "provider", "changed")
+                    samples.append(seconds)
+                row[f"{package}_ms"] = statistics.median(samples) * 1e3
+                row[f"{package}_tool_calls"] = n_calls
+            print(f"  ops.main, provider, {n:>4} requests: {row}", flush=True)
+            rows.append(row)
+        result["dispatch_scale"] = rows
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=pathlib.Path)
+    parser.add_argument(
+        "--quick", action="store_true", help="few samples (a smoke run)"
+    )
+    args = parser.parse_args()
+    figures = measure(3 if args.quick else 5, (1, 10) if args.quick else (1, 10, 100))
+    for key, value in figures.items():
+        if key != "dispatch_scale":
+            print(f"{key:<44} {value:10.2f}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()
