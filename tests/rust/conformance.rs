@@ -9,7 +9,7 @@
 //! `tests/conformance/README.md` describes the format.
 
 use data_interfaces_host::display::{provider_kind, requirer_kind};
-use data_interfaces_host::memory::Juju;
+use data_interfaces_host::memory::{app_of, Juju};
 use data_interfaces_host::wit::{
     Bag, ChangeSet, EntityPermission, EntityType, FieldSpec, Hook, Owner, PeerConfig, PeerScope,
     ProviderConfig, ProviderEvent, RelationEvent, Request, RequirerConfig, RequirerEvent, Response,
@@ -17,7 +17,8 @@ use data_interfaces_host::wit::{
 };
 use data_interfaces_host::{Backend, Error, LoadOptions, Runtime, Session};
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// The model uuid of the in-memory Juju (it has one model).
@@ -528,6 +529,8 @@ struct World {
     secrets: BTreeMap<String, (String, usize)>,
     /// Secret label → the label the local unit knows it by.
     local_labels: BTreeMap<String, Option<String>>,
+    /// The `Debug` output of the typed events the step returned (for the secret scan).
+    event_debug: RefCell<Vec<String>>,
 }
 
 fn build(vector: &Value) -> Result<World, String> {
@@ -621,6 +624,7 @@ fn build(vector: &Value) -> Result<World, String> {
         matcher: Matcher::default(),
         secrets: BTreeMap::new(),
         local_labels: BTreeMap::new(),
+        event_debug: RefCell::default(),
     };
     seed_secrets(&mut world, vector)?;
     seed_bags(&world, vector)?;
@@ -697,6 +701,7 @@ fn build_peer(vector: &Value) -> Result<World, String> {
         matcher: Matcher::default(),
         secrets: BTreeMap::new(),
         local_labels: BTreeMap::new(),
+        event_debug: RefCell::default(),
     };
     for spec in vector["secrets"].as_array().into_iter().flatten() {
         let label = str_of(spec, "label").to_owned();
@@ -1163,11 +1168,27 @@ fn run_step(runtime: &Runtime, vector: &Value, world: &World) -> Result<StepResu
         return Ok(if requirer {
             session
                 .requirer_handle(&requirer_config(vector), &hook)
-                .map(|e| requirer_events(&e))
+                .map(|e| {
+                    world.event_debug.borrow_mut().extend(e.iter().map(|event| {
+                        format!(
+                            "{:?}",
+                            data_interfaces_host::RequirerEvent::from_wit(event.clone())
+                        )
+                    }));
+                    requirer_events(&e)
+                })
         } else {
             session
                 .provider_handle(&provider_config(vector), &hook)
-                .map(|e| provider_events(&e))
+                .map(|e| {
+                    world.event_debug.borrow_mut().extend(e.iter().map(|event| {
+                        format!(
+                            "{:?}",
+                            data_interfaces_host::ProviderEvent::from_wit(event.clone())
+                        )
+                    }));
+                    provider_events(&e)
+                })
         });
     }
     let relation = step["relation_id"]
@@ -1599,7 +1620,7 @@ fn compare_error(want: &Value, error: &Error, problems: &mut Vec<String>) {
 }
 
 /// Every way one vector's outcome differs from its expectation.
-fn check(runtime: &Runtime, vector: &Value) -> Vec<String> {
+fn check(runtime: &Runtime, vector: &Value, scanned: &mut Scanned) -> Vec<String> {
     let world = match build(vector) {
         Ok(world) => world,
         Err(e) => return vec![e],
@@ -1651,7 +1672,157 @@ fn check(runtime: &Runtime, vector: &Value) -> Vec<String> {
     }
     // Bags after: as expected, or (after an error) as they were: a failed step writes nothing.
     compare_bags(vector, &world, &mut matcher, &mut problems);
+    problems.extend(secret_leaks(
+        vector,
+        &world,
+        outcome.as_ref().err(),
+        scanned,
+    ));
     problems
+}
+
+// --- secret hygiene -------------------------------------------------------------------------
+
+/// Values shorter than this are not searched for: `True`, `none`, a one-letter group would
+/// match unrelated text. Every secret value the vectors use is longer.
+const MIN_SECRET_LEN: usize = 6;
+
+/// The fields of a request or response that belong to a secret group (standard models).
+const SECRET_FIELDS: [&str; 9] = [
+    "username",
+    "password",
+    "uris",
+    "read_only_uris",
+    "tls_ca",
+    "entity_name",
+    "entity_password",
+    "mtls_cert",
+    "value",
+];
+
+/// The secret values of a vector: the content of every secret it seeds and of every secret
+/// that exists after its step (what the step stored), the secret fields of the requests it
+/// configures and of the responses and peer values its step writes, and the fields its models
+/// put in a secret group.
+fn secret_values(vector: &Value, world: &World) -> BTreeSet<String> {
+    let mut values = BTreeSet::new();
+    let mut add = |value: &Value| {
+        if let Some(text) = value.as_str() {
+            values.insert(text.to_owned());
+        }
+    };
+    for secret in vector["secrets"].as_array().into_iter().flatten() {
+        for key in ["content", "latest_content"] {
+            for value in secret[key].as_object().into_iter().flat_map(|c| c.values()) {
+                add(value);
+            }
+        }
+    }
+    let mut grouped: Vec<String> = SECRET_FIELDS.iter().map(|f| f.to_string()).collect();
+    for model in ["request_model", "response_model"] {
+        let fields = vector["config"][model]["fields"].as_object();
+        for (field, group) in fields.into_iter().flatten() {
+            if !group.is_null() {
+                grouped.push(field.clone());
+            }
+        }
+    }
+    let step = &vector["step"];
+    let mut objects: Vec<&Value> = vec![&step["response"]];
+    objects.extend(step["responses"].as_array().into_iter().flatten());
+    objects.extend(
+        vector["config"]["requests"]
+            .as_array()
+            .into_iter()
+            .flatten(),
+    );
+    for object in objects {
+        for field in &grouped {
+            add(&object[field.as_str()]);
+        }
+    }
+    if step.get("peer").is_some() && !step["group"].is_null() {
+        add(&step["value"]);
+    }
+    for uri in world.juju.secret_uris() {
+        if let Some(content) = world.juju.secret(&uri).as_ref().and_then(|s| s.latest()) {
+            for (_, value) in content {
+                values.insert(value.clone());
+            }
+        }
+    }
+    values.retain(|value| value.chars().count() >= MIN_SECRET_LEN);
+    values
+}
+
+/// Every place a secret value must never reach (rule 5), as (where, text): the local unit's
+/// bags as the step left them (the remote bags are the vector's input), every log line, the
+/// error's `Display` and `Debug`, and the `Debug` of each typed event.
+fn observed_text(world: &World, error: Option<&Error>) -> Vec<(String, String)> {
+    let mut seen = Vec::new();
+    for (name, bag) in [
+        (
+            "local app bag",
+            world
+                .juju
+                .app_bag(world.relation, app_of(&world.local_unit)),
+        ),
+        (
+            "local unit bag",
+            world.juju.unit_bag(world.relation, &world.local_unit),
+        ),
+    ] {
+        for (key, value) in bag {
+            seen.push((format!("{name} key {key}"), value));
+        }
+    }
+    for line in world.juju.log() {
+        seen.push((format!("log line of {}", line.unit), line.message));
+    }
+    if let Some(error) = error {
+        seen.push(("error".into(), format!("{error} / {error:?}")));
+    }
+    for debug in world.event_debug.borrow().iter() {
+        seen.push(("event Debug".into(), debug.clone()));
+    }
+    seen
+}
+
+/// How much the secret scan saw over all vectors, so that a scan that sees nothing fails.
+#[derive(Debug, Default)]
+struct Scanned {
+    secrets: usize,
+    bag_values: usize,
+    log_lines: usize,
+    errors: usize,
+    events: usize,
+}
+
+/// Where a secret value of the vector shows in the text the step produced, if anywhere.
+fn secret_leaks(
+    vector: &Value,
+    world: &World,
+    error: Option<&Error>,
+    scanned: &mut Scanned,
+) -> Vec<String> {
+    let secrets = secret_values(vector, world);
+    scanned.secrets += secrets.len();
+    let mut leaks = Vec::new();
+    for (place, text) in observed_text(world, error) {
+        match place.as_str() {
+            "error" => scanned.errors += 1,
+            "event Debug" => scanned.events += 1,
+            p if p.starts_with("log line") => scanned.log_lines += 1,
+            _ => scanned.bag_values += 1,
+        }
+        for secret in secrets
+            .iter()
+            .filter(|secret| text.contains(secret.as_str()))
+        {
+            leaks.push(format!("secret value {secret:?} in the {place}"));
+        }
+    }
+    leaks
 }
 
 #[test]
@@ -1664,8 +1835,9 @@ fn every_conformance_vector() {
     let vectors = load_vectors();
     assert!(!vectors.is_empty(), "no vectors in tests/conformance");
     let mut failures = Vec::new();
+    let mut scanned = Scanned::default();
     for (name, vector) in &vectors {
-        let problems = check(&runtime, vector);
+        let problems = check(&runtime, vector, &mut scanned);
         if problems.is_empty() {
             println!("ok    {name}");
         } else {
@@ -1678,6 +1850,16 @@ fn every_conformance_vector() {
         }
     }
     println!("{} vectors, {} failed", vectors.len(), failures.len());
+    println!("secret scan: {scanned:?}");
+    // The scan looked at every kind of output (secret values, bags, logs, errors and events).
+    assert!(
+        scanned.secrets > 0
+            && scanned.bag_values > 0
+            && scanned.log_lines > 0
+            && scanned.errors > 0
+            && scanned.events > 0,
+        "the secret scan saw too little: {scanned:?}"
+    );
     assert!(
         failures.is_empty(),
         "{} of {} conformance vectors failed:\n{}",
@@ -1685,4 +1867,37 @@ fn every_conformance_vector() {
         vectors.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn the_secret_scan_reports_a_secret_value_in_a_log_line_and_an_event() {
+    let vectors = load_vectors();
+    let (name, vector) = vectors
+        .iter()
+        .find(|(_, v)| {
+            v["secrets"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|s| s["content"].is_object()))
+        })
+        .expect("a vector seeds a secret");
+    let world = build(vector).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let secret = secret_values(vector, &world)
+        .into_iter()
+        .next()
+        .expect("the vector has a secret value");
+    let mut scanned = Scanned::default();
+    assert!(secret_leaks(vector, &world, None, &mut scanned).is_empty());
+
+    world.juju.unit(&world.local_unit).log(
+        data_interfaces_host::wit::LogLevel::Info,
+        &format!("got {secret}"),
+    );
+    world
+        .event_debug
+        .borrow_mut()
+        .push(format!("Event {{ password: {secret:?} }}"));
+    let leaks = secret_leaks(vector, &world, None, &mut scanned);
+    assert_eq!(leaks.len(), 2, "{leaks:?}");
+    assert!(leaks[0].contains("log line"), "{leaks:?}");
+    assert!(leaks[1].contains("event Debug"), "{leaks:?}");
 }
