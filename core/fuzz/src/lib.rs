@@ -94,6 +94,10 @@ const WORDS: &[&str] = &[
     "",
 ];
 
+/// Every secret value the generated worlds hold starts with this: it must never show in a
+/// databag, a log line, an error or an event's `Debug` (unless the input put it there).
+pub const SECRET_MARK: &str = "s3cr3t-v4lue-";
+
 /// A key: one of the protocol's, or any text.
 pub fn key(u: &mut Unstructured<'_>) -> Result<String> {
     if u.ratio(7, 8)? {
@@ -324,8 +328,13 @@ impl<'a> Arbitrary<'a> for HookInput {
         for index in 0..secrets {
             let len = u.int_in_range(0..=4)?;
             let mut content = Vec::with_capacity(len);
-            for _ in 0..len {
-                content.push((key(u)?, word(u)?));
+            for position in 0..len {
+                let key = if u.arbitrary()? {
+                    (*u.choose(&["username", "password", "uris", "tls-ca", "tls"])?).to_string()
+                } else {
+                    key(u)?
+                };
+                content.push((key, format!("{SECRET_MARK}{index}-{position}")));
             }
             let ours: bool = u.arbitrary()?;
             env.secrets.push(FakeSecret {
