@@ -2,6 +2,8 @@
 #   make demo   build and run the demo (the whole handshake, in memory)
 #   make test   every check and test: formatting, lints, Rust tests, the wheel, pytest
 #   make bench  every benchmark (figures printed; docs/benchmarks.md and docs/benchmarks.png written)
+#   make fuzz   every fuzz target for FUZZ_SECONDS each (600 unless set); `make test` runs each
+#               for FUZZ_SMOKE_SECONDS
 # Each does its own set-up: the wasm32-wasip2 target, and (for test) a virtual environment in .venv.
 
 VENV      := $(CURDIR)/.venv
@@ -14,12 +16,20 @@ GUESTS    := --manifest-path $(GUEST_MANIFEST) --target wasm32-wasip2 --profile 
 # pyo3's build script needs an interpreter; use the project's.
 export PYO3_PYTHON := $(PYTHON)
 
-.PHONY: demo test rust-target lint guests rust-test wheel python-test bench clean
+.PHONY: demo test rust-target lint guests rust-test wheel python-test bench clean \
+	deny deny-advisories component fuzz-build fuzz fuzz-smoke
+
+# Tools the project installs for itself (pinned; `cargo install --locked`), under target/.
+TOOLS              := $(CURDIR)/target/tools
+CARGO_DENY         := $(TOOLS)/bin/cargo-deny
+CARGO_DENY_VERSION := 0.20.2
+CARGO_FUZZ         := $(TOOLS)/bin/cargo-fuzz
+CARGO_FUZZ_VERSION := 0.13.2
 
 demo: rust-target
 	$(CARGO) run --release --quiet --package data-interfaces-host --bin data-interfaces -- demo
 
-test: rust-target $(VENV)/.installed lint rust-test wheel python-test
+test: rust-target $(VENV)/.installed lint rust-test deny fuzz-smoke wheel python-test
 	@echo "all checks passed"
 
 rust-target:
@@ -36,6 +46,9 @@ lint: rust-target $(VENV)/.installed
 	$(CARGO) clippy --package data-interfaces-core --target wasm32-wasip2 --profile component --target-dir target/component -- -D warnings
 	$(CARGO) fmt --manifest-path $(GUEST_MANIFEST) --check
 	$(CARGO) clippy $(GUESTS) -- -D warnings
+	$(CARGO) fmt --manifest-path core/fuzz/Cargo.toml --check
+	$(CARGO) fmt --manifest-path host-rust/fuzz/Cargo.toml --check
+	$(CARGO) clippy --release --manifest-path core/fuzz/Cargo.toml --all-targets --target-dir target/fuzz-clippy -- -D warnings
 	$(VENV)/bin/ruff check host-python tests/python tests/malformed
 	$(VENV)/bin/ruff format --check host-python tests/python tests/malformed
 
@@ -76,6 +89,59 @@ bench: wheel $(VENV)/.bench-installed
 	$(CURDIR)/target/release/data-interfaces-bench --json $(BENCH_OUT)/rust.json --demo $(CURDIR)/target/release/data-interfaces
 	$(PYTHON) bench/python_bench.py --json $(BENCH_OUT)/python.json
 	$(PYTHON) bench/report.py $(BENCH_OUT)/rust.json $(BENCH_OUT)/python.json $(BENCH_OUT)/wheel
+
+# Dependency policy (deny.toml): licenses, bans and sources need no network.
+$(CARGO_DENY):
+	$(CARGO) install --locked --quiet --root $(TOOLS) cargo-deny --version $(CARGO_DENY_VERSION)
+
+deny: $(CARGO_DENY)
+	$(CARGO_DENY) deny check --hide-inclusion-graph bans licenses sources
+
+# Fetches the RustSec advisory database: run it where the network reaches it.
+deny-advisories: $(CARGO_DENY)
+	$(CARGO_DENY) deny check advisories
+
+# Fuzzing (cargo-fuzz, libFuzzer): core/fuzz (targets `databag` and `hook`, the core natively)
+# and host-rust/fuzz (target `component`, the component through the Rust host). Built with the
+# project's stable toolchain and `--sanitizer none` (coverage instrumentation only: the code is
+# safe Rust, and AddressSanitizer needs a nightly toolchain the machines do not have), each in
+# its own target directory. Inputs kept in <crate>/regressions/<target>/ are replayed first on
+# every run; the corpus grows in target/fuzz-corpus/<target>/.
+FUZZ_SECONDS       ?= 600
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_SEED          ?= 1
+FUZZ_FLAGS         := --sanitizer none --release
+COMPONENT          := $(CURDIR)/target/component/wasm32-wasip2/component/data_interfaces_core.wasm
+
+$(CARGO_FUZZ):
+	$(CARGO) install --locked --quiet --root $(TOOLS) cargo-fuzz --version $(CARGO_FUZZ_VERSION)
+
+# The component, built as host-rust's build script builds it; the host fuzz crate embeds this
+# file (DATA_INTERFACES_COMPONENT) rather than building it under the fuzzer's flags.
+component: rust-target
+	$(CARGO) build --quiet --package data-interfaces-core --target wasm32-wasip2 --profile component --target-dir target/component
+
+# $(call fuzz-run,crate dir,target dir,fuzz target,seconds)
+define fuzz-run
+	mkdir -p target/fuzz-corpus/$(3) $(1)/regressions/$(3)
+	DATA_INTERFACES_COMPONENT=$(COMPONENT) $(CARGO_FUZZ) fuzz run $(FUZZ_FLAGS) \
+		--fuzz-dir $(1) --target-dir $(2) $(3) target/fuzz-corpus/$(3) $(1)/regressions/$(3) \
+		-- -seed=$(FUZZ_SEED) -max_total_time=$(4) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+endef
+
+fuzz-build: $(CARGO_FUZZ) component
+	$(CARGO_FUZZ) fuzz build $(FUZZ_FLAGS) --fuzz-dir core/fuzz --target-dir target/fuzz-core
+	DATA_INTERFACES_COMPONENT=$(COMPONENT) $(CARGO_FUZZ) fuzz build $(FUZZ_FLAGS) --fuzz-dir host-rust/fuzz --target-dir target/fuzz-host
+
+fuzz-smoke: fuzz-build
+	$(call fuzz-run,core/fuzz,target/fuzz-core,databag,$(FUZZ_SMOKE_SECONDS))
+	$(call fuzz-run,core/fuzz,target/fuzz-core,hook,$(FUZZ_SMOKE_SECONDS))
+	$(call fuzz-run,host-rust/fuzz,target/fuzz-host,component,$(FUZZ_SMOKE_SECONDS))
+
+fuzz: fuzz-build
+	$(call fuzz-run,core/fuzz,target/fuzz-core,databag,$(FUZZ_SECONDS))
+	$(call fuzz-run,core/fuzz,target/fuzz-core,hook,$(FUZZ_SECONDS))
+	$(call fuzz-run,host-rust/fuzz,target/fuzz-host,component,$(FUZZ_SECONDS))
 
 clean:
 	rm -rf target $(VENV)

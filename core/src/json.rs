@@ -193,4 +193,15 @@ mod tests {
             "[1, -2, 1.5, 1.0, 1e+16, 1e-05, 0.0001]"
         );
     }
+
+    /// Found by the `databag` fuzz target (`core/fuzz/regressions/databag/`): the default
+    /// parser read this float one unit in the last place off, so writing it back changed the
+    /// bytes Python had written.
+    #[test]
+    fn a_float_read_from_a_databag_is_written_back_with_the_same_digits() {
+        for text in ["8.929950379956775e+192", "2.2250738585072014e-308", "0.1"] {
+            let value = loads(text).expect("a float parses");
+            assert_eq!(dumps(&value), text);
+        }
+    }
 }

@@ -915,3 +915,76 @@ def _one_secret_problems(
 def expected_error(vector: dict[str, Any]) -> dict[str, Any] | None:
     """The error a vector expects, if any."""
     return vector["expect"].get("error")
+
+
+# --- secret hygiene --------------------------------------------------------------------------
+
+MIN_SECRET_LEN = 6
+"""Shorter values are not searched for (``True`` would match unrelated text)."""
+
+SECRET_FIELDS = (
+    "username",
+    "password",
+    "uris",
+    "read_only_uris",
+    "tls_ca",
+    "entity_name",
+    "entity_password",
+    "mtls_cert",
+)
+"""The fields of the standard request and response models that live in a secret group."""
+
+
+def secret_values(vector: dict[str, Any], outcome: Outcome) -> set[str]:
+    """A vector's secret values (the same definition as the Rust runner's).
+
+    The content of the secrets it seeds and of every secret after its step, the secret fields of
+    its requests, responses and peer values, and the fields its models put in a secret group.
+    """
+    values: set[str] = set()
+    for secret in vector.get("secrets", []):
+        for key in ("content", "latest_content"):
+            values.update(v for v in (secret.get(key) or {}).values() if isinstance(v, str))
+    fields = list(SECRET_FIELDS)
+    for model in ("request_model", "response_model"):
+        spec = vector.get("config", {}).get(model)
+        if isinstance(spec, dict):
+            fields.extend(k for k, group in spec.get("fields", {}).items() if group is not None)
+    step = vector["step"]
+    objects = [step.get("response") or {}, *step.get("responses", [])]
+    objects.extend(vector.get("config", {}).get("requests", []))
+    for obj in objects:
+        values.update(obj[f] for f in fields if isinstance(obj.get(f), str))
+    if "peer" in step and step.get("group") is not None and isinstance(step.get("value"), str):
+        values.add(step["value"])
+    if outcome.state is not None:
+        for secret in outcome.state.secrets:
+            values.update(v for v in secret.latest_content.values() if isinstance(v, str))
+    return {v for v in values if len(v) >= MIN_SECRET_LEN}
+
+
+def secret_leaks(vector: dict[str, Any], setup: Setup, outcome: Outcome) -> list[str]:
+    """Where a secret value of the vector shows in what the step produced.
+
+    Scanned: the local unit's bags, the charm's log, the error's ``str`` and ``repr``, and each
+    event's ``repr``.
+    """
+    seen: list[tuple[str, str]] = []
+    if outcome.state is not None:
+        for relation in outcome.state.relations:
+            for where, bag in (
+                ("local app bag", relation.local_app_data),
+                ("local unit bag", relation.local_unit_data),
+            ):
+                seen.extend((f"{where} key {k}", v) for k, v in bag.items())
+    seen.extend(("log", line.message) for line in setup.ctx.juju_log)
+    if outcome.error is not None:
+        seen.append(("error", f"{outcome.error} / {outcome.error!r}"))
+    seen.extend(("event repr", repr(event)) for event in outcome.events)
+    secrets = secret_values(vector, outcome)
+    return [
+        f"secret value {secret!r} in the {where}"
+        for where, text in seen
+        for secret in sorted(secrets)
+        if secret in text
+    ]

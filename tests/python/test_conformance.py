@@ -7,6 +7,7 @@ Every vector runs, one test each; deliberate differences are expected of us like
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import data_interfaces_wasm
@@ -46,6 +47,7 @@ def _error_problems(vector: dict[str, Any], error: BaseException | None) -> list
 def test_vector(name: str, vector: dict[str, Any]) -> None:
     setup, outcome = cs.run(vector, data_interfaces_wasm)
     problems = cs.compare(vector, setup, outcome) + _error_problems(vector, outcome.error)
+    problems += cs.secret_leaks(vector, setup, outcome)
     assert not problems, f"{name} ({vector.get('description', '')}):\n" + "\n".join(problems)
 
 
@@ -56,3 +58,16 @@ def test_malformed_input(name: str, vector: dict[str, Any]) -> None:
     The well-formed entries next to it are handled.
     """
     test_vector(name, vector)
+
+
+def test_the_secret_scan_reports_a_secret_value_in_a_log_line() -> None:
+    name, vector = next(
+        (name, v)
+        for name, v in VECTORS
+        if any(isinstance(s.get("content"), dict) for s in v.get("secrets", []))
+    )
+    setup, outcome = cs.run(vector, data_interfaces_wasm)
+    assert cs.secret_leaks(vector, setup, outcome) == [], name
+    secret = sorted(cs.secret_values(vector, outcome))[0]
+    setup.ctx.juju_log.append(SimpleNamespace(level="INFO", message=f"got {secret}"))  # type: ignore[arg-type]
+    assert cs.secret_leaks(vector, setup, outcome) == [f"secret value {secret!r} in the log"]

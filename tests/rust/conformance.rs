@@ -13,12 +13,13 @@
 mod support;
 
 use data_interfaces_host::config::{error_to_json, protocol_error_to_json};
+use data_interfaces_host::memory::app_of;
 use data_interfaces_host::wit::{
     Bag, FieldSpec, PeerConfig, Rejection, RelationData, RelationDataConfig, Response, Status,
 };
 use data_interfaces_host::{Backend, Error, LoadOptions, Runtime, Session};
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use support::*;
 
 /// A step's events (or a call's result), or the host's error.
@@ -258,7 +259,12 @@ fn run_relation_step(
 }
 
 /// Run a vector's step in a fresh session over the local unit of the in-memory Juju.
-fn run_step(runtime: &Runtime, vector: &Value, world: &World) -> Result<MemoryStep, String> {
+fn run_step(
+    runtime: &Runtime,
+    vector: &Value,
+    world: &World,
+    shown: &mut Vec<String>,
+) -> Result<MemoryStep, String> {
     let backend: Box<dyn Backend> = Box::new(world.juju.unit(&world.local_unit));
     let mut session: Session = runtime
         .session(backend)
@@ -276,11 +282,29 @@ fn run_step(runtime: &Runtime, vector: &Value, world: &World) -> Result<MemorySt
         return Ok(if requirer {
             session
                 .requirer_handle(&requirer_config(vector), &hook)
-                .map(|h| with_rejections(requirer_events(&h.events), &h.rejections))
+                .map(|h| {
+                    shown.extend(h.events.iter().map(|e| {
+                        format!(
+                            "{:?}",
+                            data_interfaces_host::RequirerEvent::from_wit(e.clone())
+                        )
+                    }));
+                    shown.extend(h.rejections.iter().map(|r| format!("{r:?}")));
+                    with_rejections(requirer_events(&h.events), &h.rejections)
+                })
         } else {
             session
                 .provider_handle(&provider_config(vector), &hook)
-                .map(|h| with_rejections(provider_events(&h.events), &h.rejections))
+                .map(|h| {
+                    shown.extend(h.events.iter().map(|e| {
+                        format!(
+                            "{:?}",
+                            data_interfaces_host::ProviderEvent::from_wit(e.clone())
+                        )
+                    }));
+                    shown.extend(h.rejections.iter().map(|r| format!("{r:?}")));
+                    with_rejections(provider_events(&h.events), &h.rejections)
+                })
         });
     }
     let relation = step["relation_id"]
@@ -364,25 +388,200 @@ fn with_rejections(mut events: Vec<Value>, rejections: &[Rejection]) -> Vec<Valu
     events
 }
 
-/// Runs every vector of a directory of `tests/` through the component over the in-memory Juju.
+/// Runs every vector of a directory of `tests/` through the component over the in-memory Juju,
+/// with the secret scan.
 fn run_directory(dir: &str) {
     let runtime = Runtime::load_with(&LoadOptions {
         cache_dir: Some(std::env::temp_dir().join("data-interfaces-test-cache")),
         ..LoadOptions::default()
     })
     .expect("the component loads");
+    let mut scanned = Scanned::default();
     run_all(
         dir,
         |_, _, _| true,
         |_, _| None,
         |_, vector, world| {
-            let step = run_step(&runtime, vector, world)?;
+            let mut shown = Vec::new();
+            let step = run_step(&runtime, vector, world, &mut shown)?;
+            if let Err(error) = &step {
+                shown.push(format!("{error} / {error:?}"));
+            }
+            let leaks = secret_leaks(vector, world, &shown, &mut scanned);
             Ok(Outcome {
                 step: step.map_err(|e| error_to_json(&e)),
                 observed: Box::new(world.juju.clone()),
+                leaks,
             })
         },
     );
+    println!("secret scan: {scanned:?}");
+    // The scan looked at every kind of output (secret values, bags, logs, errors and events).
+    assert!(
+        scanned.secrets > 0 && scanned.bag_values > 0 && scanned.log_lines > 0 && scanned.shown > 0,
+        "the secret scan saw too little: {scanned:?}"
+    );
+}
+
+// --- secret hygiene -------------------------------------------------------------------------
+
+/// Values shorter than this are not searched for: `True`, `none`, a one-letter group would
+/// match unrelated text. Every secret value the vectors use is longer.
+const MIN_SECRET_LEN: usize = 6;
+
+/// The fields of a request or response that belong to a secret group (standard models).
+const SECRET_FIELDS: [&str; 9] = [
+    "username",
+    "password",
+    "uris",
+    "read_only_uris",
+    "tls_ca",
+    "entity_name",
+    "entity_password",
+    "mtls_cert",
+    "value",
+];
+
+/// The secret values of a vector: the content of every secret it seeds and of every secret
+/// that exists after its step (what the step stored), the secret fields of the requests it
+/// configures and of the responses and peer values its step writes, and the fields its models
+/// put in a secret group.
+fn secret_values(vector: &Value, world: &World) -> BTreeSet<String> {
+    let mut values = BTreeSet::new();
+    let mut add = |value: &Value| {
+        if let Some(text) = value.as_str() {
+            values.insert(text.to_owned());
+        }
+    };
+    for secret in vector["secrets"].as_array().into_iter().flatten() {
+        for key in ["content", "latest_content"] {
+            for value in secret[key].as_object().into_iter().flat_map(|c| c.values()) {
+                add(value);
+            }
+        }
+    }
+    let mut grouped: Vec<String> = SECRET_FIELDS.iter().map(|f| f.to_string()).collect();
+    for model in ["request_model", "response_model"] {
+        let fields = vector["config"][model]["fields"].as_object();
+        for (field, group) in fields.into_iter().flatten() {
+            if !group.is_null() {
+                grouped.push(field.clone());
+            }
+        }
+    }
+    let step = &vector["step"];
+    let mut objects: Vec<&Value> = vec![&step["response"]];
+    objects.extend(step["responses"].as_array().into_iter().flatten());
+    objects.extend(
+        vector["config"]["requests"]
+            .as_array()
+            .into_iter()
+            .flatten(),
+    );
+    for object in objects {
+        for field in &grouped {
+            add(&object[field.as_str()]);
+        }
+    }
+    if (step.get("peer").is_some() || step.get("relation").is_some()) && !step["group"].is_null() {
+        add(&step["value"]);
+    }
+    for uri in world.juju.secret_uris() {
+        if let Some(content) = world.juju.secret(&uri).as_ref().and_then(|s| s.latest()) {
+            for (_, value) in content {
+                values.insert(value.clone());
+            }
+        }
+    }
+    values.retain(|value| value.chars().count() >= MIN_SECRET_LEN);
+    values
+}
+
+/// How much the secret scan saw, so that a scan that sees nothing fails.
+#[derive(Debug, Default)]
+struct Scanned {
+    secrets: usize,
+    bag_values: usize,
+    log_lines: usize,
+    /// Errors, rejections and events, by their `Display`/`Debug`.
+    shown: usize,
+}
+
+/// Where a secret value of the vector shows in what the step produced, if anywhere: the local
+/// unit's bags as the step left them (the remote bags are the vector's input), every log line,
+/// and `shown` (the error's `Display` and `Debug`, the `Debug` of each typed event and
+/// rejection).
+fn secret_leaks(
+    vector: &Value,
+    world: &World,
+    shown: &[String],
+    scanned: &mut Scanned,
+) -> Vec<String> {
+    let secrets = secret_values(vector, world);
+    scanned.secrets += secrets.len();
+    let mut seen = Vec::new();
+    for (name, bag) in [
+        (
+            "local app bag",
+            world
+                .juju
+                .app_bag(world.relation, app_of(&world.local_unit)),
+        ),
+        (
+            "local unit bag",
+            world.juju.unit_bag(world.relation, &world.local_unit),
+        ),
+    ] {
+        for (key, value) in bag {
+            scanned.bag_values += 1;
+            seen.push((format!("{name} key {key}"), value));
+        }
+    }
+    for line in world.juju.log() {
+        scanned.log_lines += 1;
+        seen.push((format!("log line of {}", line.unit), line.message));
+    }
+    for text in shown {
+        scanned.shown += 1;
+        seen.push(("error, rejection or event output".to_owned(), text.clone()));
+    }
+    let mut leaks = Vec::new();
+    for (place, text) in seen {
+        for secret in secrets.iter().filter(|s| text.contains(s.as_str())) {
+            leaks.push(format!("secret value {secret:?} in the {place}"));
+        }
+    }
+    leaks
+}
+
+#[test]
+fn the_secret_scan_reports_a_secret_value_in_a_log_line_and_an_event() {
+    let vectors = load_vectors("conformance");
+    let (name, vector) = vectors
+        .iter()
+        .find(|(_, v)| {
+            v["secrets"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|s| s["content"].is_object()))
+        })
+        .expect("a vector seeds a secret");
+    let world = build(vector).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let secret = secret_values(vector, &world)
+        .into_iter()
+        .next()
+        .expect("the vector has a secret value");
+    let mut scanned = Scanned::default();
+    assert!(secret_leaks(vector, &world, &[], &mut scanned).is_empty());
+
+    world.juju.unit(&world.local_unit).log(
+        data_interfaces_host::wit::LogLevel::Info,
+        &format!("got {secret}"),
+    );
+    let shown = [format!("Event {{ password: {secret:?} }}")];
+    let leaks = secret_leaks(vector, &world, &shown, &mut scanned);
+    assert_eq!(leaks.len(), 2, "{leaks:?}");
+    assert!(leaks[0].contains("log line"), "{leaks:?}");
+    assert!(leaks[1].contains("event output"), "{leaks:?}");
 }
 
 #[test]

@@ -45,6 +45,9 @@ pub struct FakeEnv {
     pub secrets: Vec<FakeSecret>,
     pub applies: usize,
     pub logs: RefCell<Vec<String>>,
+    /// Secrets created so far: ids are never reused, and name the application, so that two
+    /// models passing secrets across ([`deliver`]) never mistake one's secret for the other's.
+    pub created_secrets: usize,
 }
 
 impl FakeEnv {
@@ -215,7 +218,8 @@ impl Env for FakeEnv {
         if content.is_empty() {
             return Err(Self::error(HostErrorKind::InvalidArgument, "empty content"));
         }
-        let id = format!("secret:fake{:04}", self.secrets.len());
+        let id = format!("secret:{}{:04}", self.app, self.created_secrets);
+        self.created_secrets += 1;
         self.secrets.push(FakeSecret {
             id: id.clone(),
             ours: true,

@@ -1520,6 +1520,9 @@ pub struct Outcome {
     pub step: StepResult,
     /// The model after the step.
     pub observed: Box<dyn Observed>,
+    /// Where a secret value of the vector showed in what the step produced (the runner's
+    /// secret scan; empty when it found none).
+    pub leaks: Vec<String>,
 }
 
 /// Every way one vector's outcome differs from its expectation.
@@ -1531,12 +1534,13 @@ pub fn check(vector: &Value, run: impl FnOnce(&World) -> Result<Outcome, String>
     let Outcome {
         step: outcome,
         observed,
+        leaks,
     } = match run(&world) {
         Ok(outcome) => outcome,
         Err(e) => return vec![e],
     };
     let observed = observed.as_ref();
-    let mut problems = Vec::new();
+    let mut problems = leaks;
     let mut matcher = Matcher {
         uris: world.matcher.uris.clone(),
         keys: world.matcher.keys.clone(),
