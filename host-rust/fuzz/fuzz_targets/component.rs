@@ -114,7 +114,9 @@ fuzz_target!(|input: Input| {
 
     let mut server = check(ProviderBuilder::new("database").build(engine, juju.unit("server/0")))
         .expect("a provider with the default configuration builds");
-    let events = check(server.handle(&relation_changed(relation, "client"))).unwrap_or_default();
+    let events = check(server.handle(&relation_changed(relation, "client")))
+        .map(|handled| handled.events)
+        .unwrap_or_default();
     for event in &events {
         if let ProviderEvent::ResourceRequested { request, .. } = event {
             let response = Response::for_request(request)
