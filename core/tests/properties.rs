@@ -442,9 +442,11 @@ proptest! {
             let config = requirer_config(plain(requests));
             let (_, mut db) = requests_delivered(&config);
             let changed = relation_hook(false, DB_RELATION, "client");
-            let events = provider::handle(&mut db, &provider_config(), &changed)
+            let handled = provider::handle(&mut db, &provider_config(), &changed)
                 .expect("relation-changed");
-            let events: BTreeSet<String> = events.iter().map(|e| format!("{e:?}")).collect();
+            assert!(handled.rejections.is_empty(), "{:?}", handled.rejections);
+            let events: BTreeSet<String> =
+                handled.events.iter().map(|e| format!("{e:?}")).collect();
             let read = provider::requests(&mut db, &provider_config(), DB_RELATION)
                 .expect("the provider reads the requests");
             let mut written: Vec<Response> =
