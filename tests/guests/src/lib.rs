@@ -34,7 +34,7 @@ wit_bindgen::generate!({
 
 use charm::data_interfaces::types as wit;
 use charm::data_interfaces::{databag, log, secrets};
-use exports::charm::data_interfaces::{peer, provider, requirer, util};
+use exports::charm::data_interfaces::{peer, provider, relation_data, requirer, util};
 
 /// The size of the oversized data the guest hands the host (1 MiB); the tests set the
 /// host-call bound below it.
@@ -324,6 +324,14 @@ impl provider::Guest for Hostile {
         misbehave(&config.endpoint, &Target::of_relation(relation))
     }
 
+    fn set_response_each(
+        config: wit::ProviderConfig,
+        relation: wit::RelationId,
+        _responses: Vec<wit::Response>,
+    ) -> Result<(), wit::Error> {
+        misbehave(&config.endpoint, &Target::of_relation(relation))
+    }
+
     fn requests(
         config: wit::ProviderConfig,
         relation: wit::RelationId,
@@ -412,6 +420,38 @@ impl peer::Guest for Hostile {
         config: wit::PeerConfig,
         relation: wit::RelationId,
         _scope: wit::PeerScope,
+        _keys: Vec<String>,
+    ) -> Result<(), wit::Error> {
+        misbehave(&config.endpoint, &Target::of_relation(relation))
+    }
+}
+
+impl relation_data::Guest for Hostile {
+    fn read(
+        config: wit::RelationDataConfig,
+        relation: wit::RelationId,
+        _scope: wit::Bag,
+    ) -> Result<wit::RelationData, wit::Error> {
+        misbehave(&config.endpoint, &Target::of_relation(relation))?;
+        Ok(wit::RelationData {
+            bag: Vec::new(),
+            secrets: Vec::new(),
+        })
+    }
+
+    fn write(
+        config: wit::RelationDataConfig,
+        relation: wit::RelationId,
+        _scope: wit::Bag,
+        _values: Vec<(String, Option<String>)>,
+    ) -> Result<(), wit::Error> {
+        misbehave(&config.endpoint, &Target::of_relation(relation))
+    }
+
+    fn delete(
+        config: wit::RelationDataConfig,
+        relation: wit::RelationId,
+        _scope: wit::Bag,
         _keys: Vec<String>,
     ) -> Result<(), wit::Error> {
         misbehave(&config.endpoint, &Target::of_relation(relation))
