@@ -207,6 +207,25 @@ pub struct FieldSpec {
     pub secret_group: Option<String>,
 }
 
+/// The secret group of a key, when the fields declare it a secret field.
+pub fn secret_group_of<'a>(fields: &'a [FieldSpec], key: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|field| field.key == key)
+        .and_then(|field| field.secret_group.as_deref())
+}
+
+/// The secret groups of some fields, in the order their first field is declared.
+pub fn secret_groups(fields: &[FieldSpec]) -> Vec<&str> {
+    let mut groups: Vec<&str> = Vec::new();
+    for group in fields.iter().filter_map(|f| f.secret_group.as_deref()) {
+        if !groups.contains(&group) {
+            groups.push(group);
+        }
+    }
+    groups
+}
+
 /// How a requirer handler is configured.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RequirerConfig {

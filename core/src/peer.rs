@@ -72,21 +72,12 @@ pub struct PeerConfig {
 impl PeerConfig {
     /// The secret group of a key, when it is a declared secret field.
     fn group_of(&self, key: &str) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|field| field.key == key)
-            .and_then(|field| field.secret_group.as_deref())
+        crate::model::secret_group_of(&self.fields, key)
     }
 
-    /// The secret groups of the model, in the order their first field is declared.
+    /// The secret groups, in the order their first field is declared.
     fn groups(&self) -> Vec<&str> {
-        let mut groups: Vec<&str> = Vec::new();
-        for group in self.fields.iter().filter_map(|f| f.secret_group.as_deref()) {
-            if !groups.contains(&group) {
-                groups.push(group);
-            }
-        }
-        groups
+        crate::model::secret_groups(&self.fields)
     }
 }
 

@@ -47,21 +47,12 @@ pub struct RelationDataConfig {
 impl RelationDataConfig {
     /// The secret group of a key, when it is a declared secret field.
     fn group_of(&self, key: &str) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|field| field.key == key)
-            .and_then(|field| field.secret_group.as_deref())
+        crate::model::secret_group_of(&self.fields, key)
     }
 
     /// The secret groups, in the order their first field is declared.
     fn groups(&self) -> Vec<&str> {
-        let mut groups: Vec<&str> = Vec::new();
-        for group in self.fields.iter().filter_map(|f| f.secret_group.as_deref()) {
-            if !groups.contains(&group) {
-                groups.push(group);
-            }
-        }
-        groups
+        crate::model::secret_groups(&self.fields)
     }
 
     /// The URI of a group's secret: the caller's, else the databag's `secret-{group}`.
