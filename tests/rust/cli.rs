@@ -2,28 +2,14 @@
 //! as Juju would run it (one process per hook, the `JUJU_*` context in its environment, the
 //! hook tools on `PATH`), against the test double of the hook tools in `tests/hooktools/`.
 
+#[path = "support/hooktools.rs"]
+mod hooktools;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_data-interfaces");
-const TOOLS: &[&str] = &[
-    "fake-juju",
-    "relation-ids",
-    "relation-list",
-    "relation-model-get",
-    "relation-get",
-    "relation-set",
-    "is-leader",
-    "secret-add",
-    "secret-get",
-    "secret-info-get",
-    "secret-set",
-    "secret-grant",
-    "secret-remove",
-    "juju-log",
-    "status-set",
-];
 const PASSWORD: &str = "pw-Never-On-A-Command-Line-42";
 
 /// A model in the test double: `client` requires `database` from `postgresql`.
@@ -54,30 +40,7 @@ fn lines(out: &[u8]) -> Vec<Value> {
 
 impl Model {
     fn new(name: &str, postgresql_units: usize) -> Model {
-        let root =
-            std::env::temp_dir().join(format!("data-interfaces-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
-        for dir in ["bin", "state", "charm"] {
-            std::fs::create_dir_all(root.join(dir)).expect("temp dirs");
-        }
-        let script = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../tests/hooktools/fake_juju.py")
-            .canonicalize()
-            .expect("the test double exists");
-        for tool in TOOLS {
-            let path = root.join("bin").join(tool);
-            let wrapper = format!(
-                "#!/bin/sh\nexec python3 -S '{}' {tool} \"$@\"\n",
-                script.display()
-            );
-            std::fs::write(&path, wrapper).expect("wrapper written");
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
-                    .expect("wrapper is executable");
-            }
-        }
+        let root = hooktools::install(&format!("data-interfaces-cli-{name}"));
         std::fs::write(
             root.join("charm/requirer.json"),
             r#"{"role": "requirer", "endpoint": "database",

@@ -11,6 +11,8 @@
 //! the double's state afterwards are compared with the vector exactly as the in-memory runner
 //! compares them.
 
+#[path = "support/hooktools.rs"]
+mod hooktools;
 #[path = "support/conformance.rs"]
 mod support;
 
@@ -26,26 +28,11 @@ use data_interfaces_host::wit::{
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use support::*;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_data-interfaces");
-const TOOLS: &[&str] = &[
-    "relation-ids",
-    "relation-list",
-    "relation-model-get",
-    "relation-get",
-    "relation-set",
-    "is-leader",
-    "secret-add",
-    "secret-get",
-    "secret-info-get",
-    "secret-set",
-    "secret-grant",
-    "secret-remove",
-    "juju-log",
-];
 
 /// The test double's directories: its tools (`bin`), its state, the charm's directory.
 struct Double {
@@ -60,32 +47,7 @@ impl Drop for Double {
 
 impl Double {
     fn new(instance: usize) -> Double {
-        let root = std::env::temp_dir().join(format!(
-            "data-interfaces-conformance-cli-{}-{instance}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&root);
-        for dir in ["bin", "state", "charm"] {
-            std::fs::create_dir_all(root.join(dir)).expect("temp dirs");
-        }
-        let script = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../tests/hooktools/fake_juju.py")
-            .canonicalize()
-            .expect("the test double exists");
-        for tool in TOOLS {
-            let path = root.join("bin").join(tool);
-            let wrapper = format!(
-                "#!/bin/sh\nexec python3 -S '{}' {tool} \"$@\"\n",
-                script.display()
-            );
-            std::fs::write(&path, wrapper).expect("wrapper written");
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
-                    .expect("wrapper is executable");
-            }
-        }
+        let root = hooktools::install(&format!("data-interfaces-conformance-cli-{instance}"));
         Double { root }
     }
 
