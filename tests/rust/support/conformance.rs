@@ -805,17 +805,7 @@ pub fn build_peer(vector: &Value) -> Result<World, String> {
         world.local_labels.insert(label.clone(), Some(label));
     }
     let bags = &vector["databags"];
-    let apply = |unit: &str, bag: Bag, content: &Value| -> Result<(), String> {
-        let content = entries(content, &world.matcher);
-        if content.is_empty() {
-            return Ok(());
-        }
-        world
-            .juju
-            .unit(unit)
-            .apply(world.relation, &bag, &set(content))
-            .map_err(host_err("seed a databag"))
-    };
+    let apply = |unit: &str, bag: Bag, content: &Value| seed_bag(&world, unit, bag, content);
     apply(&leader, Bag::LocalApp, &bags["local_app"])?;
     apply(&local_unit, Bag::LocalUnit, &bags["local_unit"])?;
     for (unit, bag) in bags["remote_units"].as_object().into_iter().flatten() {
@@ -938,19 +928,22 @@ pub fn seed_secrets(world: &mut World, vector: &Value) -> Result<(), String> {
     Ok(())
 }
 
+/// Writes a vector's bag (its entries, placeholders filled) as its owner unit would.
+fn seed_bag(world: &World, unit: &str, bag: Bag, content: &Value) -> Result<(), String> {
+    let content = entries(content, &world.matcher);
+    if content.is_empty() {
+        return Ok(());
+    }
+    world
+        .juju
+        .unit(unit)
+        .apply(world.relation, &bag, &set(content))
+        .map_err(host_err("seed a databag"))
+}
+
 pub fn seed_bags(world: &World, vector: &Value) -> Result<(), String> {
     let bags = &vector["databags"];
-    let apply = |unit: &str, bag: Bag, content: &Value| -> Result<(), String> {
-        let content = entries(content, &world.matcher);
-        if content.is_empty() {
-            return Ok(());
-        }
-        world
-            .juju
-            .unit(unit)
-            .apply(world.relation, &bag, &set(content))
-            .map_err(host_err("seed a databag"))
-    };
+    let apply = |unit: &str, bag: Bag, content: &Value| seed_bag(world, unit, bag, content);
     apply(&world.remote_leader, Bag::LocalApp, &bags["remote_app"])?;
     if let Some(units) = bags["remote_units"].as_object() {
         for (unit, bag) in units {
