@@ -177,3 +177,14 @@ pub fn is_cross_model(env: &impl Env, info: &RelationInfo) -> bool {
         .as_ref()
         .is_some_and(|uuid| *uuid != env.model_uuid())
 }
+
+/// [`is_cross_model`] for a relation of an endpoint, by id (the library's repository
+/// `is_cross_model_relation`); [`Error::MissingRelation`] when the endpoint has no such relation.
+pub fn relation_is_cross_model(
+    env: &impl Env,
+    endpoint: &str,
+    relation: RelationId,
+) -> Result<bool> {
+    let info = find_relation(env, endpoint, relation).ok_or(Error::MissingRelation(relation))?;
+    Ok(is_cross_model(env, &info))
+}

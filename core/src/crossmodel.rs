@@ -77,6 +77,10 @@ pub fn provider_relation_created(
 /// whose requirer bag carries `encryption-secret` (it copied the provider's). The provider reads
 /// its own secret by label (by the URI if the label is unknown); a missing or malformed key is an
 /// [`Error::Secret`].
+///
+/// The library's `compute_diff` looks its cache key up the same way on either side (the remote
+/// application bag's `encryption-secret`, by label then by URI), so [`crate::diff`] uses this
+/// too: on the requirer side, `remote` is the provider's bag, which published the URI.
 pub fn provider_key(
     env: &mut impl Env,
     endpoint: &str,
@@ -209,7 +213,9 @@ pub struct CacheForms {
     pub stored: Object,
 }
 
-/// Builds the [`CacheForms`] of a request's diff form against its cached copy.
+/// Builds the [`CacheForms`] of a request's diff form against its cached copy. With a key, a
+/// sensitive value that is not a string is stored blank, as the library's `store_new_data` does
+/// (it cannot encrypt it).
 pub fn cache_forms(key: Option<&Key>, new: Object, cached: Option<&Object>) -> Result<CacheForms> {
     let Some(key) = key else {
         let mut blank = new;
@@ -233,8 +239,13 @@ pub fn cache_forms(key: Option<&Key>, new: Object, cached: Option<&Object>) -> R
     });
     let mut stored = new.clone();
     for name in SENSITIVE_KEYS {
-        let Some(Value::String(plain)) = new.get(name) else {
-            continue;
+        let plain = match new.get(name) {
+            None => continue,
+            Some(Value::String(plain)) => plain,
+            Some(_) => {
+                stored.insert(name.to_string(), Value::String(String::new()));
+                continue;
+            }
         };
         let unchanged = old
             .as_ref()

@@ -15,7 +15,11 @@ use crate::env::{
 };
 use crate::error::Error;
 use crate::model::{self, Rejection};
-use crate::{ids, peer, provider, relation_data, requirer, status};
+use crate::{
+    alias, bag, cache, diff, ids, peer, provider, relation_data, requirer, secrets as core_secrets,
+    status,
+};
+use exports::charm::data_interfaces::diff_cache;
 
 /// The world as the imports show it.
 struct Imports;
@@ -272,6 +276,7 @@ fn response_from_wit(r: wit::Response) -> model::Response {
         version: r.version,
         prefix_resources: r.prefix_resources,
         extra: r.extra,
+        cleared: r.cleared,
     }
 }
 
@@ -297,6 +302,7 @@ fn response_to_wit(r: model::Response) -> wit::Response {
         version: r.version,
         prefix_resources: r.prefix_resources,
         extra: r.extra,
+        cleared: r.cleared,
     }
 }
 
@@ -434,6 +440,7 @@ fn rejections_to_wit(rejections: Vec<Rejection>) -> Vec<wit::Rejection> {
         .map(|rejection| wit::Rejection {
             relation_id: rejection.relation_id,
             request_id: rejection.request_id,
+            alias: rejection.alias,
             error: error_to_wit(rejection.error),
         })
         .collect()
@@ -449,6 +456,85 @@ impl exports::charm::data_interfaces::util::Guest for Component {
 
     fn gen_hash(resource: String, salt: String) -> String {
         ids::gen_hash(&resource, &salt)
+    }
+
+    fn relation_secret_label(
+        endpoint: String,
+        relation: RelationId,
+        short_uuid: Option<String>,
+        group: String,
+    ) -> String {
+        core_secrets::label(&endpoint, relation, short_uuid.as_deref(), &group)
+    }
+
+    fn peer_secret_label(endpoint: String, scope: wit::PeerScope, group: String) -> String {
+        peer::local_secret_label(&Imports, &endpoint, &peer_scope_from_wit(scope), &group)
+    }
+
+    fn is_cross_model(endpoint: String, relation: RelationId) -> Result<bool, wit::Error> {
+        bag::relation_is_cross_model(&Imports, &endpoint, relation).map_err(error_to_wit)
+    }
+}
+
+fn diff_to_wit(d: cache::Diff) -> diff_cache::Diff {
+    diff_cache::Diff {
+        added: d.added,
+        changed: d.changed,
+        deleted: d.deleted,
+    }
+}
+
+impl diff_cache::Guest for Component {
+    fn compute_diff(
+        endpoint: String,
+        relation: RelationId,
+        cache_bag: wit::Bag,
+        new_data: Vec<(String, String)>,
+        short_uuid: Option<String>,
+        store: bool,
+    ) -> Result<diff_cache::Diff, wit::Error> {
+        diff::compute_diff(
+            &mut Imports,
+            &endpoint,
+            relation,
+            &bag_from_wit(cache_bag),
+            &new_data,
+            short_uuid.as_deref(),
+            store,
+        )
+        .map(diff_to_wit)
+        .map_err(error_to_wit)
+    }
+
+    fn store_new_data(
+        cached: Option<String>,
+        new_data: Vec<(String, String)>,
+        short_uuid: Option<String>,
+        global_data: Vec<(String, String)>,
+        encryption_key: Option<String>,
+    ) -> Result<String, wit::Error> {
+        diff::store_new_data(
+            &Imports,
+            cached.as_deref(),
+            &new_data,
+            short_uuid.as_deref(),
+            &global_data,
+            encryption_key.as_deref(),
+        )
+        .map_err(error_to_wit)
+    }
+
+    fn resource_aliases() -> Vec<String> {
+        diff::resource_aliases()
+    }
+
+    fn resource_added(d: diff_cache::Diff, extra_aliases: Vec<String>) -> bool {
+        let d = cache::Diff {
+            added: d.added,
+            changed: d.changed,
+            deleted: d.deleted,
+        };
+        diff::resource_added(&d, &extra_aliases)
     }
 }
 
@@ -515,6 +601,22 @@ impl exports::charm::data_interfaces::requirer::Guest for Component {
             relation,
         )
         .map_err(error_to_wit)
+    }
+
+    fn relation_alias(
+        config: wit::RequirerConfig,
+        relation: RelationId,
+    ) -> Result<Option<String>, wit::Error> {
+        alias::relation_alias(&Imports, &requirer_config_from_wit(config), relation)
+            .map_err(error_to_wit)
+    }
+
+    fn assign_alias(
+        config: wit::RequirerConfig,
+        relation: RelationId,
+    ) -> Result<Option<String>, wit::Error> {
+        alias::assign_alias(&mut Imports, &requirer_config_from_wit(config), relation)
+            .map_err(error_to_wit)
     }
 }
 

@@ -27,6 +27,42 @@ pub fn loads(text: &str) -> Result<Value, serde_json::Error> {
     serde_json::from_str(text)
 }
 
+/// Python's truth value of the decoded JSON: `null`, `false`, `0`, `0.0`, `""`, `[]` and `{}`
+/// are false, everything else is true.
+pub fn is_truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(flag) => *flag,
+        Value::Number(number) => number.as_f64().is_some_and(|float| float != 0.0),
+        Value::String(text) => !text.is_empty(),
+        Value::Array(items) => !items.is_empty(),
+        Value::Object(map) => !map.is_empty(),
+    }
+}
+
+/// Python's `==` on the decoded JSON: numbers compare by value (`1 == 1.0`), objects whatever
+/// the order of their keys, everything else as JSON (a boolean is never a number here).
+pub fn equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
+            (Some(x), Some(y)) => x == y,
+            _ => match (x.as_u64(), y.as_u64()) {
+                (Some(x), Some(y)) => x == y,
+                _ => x.as_f64().is_some_and(|x| y.as_f64() == Some(x)),
+            },
+        },
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| equal(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(key, x)| y.get(key).is_some_and(|y| equal(x, y)))
+        }
+        _ => a == b,
+    }
+}
+
 fn write_value(out: &mut String, value: &Value) {
     match value {
         Value::Null => out.push_str("null"),
@@ -192,6 +228,46 @@ mod tests {
             dumps(&json!([1, -2, 1.5, 1.0, 1e16, 1e-5, 0.0001])),
             "[1, -2, 1.5, 1.0, 1e+16, 1e-05, 0.0001]"
         );
+    }
+
+    #[test]
+    fn truthiness_follows_python() {
+        for falsy in [
+            json!(null),
+            json!(false),
+            json!(0),
+            json!(0.0),
+            json!(""),
+            json!([]),
+            json!({}),
+        ] {
+            assert!(!is_truthy(&falsy), "{falsy}");
+        }
+        for truthy in [
+            json!(true),
+            json!(-1),
+            json!(0.5),
+            json!(" "),
+            json!([0]),
+            json!({"a": null}),
+        ] {
+            assert!(is_truthy(&truthy), "{truthy}");
+        }
+    }
+
+    #[test]
+    fn equality_follows_python() {
+        assert!(equal(&json!(1), &json!(1.0)));
+        assert!(equal(
+            &json!({"a": [1, {"b": 2}], "c": 3}),
+            &json!({"c": 3.0, "a": [1.0, {"b": 2}]})
+        ));
+        assert!(!equal(&json!([1, 2]), &json!([2, 1])));
+        assert!(!equal(&json!(true), &json!(1)));
+        assert!(!equal(&json!("1"), &json!(1)));
+        assert!(!equal(&json!({"a": 1}), &json!({"a": 1, "b": 1})));
+        assert!(equal(&json!(u64::MAX), &json!(u64::MAX)));
+        assert!(!equal(&json!(u64::MAX), &json!(i64::MAX)));
     }
 
     /// Found by the `databag` fuzz target (`core/fuzz/regressions/databag/`): the default

@@ -125,6 +125,10 @@ pub struct Response {
     pub prefix_resources: Option<String>,
     /// Fields of a response-model subclass and unknown keys.
     pub extra: ExtraFields,
+    /// Wire keys of the fields the charm explicitly set to none: writing the response clears
+    /// them in the stored response (a plain field becomes null, a secret field leaves its
+    /// group's secret). Empty in every response read back.
+    pub cleared: Vec<String>,
 }
 
 fn redacted(value: &Option<String>) -> Option<&'static str> {
@@ -183,6 +187,7 @@ impl fmt::Debug for Response {
             .field("version", &self.version)
             .field("prefix_resources", &self.prefix_resources)
             .field("extra_keys", &extra_keys(&self.extra))
+            .field("cleared", &self.cleared)
             .finish()
     }
 }
@@ -390,6 +395,9 @@ pub struct Rejection {
     pub relation_id: RelationId,
     /// The request id of the entry, when it could be read.
     pub request_id: Option<String>,
+    /// The relation's alias, as the requirer's events carry it (the alias this unit's bag
+    /// records); none on the provider side.
+    pub alias: Option<String>,
     /// Why it was rejected (never carries a secret value).
     pub error: crate::error::Error,
 }

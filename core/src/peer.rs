@@ -92,6 +92,16 @@ pub fn secret_label(endpoint: &str, local_app: &str, scope: &PeerScope, group: &
     }
 }
 
+/// [`secret_label`] with the local application's name from the environment.
+pub fn local_secret_label(
+    env: &impl Env,
+    endpoint: &str,
+    scope: &PeerScope,
+    group: &str,
+) -> String {
+    secret_label(endpoint, &env.local_app(), scope, group)
+}
+
 /// The peer relation with that id on the endpoint: it must exist, and relate the local
 /// application with itself.
 fn peer_relation(

@@ -20,7 +20,7 @@ use crate::requests;
 use crate::requirer::remove_revision;
 use crate::secrets::{self, parse_label};
 use crate::v0;
-use crate::wire::{self, RESOURCE_ALIASES};
+use crate::wire;
 
 /// Keys a requirer may not change once the relation exists, in the order they are checked.
 const IMMUTABLE_KEYS: [&str; 4] = [
@@ -161,6 +161,11 @@ pub fn set_response(
 /// one write of the bag (and so one `relation-set`): hosts coalesce with it the answers a charm
 /// gives one by one during a hook, which would otherwise rewrite the whole `requests` list each
 /// time. Every response is checked before anything is written; an empty list writes nothing.
+///
+/// The secrets are written once, with the merged result: the same content as calls one by one
+/// (fewer revisions), except that a group's secret emptied by one response (its fields
+/// cleared) and given a value again by a later one is updated in place, where calls one by one
+/// remove it and create a new one (another URI, the same label and content).
 pub fn set_response_each(
     env: &mut impl Env,
     config: &ProviderConfig,
@@ -329,6 +334,7 @@ fn read_requests(
             Err(error) => rejections.push(Rejection {
                 relation_id: info.id,
                 request_id: raw_id,
+                alias: None,
                 error,
             }),
         }
@@ -419,17 +425,9 @@ fn validate_diff(diff: &Diff) -> Result<()> {
     }
 }
 
-fn resource_added(diff: &Diff, config: &ProviderConfig) -> bool {
-    RESOURCE_ALIASES
-        .iter()
-        .chain(&["resource"])
-        .any(|key| diff.added(key))
-        || config.resource_aliases.iter().any(|key| diff.added(key))
-}
-
 /// The event a request's diff calls for; the first matching rule wins.
 fn request_event(diff: &Diff, config: &ProviderConfig) -> Option<ProviderEventKind> {
-    let resource = resource_added(diff, config);
+    let resource = crate::diff::resource_added(diff, &config.resource_aliases);
     let entity_type = diff.added("entity-type");
     if config.mtls_enabled
         && (diff.added("secret-mtls") || diff.added("mtls-cert") || diff.changed("mtls-cert"))
@@ -484,12 +482,9 @@ fn relation_changed(
         let diff = Diff::between(forms.old.as_ref(), &forms.new);
         validate_diff(&diff)?;
         let old_cert = old_mtls_cert(&diff, key, &forms);
-        let status_map = cache::status_map(&cache::statuses(app.current())?);
-        let mut flat = forms.stored;
-        if !status_map.is_empty() {
-            flat.insert(cache::STATUS_KEY.into(), Value::Object(status_map));
-        }
-        app.set_json(DATA_KEY, &Value::Object(flat));
+        let global = cache::status_global(&cache::statuses(app.current())?);
+        cache::store(&mut own_cache, &global, None, forms.stored);
+        app.set_json(DATA_KEY, &Value::Object(own_cache));
         if let Some(original) = original {
             // v0 requirers read the resource back under the key they used.
             app.set(original, request.resource.clone());
@@ -505,6 +500,7 @@ fn relation_changed(
         rejections.push(Rejection {
             relation_id: info.id,
             request_id: Some(short_uuid(request)),
+            alias: None,
             error,
         });
     };
@@ -522,7 +518,7 @@ fn relation_changed(
         }
         let mut requests = Vec::with_capacity(accepted.len());
         for (uuid, new, request) in accepted {
-            cache::store(&mut own_cache, &wire::Object::new(), &uuid, new);
+            cache::store(&mut own_cache, &wire::Object::new(), Some(&uuid), new);
             requests.push(request);
         }
         // A hook whose every request was rejected has nothing to offer in bulk.
@@ -534,7 +530,7 @@ fn relation_changed(
             ));
         }
     } else {
-        let status_map = cache::status_map(&cache::statuses(app.current())?);
+        let global = cache::status_global(&cache::statuses(app.current())?);
         for request in requests {
             let uuid = short_uuid(&request);
             let cached = own_cache.get(&uuid).and_then(Value::as_object);
@@ -551,7 +547,7 @@ fn relation_changed(
                 continue;
             }
             let old_cert = old_mtls_cert(&diff, key, &forms);
-            cache::store(&mut own_cache, &status_map, &uuid, forms.stored);
+            cache::store(&mut own_cache, &global, Some(&uuid), forms.stored);
             if let Some(kind) = request_event(&diff, config) {
                 events.push(make(kind, vec![request], old_cert));
             }
@@ -571,7 +567,10 @@ fn relation_changed(
     Ok(Handled { events, rejections })
 }
 
-/// Copies the fields a charm set on `new` into `old`; salt and request id are never replaced.
+/// Copies the fields a charm set on `new` into `old`, and clears the fields it cleared (the
+/// library's `update`: every field the charm gave, `None` included); salt and request id are
+/// never replaced. `old` remembers which keys stay cleared, for the secrets: a key set again
+/// by a later response is no longer cleared.
 fn merge(old: &mut Response, new: &Response) {
     fn take<T: Clone>(old: &mut Option<T>, new: &Option<T>) {
         if new.is_some() {
@@ -600,6 +599,87 @@ fn merge(old: &mut Response, new: &Response) {
     for (key, value) in &new.extra {
         secrets::set_extra(&mut old.extra, key, Some(value.clone()));
     }
+    old.cleared.retain(|key| !is_set(new, key));
+    apply_cleared(old, &new.cleared);
+}
+
+/// Clears the fields of `cleared` in a response and records them in its `cleared`: a standard
+/// field becomes none, an extra field JSON null (the library dumps a field set to `None` as
+/// null, a key its model does not declare included). Salt and request id are left alone.
+fn apply_cleared(response: &mut Response, cleared: &[String]) {
+    for key in cleared {
+        match key.as_str() {
+            "request-id" | "salt" | "resource" => continue,
+            "endpoints" => response.endpoints = None,
+            "read-only-endpoints" => response.read_only_endpoints = None,
+            "secret-user" => response.secret_user = None,
+            "secret-tls" => response.secret_tls = None,
+            "secret-extra" => response.secret_extra = None,
+            "secret-entity" => response.secret_entity = None,
+            "username" => response.username = None,
+            "password" => response.password = None,
+            "uris" => response.uris = None,
+            "read-only-uris" => response.read_only_uris = None,
+            "tls" => response.tls = None,
+            "tls-ca" => response.tls_ca = None,
+            "entity-name" => response.entity_name = None,
+            "entity-password" => response.entity_password = None,
+            "version" => response.version = None,
+            "prefix-resources" => response.prefix_resources = None,
+            _ => secrets::set_extra(&mut response.extra, key, Some("null".into())),
+        }
+        if !response.cleared.contains(key) {
+            response.cleared.push(key.clone());
+        }
+    }
+}
+
+/// Whether a response sets a field, by wire key (an extra field set to JSON null does not).
+fn is_set(response: &Response, key: &str) -> bool {
+    match key {
+        "resource" => !response.resource.is_empty(),
+        "request-id" => response.request_id.is_some(),
+        "salt" => !response.salt.is_empty(),
+        "endpoints" => response.endpoints.is_some(),
+        "read-only-endpoints" => response.read_only_endpoints.is_some(),
+        "secret-user" => response.secret_user.is_some(),
+        "secret-tls" => response.secret_tls.is_some(),
+        "secret-extra" => response.secret_extra.is_some(),
+        "secret-entity" => response.secret_entity.is_some(),
+        "username" => response.username.is_some(),
+        "password" => response.password.is_some(),
+        "uris" => response.uris.is_some(),
+        "read-only-uris" => response.read_only_uris.is_some(),
+        "tls" => response.tls.is_some(),
+        "tls-ca" => response.tls_ca.is_some(),
+        "entity-name" => response.entity_name.is_some(),
+        "entity-password" => response.entity_password.is_some(),
+        "version" => response.version.is_some(),
+        "prefix-resources" => response.prefix_resources.is_some(),
+        _ => response
+            .extra
+            .iter()
+            .any(|(k, text)| k == key && !matches!(crate::json::loads(text), Ok(Value::Null))),
+    }
+}
+
+/// Checks the keys a response clears: `resource` and `salt` cannot be cleared (the library's
+/// model refuses `None` for them), nor can an empty key, and no key may be both cleared and
+/// set.
+fn check_cleared(response: &Response) -> Result<()> {
+    for key in &response.cleared {
+        if key.is_empty() || key == "resource" || key == "salt" {
+            return Err(Error::InvalidModel(format!(
+                "`{key}` cannot be cleared in a response"
+            )));
+        }
+        if is_set(response, key) {
+            return Err(Error::InvalidModel(format!(
+                "`{key}` is both set and cleared in a response"
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn write_responses(
@@ -617,6 +697,9 @@ fn write_responses(
         )));
     }
     find_relation(env, &config.endpoint, relation).ok_or(Error::MissingRelation(relation))?;
+    for response in new {
+        check_cleared(response)?;
+    }
     let remote = Databag::read(env, relation, Bag::RemoteApp)?;
     let mut app = Staged::new(Databag::read(env, relation, Bag::LocalApp)?);
     if version(&remote)? == Version::V0 {
@@ -670,7 +753,11 @@ fn write_responses(
                 index
             }
             None => {
-                let mut fresh = response.clone();
+                let mut fresh = Response {
+                    cleared: Vec::new(),
+                    ..response.clone()
+                };
+                apply_cleared(&mut fresh, &response.cleared);
                 fresh.salt = salt_or_fresh(&fresh.salt);
                 responses.push(fresh);
                 responses.len() - 1
@@ -694,8 +781,13 @@ fn write_responses(
     app.commit(env)
 }
 
-/// Creates or updates the secrets of the touched responses and puts their URIs in them. Every
-/// response and every secret value is checked before any secret is touched.
+/// Creates, updates or removes the secrets of the touched responses and puts their URIs in
+/// them. Every response and every secret value is checked before any secret is touched.
+///
+/// A cleared secret field leaves its group's secret, and a secret left empty is removed (its
+/// URI becomes none). A cleared `secret-{group}` URI stays none unless the secret is created
+/// here: the library finds the existing secret by its label, which does not give the secret's
+/// id back, so it has no URI to write again.
 fn write_secrets(
     env: &mut impl Env,
     config: &ProviderConfig,
@@ -729,8 +821,23 @@ fn write_secrets(
         };
         let label = secrets::label(&config.endpoint, relation, uuid.as_deref(), group);
         let known = secrets::response_uri(response, group);
-        let uri = secrets::upsert(env, relation, &label, known.as_deref(), &values)?;
-        secrets::set_response_uri(response, group, uri);
+        let removed: Vec<&str> = values
+            .iter()
+            .map(|(key, _)| key.as_str())
+            .filter(|key| response.cleared.iter().any(|cleared| cleared == key))
+            .collect();
+        let written = secrets::upsert(env, relation, &label, known.as_deref(), &values, &removed)?;
+        let uri_cleared = response
+            .cleared
+            .iter()
+            .any(|key| *key == secrets::uri_key(group));
+        match written {
+            secrets::Upserted::Removed => secrets::clear_response_uri(response, group),
+            secrets::Upserted::Kept(_) if uri_cleared => {
+                secrets::clear_response_uri(response, group)
+            }
+            written => secrets::set_response_uri(response, group, written.uri(known.as_deref())),
+        }
     }
     Ok(())
 }

@@ -92,7 +92,8 @@ pub fn write_secrets(
         let values = values(request, &group, fields)?;
         let label = secrets::label(endpoint, relation, short_uuid.as_deref(), &group);
         let known = uri(request, &group);
-        let uri = secrets::upsert(env, relation, &label, known.as_deref(), &values)?;
+        let uri = secrets::upsert(env, relation, &label, known.as_deref(), &values, &[])?
+            .uri(known.as_deref());
         set_uri(request, &group, uri);
     }
     Ok(())

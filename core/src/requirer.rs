@@ -2,9 +2,12 @@
 //! on a cross-model relation, see [`crate::crossmodel`]), the cross-model handshake and turning
 //! the provider's responses and statuses into events at relation-changed, and the charm-facing
 //! reads. Every call first checks the configured requests with the request model's rules.
+//! Relation aliases (assigned at relation-created, carried by events and rejections) live in
+//! [`crate::alias`].
 
 use serde_json::Value;
 
+use crate::alias::{self, ALIAS_KEY};
 use crate::bag::{find_relation, is_cross_model, Databag, Staged};
 use crate::cache::{self, Diff, DATA_KEY, STATUS_KEY};
 use crate::crossmodel::{self, ENCRYPTION_SECRET};
@@ -129,51 +132,13 @@ fn relation_created(
     } else {
         None
     };
-    assign_alias(env, config, &info, &mut unit, app.as_mut())?;
+    alias::assign(env, config, &info, &mut unit, app.as_mut())?;
     if let Some(app) = app.as_mut() {
         write_requests(env, config, &info, app)?;
     }
     unit.commit(env)?;
     if let Some(app) = app {
         app.commit(env)?;
-    }
-    Ok(())
-}
-
-/// Gives the relation the first alias no other relation of the endpoint uses (every unit; the
-/// leader also shows it in the app bag). A relation keeps the alias it has.
-fn assign_alias(
-    env: &impl Env,
-    config: &RequirerConfig,
-    info: &RelationInfo,
-    unit: &mut Staged,
-    app: Option<&mut Staged>,
-) -> Result<()> {
-    if config.relation_aliases.is_empty() || unit.get("alias").is_some() {
-        return Ok(());
-    }
-    let mut used = Vec::new();
-    for other in env.relations(&config.endpoint) {
-        if other.id != info.id {
-            if let Some(alias) = Databag::read(env, other.id, Bag::LocalUnit)?.get("alias") {
-                used.push(alias.to_string());
-            }
-        }
-    }
-    let Some(alias) = config
-        .relation_aliases
-        .iter()
-        .find(|alias| !used.contains(alias))
-    else {
-        env.log(
-            LogLevel::Warning,
-            &format!("no free relation alias for relation {}", info.id),
-        );
-        return Ok(());
-    };
-    unit.set("alias", alias.clone());
-    if let Some(app) = app {
-        app.set("alias", alias.clone());
     }
     Ok(())
 }
@@ -317,6 +282,7 @@ fn read_responses(
                     .get("request-id")
                     .and_then(Value::as_str)
                     .map(str::to_string),
+                alias: None,
                 error: remote.error("requests", format!("entry {index}: {reason}")),
             }),
         }
@@ -382,12 +348,13 @@ fn relation_changed(
         rejections.push(Rejection {
             relation_id: info.id,
             request_id: Some(short_uuid(response)),
+            alias: None,
             error,
         });
     };
     if responses.is_empty() {
         env.log(LogLevel::Info, "Still waiting for data.");
-        return Ok(finish(env, Vec::new(), rejections));
+        return finish_without_events(env, info.id, rejections);
     }
     let Some(provider_cache) = remote.json_object(DATA_KEY)? else {
         // Reading the responses attaches this side's labels to the provider's secrets, so a
@@ -398,13 +365,14 @@ fn relation_changed(
             }
         }
         env.log(LogLevel::Info, "Missing data to compute diffs");
-        return Ok(finish(env, Vec::new(), rejections));
+        return finish_without_events(env, info.id, rejections);
     };
     let statuses = cache::statuses(&remote)?;
     let status_map = cache::status_map(&statuses);
+    let global = cache::status_global(&statuses);
 
     let mut unit = Staged::new(Databag::read(env, info.id, Bag::LocalUnit)?);
-    let alias = unit.get("alias").map(str::to_string);
+    let alias = unit.get(ALIAS_KEY).map(str::to_string);
     let mut own_cache = cache::load(env, &unit);
     let previous_statuses = own_cache.get(STATUS_KEY).cloned();
     let make = |kind, response: Option<Response>, status: Option<Status>| RequirerEvent {
@@ -449,7 +417,7 @@ fn relation_changed(
         };
         let old = own_cache.get(&uuid).and_then(Value::as_object);
         let diff = Diff::between(old, &new);
-        cache::store(&mut own_cache, &status_map, &uuid, new);
+        cache::store(&mut own_cache, &global, Some(&uuid), new);
         if let Some(kind) = response_event(&diff, request.entity_type.is_some()) {
             events.push(make(kind, Some(response), None));
         }
@@ -484,16 +452,38 @@ fn relation_changed(
         unit.set_json(DATA_KEY, &Value::Object(own_cache));
     }
     unit.commit(env)?;
-    Ok(finish(env, events, rejections))
+    Ok(finish(env, events, rejections, alias))
 }
 
-/// A hook's outcome; each rejection is logged as an error (its message names no secret value).
-fn finish<E>(env: &impl Env, events: Vec<E>, rejections: Vec<Rejection>) -> Handled<E> {
-    for rejection in &rejections {
+/// [`finish`] for a hook that stops before its events, without this unit's bag: the bag is read
+/// for the alias only when there is a rejection to carry it.
+fn finish_without_events(
+    env: &impl Env,
+    relation: RelationId,
+    rejections: Vec<Rejection>,
+) -> Result<Handled<RequirerEvent>> {
+    let alias = if rejections.is_empty() {
+        None
+    } else {
+        alias::recorded(env, relation)?
+    };
+    Ok(finish(env, Vec::new(), rejections, alias))
+}
+
+/// A hook's outcome: each rejection carries the relation's alias, as its events do, and is
+/// logged as an error (its message names no secret value).
+fn finish<E>(
+    env: &impl Env,
+    events: Vec<E>,
+    mut rejections: Vec<Rejection>,
+    alias: Option<String>,
+) -> Handled<E> {
+    for rejection in &mut rejections {
         env.log(
             LogLevel::Error,
             &format!("response rejected: {}", rejection.error),
         );
+        rejection.alias.clone_from(&alias);
     }
     Handled { events, rejections }
 }
@@ -555,9 +545,7 @@ fn secret_changed(
         return Ok(Vec::new());
     };
     fill_secrets(env, config, info.id, &mut response)?;
-    let alias = Databag::read(env, info.id, Bag::LocalUnit)?
-        .get("alias")
-        .map(str::to_string);
+    let alias = alias::recorded(env, info.id)?;
     Ok(vec![RequirerEvent {
         kind: RequirerEventKind::AuthenticationUpdated,
         relation_id: info.id,

@@ -13,14 +13,14 @@ use crate::model::{FieldSpec, Response};
 pub const RESPONSE_GROUPS: [&str; 3] = ["user", "tls", "entity"];
 
 /// The label of a relation secret: `{endpoint}.{relation}.{request_id}.{group}.secret`, or
-/// without the request id for v0 relations.
+/// without the request id (none or empty, as the library tests its truth) for v0 relations.
 pub fn label(
     endpoint: &str,
     relation: RelationId,
     short_uuid: Option<&str>,
     group: &str,
 ) -> String {
-    match short_uuid {
+    match short_uuid.filter(|uuid| !uuid.is_empty()) {
         Some(uuid) => format!("{endpoint}.{relation}.{uuid}.{group}.secret"),
         None => format!("{endpoint}.{relation}.{group}.secret"),
     }
@@ -103,6 +103,16 @@ pub fn set_response_uri(response: &mut Response, group: &str, uri: Option<String
             &uri_key(group),
             uri.map(|uri| json::dumps_str(&uri)),
         ),
+    }
+}
+
+/// Makes a response point at no secret for a group, as the library sets the group's URI field
+/// to `None`: a standard group's URI becomes none; a custom group's `secret-{group}` extra
+/// field becomes JSON null (the library dumps it null whether or not the model declares it).
+pub fn clear_response_uri(response: &mut Response, group: &str) {
+    match group {
+        "user" | "tls" | "extra" | "entity" => set_response_uri(response, group, None),
+        _ => set_extra(&mut response.extra, &uri_key(group), Some("null".into())),
     }
 }
 
@@ -287,18 +297,45 @@ pub fn owned_content(env: &mut impl Env, label: &str, uri: &str) -> Result<Optio
     }
 }
 
-/// Creates or updates the owner's secret of one group of a request or response, and returns
-/// the URI the model must carry (`None` when the group has no secret).
+/// What [`upsert`] did to a group's secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Upserted {
+    /// No secret exists and there was nothing to put in one: none was created.
+    Absent,
+    /// A secret was created (owned by the application, labelled, granted to the relation).
+    Created(String),
+    /// The existing secret, which got a new revision only if its content changed.
+    Kept(String),
+    /// The existing secret's content became empty: the secret was removed.
+    Removed,
+}
+
+impl Upserted {
+    /// The URI the model must carry for the group: the secret's, `known` when there is no
+    /// secret, none once the secret is removed.
+    pub fn uri(self, known: Option<&str>) -> Option<String> {
+        match self {
+            Upserted::Absent => known.map(str::to_string),
+            Upserted::Created(id) | Upserted::Kept(id) => Some(id),
+            Upserted::Removed => None,
+        }
+    }
+}
+
+/// Creates, updates or removes the owner's secret of one group of a request or response.
 ///
-/// A new secret is created (owned by the application, labelled, granted to the relation) only
-/// when some value is set; an existing one gets a new revision only when its content changes.
+/// The secret is found by its label, else by `known_uri`. A new secret is created only when
+/// some value is set. An existing one loses the `removed` keys and takes the set values (as
+/// the library pops a field set to `None` and updates the others); it gets a new revision only
+/// when its content changes, and is removed when its content becomes empty.
 pub fn upsert(
     env: &mut impl Env,
     relation: RelationId,
     label: &str,
     known_uri: Option<&str>,
     values: &[(String, Option<String>)],
-) -> Result<Option<String>> {
+    removed: &[&str],
+) -> Result<Upserted> {
     let mut existing = env.secret_get(None, Some(label), false)?;
     if existing.is_none() {
         if let Some(uri) = known_uri {
@@ -316,22 +353,29 @@ pub fn upsert(
         .collect();
     let Some(secret) = existing else {
         if set.is_empty() {
-            return Ok(known_uri.map(str::to_string));
+            return Ok(Upserted::Absent);
         }
         let id = env.secret_add(Owner::Application, Some(label), &set)?;
         env.secret_grant(&id, relation)?;
-        return Ok(Some(id));
+        return Ok(Upserted::Created(id));
     };
     let current: IndexMap<String, String> = secret.content.iter().cloned().collect();
     let mut content = current.clone();
+    for key in removed {
+        content.shift_remove(*key);
+    }
     for (key, value) in set {
         content.insert(key, value);
+    }
+    if content.is_empty() {
+        env.secret_remove(&secret.id)?;
+        return Ok(Upserted::Removed);
     }
     if content != current {
         let entries: Entries = content.into_iter().collect();
         env.secret_set_content(&secret.id, &entries)?;
     }
-    Ok(Some(secret.id))
+    Ok(Upserted::Kept(secret.id))
 }
 
 #[cfg(test)]

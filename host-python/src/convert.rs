@@ -99,6 +99,28 @@ fn extra(dict: &Bound<'_, PyDict>, what: &str) -> PyResult<Vec<(String, String)>
     extract(&value, what, "extra")
 }
 
+/// An optional list of strings (any iterable of `str`, not a `str` itself), in its order.
+fn string_list(dict: &Bound<'_, PyDict>, what: &str, key: &str) -> PyResult<Vec<String>> {
+    let Some(value) = dict.get_item(key)? else {
+        return Ok(Vec::new());
+    };
+    if value.is_none() {
+        return Ok(Vec::new());
+    }
+    if value.is_instance_of::<pyo3::types::PyString>() {
+        return Err(PyTypeError::new_err(format!(
+            "{what}: field {key:?} must be a list of strings, not a string"
+        )));
+    }
+    let mut out = Vec::new();
+    for item in value.try_iter().map_err(|_| {
+        PyTypeError::new_err(format!("{what}: field {key:?} must be a list of strings"))
+    })? {
+        out.push(extract(&item?, what, key)?);
+    }
+    Ok(out)
+}
+
 fn extra_to_dict<'py>(py: Python<'py>, extra: &[(String, String)]) -> PyResult<Bound<'py, PyDict>> {
     let dict = PyDict::new(py);
     for (k, v) in extra {
@@ -209,7 +231,9 @@ pub fn responses(items: &Bound<'_, PyAny>) -> PyResult<Vec<Response>> {
     Ok(converted)
 }
 
-/// A response dict to a [`Response`].
+/// A response dict to a [`Response`]. The optional `cleared` is a list of wire keys
+/// (`"password"`, `"endpoints"`, an extra field's key) of the fields the charm set to `None`,
+/// in the model's field order.
 pub fn response(dict: &Bound<'_, PyDict>) -> PyResult<Response> {
     const WHAT: &str = "response";
     Ok(Response {
@@ -233,6 +257,7 @@ pub fn response(dict: &Bound<'_, PyDict>) -> PyResult<Response> {
         version: optional(dict, WHAT, "version")?,
         prefix_resources: optional(dict, WHAT, "prefix_resources")?,
         extra: extra(dict, WHAT)?,
+        cleared: string_list(dict, WHAT, "cleared")?,
     })
 }
 
@@ -502,14 +527,16 @@ pub fn entries_to_dict<'py>(
     extra_to_dict(py, entries)
 }
 
-/// Rejections to a list of dicts: `relation_id`, `request_id` and `error` (a `ProtocolError`
-/// instance, with its structured attributes).
+/// Rejections to a list of dicts: `relation_id`, `request_id`, `alias` (the relation's alias on
+/// an aliased requirer relation, else `None`) and `error` (a `ProtocolError` instance, with its
+/// structured attributes).
 pub fn rejections<'py>(py: Python<'py>, rejections: &[Rejection]) -> PyResult<Bound<'py, PyList>> {
     let list = PyList::empty(py);
     for rejection in rejections {
         let dict = PyDict::new(py);
         dict.set_item("relation_id", rejection.relation_id)?;
         dict.set_item("request_id", rejection.request_id.as_deref())?;
+        dict.set_item("alias", rejection.alias.as_deref())?;
         dict.set_item(
             "error",
             crate::errors::protocol_error(py, &rejection.error)?.value(py),

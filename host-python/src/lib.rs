@@ -382,6 +382,38 @@ impl Runtime {
             .map_err(|e| errors::to_py(py, e))
     }
 
+    /// The alias this unit's bag records for a relation of the requirer's endpoint (the
+    /// library's `_get_relation_alias`); `None` when it records none or the endpoint has no
+    /// such relation.
+    fn requirer_relation_alias(
+        &self,
+        py: Python<'_>,
+        backend: &Bound<'_, PyAny>,
+        config: &Bound<'_, PyDict>,
+        relation_id: i32,
+    ) -> PyResult<Option<String>> {
+        let config = convert::requirer_config(config)?;
+        self.session(py, backend)?
+            .requirer_relation_alias(&config, relation_id)
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// Give a relation of the requirer's endpoint an alias as relation-created does (the
+    /// library's `_assign_relation_alias`) and return it; `None` without relation aliases, for
+    /// an unknown relation, or when every alias is taken.
+    fn requirer_assign_alias(
+        &self,
+        py: Python<'_>,
+        backend: &Bound<'_, PyAny>,
+        config: &Bound<'_, PyDict>,
+        relation_id: i32,
+    ) -> PyResult<Option<String>> {
+        let config = convert::requirer_config(config)?;
+        self.session(py, backend)?
+            .requirer_assign_alias(&config, relation_id)
+            .map_err(|e| errors::to_py(py, e))
+    }
+
     /// The statuses the provider raises on a relation, as the requirer sees them, as dicts.
     fn requirer_statuses<'py>(
         &self,
@@ -487,6 +519,129 @@ impl Runtime {
         self.inner
             .session(Box::new(NoBackend))
             .and_then(|mut s| s.gen_hash(resource, salt))
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// Label of a relation secret: `{endpoint}.{relation_id}.{short_uuid}.{group}.secret`, or
+    /// without the short uuid when it is `None` or empty.
+    fn relation_secret_label(
+        &self,
+        py: Python<'_>,
+        endpoint: &str,
+        relation_id: i32,
+        short_uuid: Option<&str>,
+        group: &str,
+    ) -> PyResult<String> {
+        self.inner
+            .session(Box::new(NoBackend))
+            .and_then(|mut s| s.relation_secret_label(endpoint, relation_id, short_uuid, group))
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// Label of a peer secret (scope `"app"` or `"unit"`): `{endpoint}.{local app}.{scope}`,
+    /// then `.{group}` unless the group is `extra`.
+    fn peer_secret_label(
+        &self,
+        py: Python<'_>,
+        backend: &Bound<'_, PyAny>,
+        endpoint: &str,
+        scope: &str,
+        group: &str,
+    ) -> PyResult<String> {
+        let scope = convert::peer_scope(scope, None)?;
+        self.session(py, backend)?
+            .peer_secret_label(endpoint, &scope, group)
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// Whether a relation of the endpoint crosses models.
+    fn is_cross_model(
+        &self,
+        py: Python<'_>,
+        backend: &Bound<'_, PyAny>,
+        endpoint: &str,
+        relation_id: i32,
+    ) -> PyResult<bool> {
+        self.session(py, backend)?
+            .is_cross_model(endpoint, relation_id)
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// The library's `compute_diff` over a dumped model (`(key, JSON text)` pairs), against the
+    /// cache of `cache_bag` (`"local-app"` for a provider, `"local-unit"` for a requirer);
+    /// returns `(added, changed, deleted)`.
+    #[allow(clippy::too_many_arguments)]
+    fn compute_diff(
+        &self,
+        py: Python<'_>,
+        backend: &Bound<'_, PyAny>,
+        endpoint: &str,
+        relation_id: i32,
+        cache_bag: &str,
+        new_data: Vec<(String, String)>,
+        short_uuid: Option<&str>,
+        store: bool,
+    ) -> PyResult<(Vec<String>, Vec<String>, Vec<String>)> {
+        let cache_bag = convert::relation_scope(cache_bag, None)?;
+        let diff = self
+            .session(py, backend)?
+            .compute_diff(
+                endpoint,
+                relation_id,
+                &cache_bag,
+                &new_data,
+                short_uuid,
+                store,
+            )
+            .map_err(|e| errors::to_py(py, e))?;
+        Ok((diff.added, diff.changed, diff.deleted))
+    }
+
+    /// The library's `store_new_data`, given a bag's current `data` text (`cached`): the new
+    /// `data` text (`new_data` and `global_data` as `(key, JSON text)` pairs), which the
+    /// caller writes to the bag. The component's log lines go to `backend.log` (the
+    /// component reads no bag and no secret here).
+    #[allow(clippy::too_many_arguments)]
+    fn store_new_data(
+        &self,
+        py: Python<'_>,
+        backend: &Bound<'_, PyAny>,
+        cached: Option<&str>,
+        new_data: Vec<(String, String)>,
+        short_uuid: Option<&str>,
+        global_data: Vec<(String, String)>,
+        encryption_key: Option<&str>,
+    ) -> PyResult<String> {
+        self.session(py, backend)?
+            .store_new_data(cached, &new_data, short_uuid, &global_data, encryption_key)
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// The keys that name a request's resource besides `resource` (`RESOURCE_ALIASES`).
+    fn resource_aliases(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        self.inner
+            .session(Box::new(NoBackend))
+            .and_then(|mut s| s.resource_aliases())
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// Whether a diff added `resource`, one of `RESOURCE_ALIASES` or one of `extra_aliases`.
+    fn resource_added(
+        &self,
+        py: Python<'_>,
+        added: Vec<String>,
+        changed: Vec<String>,
+        deleted: Vec<String>,
+        extra_aliases: Vec<String>,
+    ) -> PyResult<bool> {
+        let diff = host::wit::Diff {
+            added,
+            changed,
+            deleted,
+        };
+        self.inner
+            .session(Box::new(NoBackend))
+            .and_then(|mut s| s.resource_added(&diff, &extra_aliases))
             .map_err(|e| errors::to_py(py, e))
     }
 

@@ -405,6 +405,7 @@ impl Response {
             version: None,
             prefix_resources: None,
             extra: Vec::new(),
+            cleared: Vec::new(),
         })
     }
 
@@ -420,79 +421,141 @@ impl Response {
     /// The user's name (secret group `user`).
     pub fn username(mut self, username: impl Into<String>) -> Self {
         self.0.username = Some(username.into());
+        self.unclear("username");
         self
     }
 
     /// The user's password (secret group `user`).
     pub fn password(mut self, password: impl Into<String>) -> Self {
         self.0.password = Some(password.into());
+        self.unclear("password");
         self
     }
 
     /// Connection URIs (secret group `user`).
     pub fn uris(mut self, uris: impl Into<String>) -> Self {
         self.0.uris = Some(uris.into());
+        self.unclear("uris");
         self
     }
 
     /// Read-only connection URIs (secret group `user`).
     pub fn read_only_uris(mut self, uris: impl Into<String>) -> Self {
         self.0.read_only_uris = Some(uris.into());
+        self.unclear("read-only-uris");
         self
     }
 
     /// The endpoints (`host:port`, comma separated).
     pub fn endpoints(mut self, endpoints: impl Into<String>) -> Self {
         self.0.endpoints = Some(endpoints.into());
+        self.unclear("endpoints");
         self
     }
 
     /// The read-only endpoints.
     pub fn read_only_endpoints(mut self, endpoints: impl Into<String>) -> Self {
         self.0.read_only_endpoints = Some(endpoints.into());
+        self.unclear("read-only-endpoints");
         self
     }
 
     /// Whether TLS is on (secret group `tls`).
     pub fn tls(mut self, enabled: bool) -> Self {
         self.0.tls = Some(enabled);
+        self.unclear("tls");
         self
     }
 
     /// The CA certificate (secret group `tls`).
     pub fn tls_ca(mut self, ca: impl Into<String>) -> Self {
         self.0.tls_ca = Some(ca.into());
+        self.unclear("tls-ca");
         self
     }
 
     /// The created entity's name (secret group `entity`).
     pub fn entity_name(mut self, name: impl Into<String>) -> Self {
         self.0.entity_name = Some(name.into());
+        self.unclear("entity-name");
         self
     }
 
     /// The created entity's password (secret group `entity`).
     pub fn entity_password(mut self, password: impl Into<String>) -> Self {
         self.0.entity_password = Some(password.into());
+        self.unclear("entity-password");
         self
     }
 
     /// The workload's version.
     pub fn version(mut self, version: impl Into<String>) -> Self {
         self.0.version = Some(version.into());
+        self.unclear("version");
         self
     }
 
     /// The resources a prefix request matched.
     pub fn prefix_resources(mut self, resources: impl Into<String>) -> Self {
         self.0.prefix_resources = Some(resources.into());
+        self.unclear("prefix-resources");
         self
     }
 
     /// A field of a response-model subclass: its wire key and its value as JSON text.
     pub fn extra_field(mut self, key: impl Into<String>, json: impl Into<String>) -> Self {
-        self.0.extra.push((key.into(), json.into()));
+        let key = key.into();
+        self.unclear(&key);
+        self.0.extra.push((key, json.into()));
         self
+    }
+
+    /// Clears a field, by wire key (`"password"`, `"endpoints"`, an extra field's key), as a
+    /// Python charm sets it to `None`: writing the response over a stored one makes a plain
+    /// field null and removes a secret field from its group's secret, which goes away with its
+    /// `secret-{group}` URI once empty. A value this builder holds for the key is dropped, and
+    /// a later setter for the key sets it again. The component refuses to clear `resource` or
+    /// `salt` (an `invalid-model` error).
+    ///
+    /// ```
+    /// use data_interfaces_host::Response;
+    ///
+    /// let response = Response::new("clientdb").username("u").clear("password");
+    /// assert_eq!(response.cleared, ["password"]);
+    /// assert_eq!(response.password, None);
+    /// ```
+    pub fn clear(mut self, key: impl Into<String>) -> Self {
+        let key = key.into();
+        let r = &mut self.0;
+        match key.as_str() {
+            "endpoints" => r.endpoints = None,
+            "read-only-endpoints" => r.read_only_endpoints = None,
+            "secret-user" => r.secret_user = None,
+            "secret-tls" => r.secret_tls = None,
+            "secret-extra" => r.secret_extra = None,
+            "secret-entity" => r.secret_entity = None,
+            "username" => r.username = None,
+            "password" => r.password = None,
+            "uris" => r.uris = None,
+            "read-only-uris" => r.read_only_uris = None,
+            "tls" => r.tls = None,
+            "tls-ca" => r.tls_ca = None,
+            "entity-name" => r.entity_name = None,
+            "entity-password" => r.entity_password = None,
+            "version" => r.version = None,
+            "prefix-resources" => r.prefix_resources = None,
+            "request-id" => r.request_id = None,
+            _ => r.extra.retain(|(k, _)| *k != key),
+        }
+        if !r.cleared.contains(&key) {
+            r.cleared.push(key);
+        }
+        self
+    }
+
+    /// A setter gives the key a value again: it is no longer cleared.
+    fn unclear(&mut self, key: &str) {
+        self.0.cleared.retain(|k| k != key);
     }
 
     /// The WIT record.
@@ -584,14 +647,18 @@ impl<'a, E> IntoIterator for &'a Handled<E> {
     }
 }
 
-/// A request or response a hook could not handle. `Display` names the relation, the bag, the
-/// key, the entry and the reason; it never carries a secret value.
+/// A request or response a hook could not handle. `Display` names the relation (and its
+/// alias, when it has one), the bag, the key, the entry and the reason; neither it nor `Debug`
+/// carries a secret value.
 #[derive(Debug, Clone)]
 pub struct Rejection {
     /// The relation.
     pub relation_id: RelationId,
     /// The entry's request id, when it could be read.
     pub request_id: Option<String>,
+    /// The relation's alias, as the requirer's events carry it (a requirer with relation
+    /// aliases); `None` on the provider side.
+    pub alias: Option<String>,
     /// Why.
     pub error: wit::Error,
 }
@@ -601,6 +668,7 @@ impl Rejection {
         Rejection {
             relation_id: rejection.relation_id,
             request_id: rejection.request_id,
+            alias: rejection.alias,
             error: rejection.error,
         }
     }
@@ -609,9 +677,13 @@ impl Rejection {
 impl fmt::Display for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.request_id {
-            Some(id) => write!(f, "request {id} rejected: ")?,
-            None => f.write_str("request rejected: ")?,
+            Some(id) => write!(f, "request {id} rejected")?,
+            None => f.write_str("request rejected")?,
         }
+        if let Some(alias) = &self.alias {
+            write!(f, " on {alias}")?;
+        }
+        f.write_str(": ")?;
         f.write_str(&crate::error::describe(&self.error))
     }
 }
@@ -1365,6 +1437,20 @@ impl Requirer {
     /// The statuses the provider raises on a relation, by code.
     pub fn statuses(&mut self, relation: RelationId) -> Result<Vec<Status>, Error> {
         self.session.requirer_statuses(&self.config, relation)
+    }
+
+    /// The alias this unit's bag records for a relation (the one its events carry); `None`
+    /// when it records none, or when the endpoint has no such relation.
+    pub fn relation_alias(&mut self, relation: RelationId) -> Result<Option<String>, Error> {
+        self.session.requirer_relation_alias(&self.config, relation)
+    }
+
+    /// Give a relation an alias as relation-created does, and return it: `None` without
+    /// relation aliases or for a relation the endpoint does not have, the alias it already
+    /// has, else the first alias no other relation holds (written to this unit's bag and, on
+    /// the leader, to the application's bag; `None` when every alias is taken).
+    pub fn assign_alias(&mut self, relation: RelationId) -> Result<Option<String>, Error> {
+        self.session.requirer_assign_alias(&self.config, relation)
     }
 
     /// The raw session (the per-export calls).

@@ -6,7 +6,9 @@ wasmtime::component::bindgen!({
     imports: { default: trappable },
 });
 
-/// The types of the contract (`charm:data-interfaces/types`), as Rust types.
+/// The types of the contract (`charm:data-interfaces/types`), as Rust types, and the records
+/// an exported interface defines for itself (`diff-cache`'s [`Diff`](wit::Diff)).
 pub mod wit {
     pub use super::charm::data_interfaces::types::*;
+    pub use super::exports::charm::data_interfaces::diff_cache::Diff;
 }

@@ -29,8 +29,9 @@
 //!
 //! Requests and responses use their wire keys (`request-id`, `read-only-endpoints`, ...);
 //! a key the standard model does not know travels in the record's `extra` list, its value
-//! as JSON text. The JSON forms of responses and events carry credentials: they are the
-//! charm's data, not log lines. An error names the key at fault, never a value.
+//! as JSON text. In a response the charm writes, a key given as `null` is cleared (see
+//! [`response_from_json`]). The JSON forms of responses and events carry credentials: they
+//! are the charm's data, not log lines. An error names the key at fault, never a value.
 //!
 //! ```
 //! use data_interfaces_host::config::HandlerConfig;
@@ -189,7 +190,9 @@ pub fn request_from_json(value: &Value) -> Result<Request, ConfigError> {
     parse_request(value).map_err(ConfigError::from)
 }
 
-/// A response from its JSON object (wire keys).
+/// A response from its JSON object (wire keys). A key given as `null` is cleared (the
+/// record's `cleared` list: the stored response loses that field, a secret field leaves its
+/// secret), except `resource`, `request-id` and `salt`, for which `null` means absent.
 pub fn response_from_json(value: &Value) -> Result<Response, ConfigError> {
     parse_response(value).map_err(ConfigError::from)
 }
@@ -469,9 +472,20 @@ fn parse_response(value: &Value) -> Result<Response, String> {
         entity_password: opt_string(map, "entity-password")?,
         version: opt_string(map, "version")?,
         prefix_resources: opt_string(map, "prefix-resources")?,
-        extra: extra_of(map, RESPONSE_KEYS),
+        extra: extra_of(map, RESPONSE_KEYS)
+            .into_iter()
+            .filter(|(_, text)| text != "null")
+            .collect(),
+        cleared: map
+            .iter()
+            .filter(|(key, value)| value.is_null() && !NEVER_CLEARED.contains(&key.as_str()))
+            .map(|(key, _)| key.clone())
+            .collect(),
     })
 }
+
+/// Response keys for which `null` means absent, not cleared.
+const NEVER_CLEARED: [&str; 3] = ["resource", "request-id", "salt"];
 
 /// Builds a JSON object, leaving out absent values.
 struct Json(Map<String, Value>);
@@ -549,7 +563,8 @@ pub fn request_to_json(r: &Request) -> Value {
         .done()
 }
 
-/// A response as a JSON object (wire keys; absent fields left out). It carries credentials.
+/// A response as a JSON object (wire keys; absent fields left out, cleared ones `null`). It
+/// carries credentials.
 pub fn response_to_json(r: &Response) -> Value {
     let mut json = Json::new();
     json.put("resource", r.resource.clone())
@@ -573,8 +588,11 @@ pub fn response_to_json(r: &Response) -> Value {
         .opt("entity-password", &r.entity_password)
         .opt("version", &r.version)
         .opt("prefix-resources", &r.prefix_resources)
-        .extra(&r.extra)
-        .done()
+        .extra(&r.extra);
+    for key in &r.cleared {
+        json.put(key, Value::Null);
+    }
+    json.done()
 }
 
 /// A status as a JSON object.
@@ -619,13 +637,15 @@ pub fn provider_event_to_json(e: &ProviderEvent) -> Value {
 }
 
 /// A rejected request or response as a JSON object: `event` (`request_rejected` on the
-/// provider side, `response_rejected` on the requirer side), `relation-id`, `request-id`, and
-/// `error` (as [`protocol_error_to_json`] writes it). It never carries a secret value.
+/// provider side, `response_rejected` on the requirer side), `relation-id`, `request-id`,
+/// `alias` (the relation's alias, as on the requirer's events, when it has one) and `error`
+/// (as [`protocol_error_to_json`] writes it). It never carries a secret value.
 pub fn rejection_to_json(event: &str, r: &Rejection) -> Value {
     Json::new()
         .put("event", event)
         .put("relation-id", r.relation_id)
         .opt("request-id", &r.request_id)
+        .opt("alias", &r.alias)
         .put("error", protocol_error_to_json(&r.error))
         .done()
 }
@@ -765,6 +785,29 @@ mod tests {
         assert_eq!(back["password"], "p");
         assert_eq!(back["operator-password"], "x");
         assert_eq!(back["request-id"], "abc");
+    }
+
+    #[test]
+    fn a_null_response_key_is_cleared_and_written_back_as_null() {
+        let value = serde_json::json!({
+            "resource": "db", "request-id": null, "salt": null, "username": "u",
+            "password": null, "endpoints": null, "operator-password": null, "tier": "gold",
+        });
+        let response = response_from_json(&value).unwrap();
+        assert_eq!(
+            response.cleared,
+            ["password", "endpoints", "operator-password"]
+        );
+        assert_eq!(response.password, None);
+        assert_eq!(
+            response.extra,
+            vec![("tier".to_owned(), "\"gold\"".to_owned())]
+        );
+        let back = response_to_json(&response);
+        assert_eq!(back["password"], Value::Null);
+        assert_eq!(back["operator-password"], Value::Null);
+        assert!(back.get("request-id").is_none());
+        assert_eq!(response_from_json(&back).unwrap().cleared, response.cleared);
     }
 
     #[test]

@@ -47,6 +47,9 @@ pub fn response(r: &Response) -> String {
     for (key, _) in &r.extra {
         let _ = write!(out, " {key}={REDACTED}");
     }
+    for key in &r.cleared {
+        let _ = write!(out, " {key}=<cleared>");
+    }
     out
 }
 

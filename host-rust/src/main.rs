@@ -59,7 +59,9 @@ A hook of another endpoint (or install, relation-joined, ...) prints nothing.",
         name: "set-response",
         synopsis: "--config FILE --relation-id N --response FILE|-",
         help: "Provider: write a response (a JSON object, wire keys) or several (a JSON list) on a
-relation; secret fields go to Juju secrets granted on the relation. Leader only.",
+relation; secret fields go to Juju secrets granted on the relation. A response is merged into
+the stored one: a key given as null is cleared (a secret field leaves its secret, which goes
+away once empty). Leader only.",
         options: &["--config", "--relation-id", "--response"],
     },
     Command {

@@ -1,7 +1,7 @@
 //! Loading the component (through the precompiled cache) and calling it under sandbox limits.
 
 use crate::backend::Backend;
-use crate::bindings::wit::{Bag, RelationData, RelationDataConfig};
+use crate::bindings::wit::{Bag, Diff, RelationData, RelationDataConfig};
 use crate::bindings::wit::{
     Hook, PeerConfig, PeerScope, ProviderConfig, ProviderHandled, RelationId, Request,
     RequirerConfig, RequirerHandled, Response, Status,
@@ -526,6 +526,35 @@ impl Session {
         .map_err(Error::Protocol)
     }
 
+    /// The alias this unit's bag records for a relation of the requirer's endpoint (none
+    /// when it records none or the endpoint has no such relation).
+    pub fn requirer_relation_alias(
+        &mut self,
+        config: &RequirerConfig,
+        relation: RelationId,
+    ) -> Result<Option<String>, Error> {
+        self.call("requirer.relation-alias", |b, s| {
+            b.charm_data_interfaces_requirer()
+                .call_relation_alias(s, config, relation)
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// Give a relation of the requirer's endpoint an alias as relation-created does, and
+    /// return it (none without relation aliases, for an unknown relation, or when every alias
+    /// is taken).
+    pub fn requirer_assign_alias(
+        &mut self,
+        config: &RequirerConfig,
+        relation: RelationId,
+    ) -> Result<Option<String>, Error> {
+        self.call("requirer.assign-alias", |b, s| {
+            b.charm_data_interfaces_requirer()
+                .call_assign_alias(s, config, relation)
+        })?
+        .map_err(Error::Protocol)
+    }
+
     /// Raise a status on a relation (leader only).
     pub fn provider_raise_status(
         &mut self,
@@ -699,6 +728,112 @@ impl Session {
         self.call("util.gen-hash", |b, s| {
             b.charm_data_interfaces_util()
                 .call_gen_hash(s, resource, salt)
+        })
+    }
+
+    /// The label of a relation secret as the handlers give it:
+    /// `{endpoint}.{relation}.{short_uuid}.{group}.secret`, or without the short uuid when it
+    /// is `None` or empty (a v0 relation).
+    pub fn relation_secret_label(
+        &mut self,
+        endpoint: &str,
+        relation: RelationId,
+        short_uuid: Option<&str>,
+        group: &str,
+    ) -> Result<String, Error> {
+        self.call("util.relation-secret-label", |b, s| {
+            b.charm_data_interfaces_util()
+                .call_relation_secret_label(s, endpoint, relation, short_uuid, group)
+        })
+    }
+
+    /// The label of a peer secret as the peer calls give it: `{endpoint}.{local app}.{scope}`,
+    /// then `.{group}` unless the group is `extra` (the local application's name comes from
+    /// the backend; another unit's scope labels as `unit`).
+    pub fn peer_secret_label(
+        &mut self,
+        endpoint: &str,
+        scope: &PeerScope,
+        group: &str,
+    ) -> Result<String, Error> {
+        self.call("util.peer-secret-label", |b, s| {
+            b.charm_data_interfaces_util()
+                .call_peer_secret_label(s, endpoint, scope, group)
+        })
+    }
+
+    /// Whether a relation of the endpoint crosses models, as the handlers decide it (its
+    /// remote model is known and is not this one); `missing-relation` for an unknown relation.
+    pub fn is_cross_model(&mut self, endpoint: &str, relation: RelationId) -> Result<bool, Error> {
+        self.call("util.is-cross-model", |b, s| {
+            b.charm_data_interfaces_util()
+                .call_is_cross_model(s, endpoint, relation)
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// The library's `compute_diff` over a model already dumped as `(key, JSON text)` pairs:
+    /// the diff against the cache in `cache_bag` ([`Bag::LocalApp`] for a provider,
+    /// [`Bag::LocalUnit`] for a requirer), narrowed to `short_uuid`'s entry when it is given
+    /// and not empty; with `store`, the new data is written back with the relation's statuses
+    /// (see the WIT's `diff-cache` interface for the cached form of the sensitive keys).
+    pub fn compute_diff(
+        &mut self,
+        endpoint: &str,
+        relation: RelationId,
+        cache_bag: &Bag,
+        new_data: &[(String, String)],
+        short_uuid: Option<&str>,
+        store: bool,
+    ) -> Result<Diff, Error> {
+        self.call("diff-cache.compute-diff", |b, s| {
+            b.charm_data_interfaces_diff_cache().call_compute_diff(
+                s, endpoint, relation, cache_bag, new_data, short_uuid, store,
+            )
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// The library's `store_new_data`, given a bag's current `data` text (`cached`): the new
+    /// `data` text for that bag, with `new_data` (`(key, JSON text)` pairs) under `short_uuid`
+    /// (flat when `None` or empty), after the truthy entries of `global_data`; the sensitive
+    /// keys encrypted with `encryption_key` (a Fernet key) or blanked. The caller writes it.
+    pub fn store_new_data(
+        &mut self,
+        cached: Option<&str>,
+        new_data: &[(String, String)],
+        short_uuid: Option<&str>,
+        global_data: &[(String, String)],
+        encryption_key: Option<&str>,
+    ) -> Result<String, Error> {
+        self.call("diff-cache.store-new-data", |b, s| {
+            b.charm_data_interfaces_diff_cache().call_store_new_data(
+                s,
+                cached,
+                new_data,
+                short_uuid,
+                global_data,
+                encryption_key,
+            )
+        })?
+        .map_err(Error::Protocol)
+    }
+
+    /// The keys that name a request's resource besides `resource` (the library's
+    /// `RESOURCE_ALIASES`).
+    pub fn resource_aliases(&mut self) -> Result<Vec<String>, Error> {
+        self.call("diff-cache.resource-aliases", |b, s| {
+            b.charm_data_interfaces_diff_cache()
+                .call_resource_aliases(s)
+        })
+    }
+
+    /// Whether a diff added `resource`, one of the [`resource_aliases`](Self::resource_aliases)
+    /// or one of `extra_aliases` (the library's `resource_added`).
+    pub fn resource_added(&mut self, diff: &Diff, extra_aliases: &[String]) -> Result<bool, Error> {
+        self.call("diff-cache.resource-added", |b, s| {
+            b.charm_data_interfaces_diff_cache()
+                .call_resource_added(s, diff, extra_aliases)
         })
     }
 }

@@ -153,6 +153,7 @@ impl DataSize for wit::Response {
             version,
             prefix_resources,
             extra,
+            cleared,
         } = self;
         [
             resource.data_size(),
@@ -175,6 +176,7 @@ impl DataSize for wit::Response {
             version.data_size(),
             prefix_resources.data_size(),
             extra.data_size(),
+            cleared.data_size(),
         ]
         .iter()
         .sum()
@@ -189,6 +191,17 @@ impl DataSize for wit::Status {
             resolution,
         } = self;
         code.data_size() + message.data_size() + resolution.data_size()
+    }
+}
+
+impl DataSize for wit::Diff {
+    fn data_size(&self) -> usize {
+        let wit::Diff {
+            added,
+            changed,
+            deleted,
+        } = self;
+        added.data_size() + changed.data_size() + deleted.data_size()
     }
 }
 
@@ -237,9 +250,10 @@ impl DataSize for wit::Rejection {
         let wit::Rejection {
             relation_id,
             request_id,
+            alias,
             error,
         } = self;
-        relation_id.data_size() + request_id.data_size() + error.data_size()
+        relation_id.data_size() + request_id.data_size() + alias.data_size() + error.data_size()
     }
 }
 

@@ -242,6 +242,45 @@ fn set_response_each_writes_what_set_response_writes_called_in_turn() {
 }
 
 #[test]
+fn a_cleared_field_leaves_its_secret_and_an_emptied_secret_goes_away() {
+    let (juju, relation, _, provider_events) = handshake();
+    let mut db = ProviderBuilder::new("database")
+        .build(&engine(), juju.unit("postgresql/0"))
+        .unwrap();
+    let request = provider_events
+        .iter()
+        .find_map(|event| match event {
+            ProviderEvent::ResourceRequested { request, .. } if request.resource == "clientdb" => {
+                Some(request.clone())
+            }
+            _ => None,
+        })
+        .unwrap();
+    let secrets = juju.secret_uris().len();
+    let cleared = Response::for_request(&request).clear("password");
+    db.set_response(relation, &cleared).unwrap();
+    let answer = db.responses(relation).unwrap().remove(0);
+    assert_eq!(answer.password, None);
+    assert_eq!(
+        answer.username.as_deref(),
+        Some(format!("relation_{relation}_clientdb").as_str())
+    );
+    let emptied = Response::for_request(&request).clear("username");
+    db.set_response(relation, &emptied).unwrap();
+    assert_eq!(
+        juju.secret_uris().len(),
+        secrets - 1,
+        "the user secret is removed"
+    );
+    let answer = db.responses(relation).unwrap().remove(0);
+    assert_eq!(
+        (answer.secret_user.as_deref(), answer.username.as_deref()),
+        (None, None)
+    );
+    assert_eq!(answer.endpoints.as_deref(), Some("10.1.2.3:5432"));
+}
+
+#[test]
 fn a_non_leader_provider_gets_a_typed_error() {
     let (juju, relation, _, _) = handshake();
     juju.deploy("postgresql", 2);

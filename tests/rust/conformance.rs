@@ -382,6 +382,7 @@ fn with_rejections(mut events: Vec<Value>, rejections: &[Rejection]) -> Vec<Valu
         rejection_entry(
             json!(r.relation_id),
             json!(r.request_id),
+            json!(r.alias),
             protocol_error_to_json(&r.error),
         )
     }));

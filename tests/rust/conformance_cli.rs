@@ -473,6 +473,7 @@ fn split_rejections(printed: Vec<Value>) -> (Vec<Value>, Vec<Value>) {
             rejection_entry(
                 line["relation-id"].clone(),
                 line.get("request-id").cloned().unwrap_or(Value::Null),
+                line.get("alias").cloned().unwrap_or(Value::Null),
                 line["error"].clone(),
             )
         })

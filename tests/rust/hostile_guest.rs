@@ -434,6 +434,51 @@ fn a_result_over_the_host_call_bound_is_refused() {
 }
 
 #[test]
+fn a_diff_over_the_host_call_bound_is_refused() {
+    let world = World::new();
+    let mut session = hostile(limits()).session(world.spy("client/0")).unwrap();
+    match session.compute_diff(
+        "huge-return",
+        world.relation,
+        &wit::Bag::LocalUnit,
+        &[],
+        None,
+        true,
+    ) {
+        Err(Error::TooLarge { call, bytes, limit }) => {
+            assert_eq!(
+                (call, bytes, limit),
+                ("diff-cache.compute-diff", HUGE, BOUND)
+            );
+        }
+        other => panic!("expected too large, got {:?}", other.map(|d| d.added.len())),
+    }
+    world.real_component_still_works();
+}
+
+#[test]
+fn a_diff_cache_call_that_writes_the_remote_app_bag_is_refused() {
+    let world = World::new();
+    let mut session = hostile(limits()).session(world.spy("client/0")).unwrap();
+    let result = session.compute_diff(
+        "write-remote-app",
+        world.relation,
+        &wit::Bag::LocalUnit,
+        &[],
+        None,
+        true,
+    );
+    assert_refused(
+        result,
+        "diff-cache.compute-diff",
+        HostErrorKind::PermissionDenied,
+    );
+    assert_eq!(world.writes(), Vec::<String>::new());
+    assert!(world.bags_are_empty());
+    world.real_component_still_works();
+}
+
+#[test]
 fn an_error_message_over_the_host_call_bound_is_refused() {
     let world = World::new();
     let mut session = hostile(limits()).session(world.spy("client/0")).unwrap();

@@ -7,7 +7,9 @@ resource_type, privileges} or None), secret_mtls, mtls_cert, secret_requested_en
 entity_name, entity_password, prefix_matching, extra ({wire-key: JSON text})``; a response
 dict has ``resource, request_id, salt, endpoints, read_only_endpoints, secret_user, secret_tls,
 secret_extra, secret_entity, username, password, uris, read_only_uris, tls (bool | None),
-tls_ca, entity_name, entity_password, version, prefix_resources, extra``.
+tls_ca, entity_name, entity_password, version, prefix_resources, extra``, and, in the
+responses a charm writes, an optional ``cleared`` (list of the wire keys of the fields the
+charm set to ``None``).
 
 A hook dict is ``{"kind": "relation-created" | "relation-changed" | "relation-broken",
 "relation_id", "app", "unit"}`` or ``{"kind": "secret-changed" | "secret-remove", "id",
@@ -48,7 +50,8 @@ class Runtime:
         self, backend: object, config: dict[str, Any], hook: dict[str, Any]
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Handle a hook on the requirer side; the events to emit and the rejected responses
-        (``relation_id``, ``request_id``, ``error``: a :class:`ProtocolError`)."""
+        (``relation_id``, ``request_id``, ``alias``: the relation's alias or ``None``,
+        ``error``: a :class:`ProtocolError`)."""
     def requirer_responses(
         self, backend: object, config: dict[str, Any], relation_id: int
     ) -> list[dict[str, Any]]:
@@ -61,7 +64,8 @@ class Runtime:
         self, backend: object, config: dict[str, Any], hook: dict[str, Any]
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """Handle a hook on the provider side; the events to emit and the rejected requests
-        (``relation_id``, ``request_id``, ``error``: a :class:`ProtocolError`)."""
+        (``relation_id``, ``request_id``, ``alias``: always ``None``, ``error``: a
+        :class:`ProtocolError`)."""
     def provider_set_response(
         self, backend: object, config: dict[str, Any], relation_id: int, response: dict[str, Any]
     ) -> None:
@@ -153,6 +157,15 @@ class Runtime:
         self, backend: object, config: dict[str, Any], relation_id: int
     ) -> bool:
         """Whether every response with a request id carries credentials (true with none)."""
+    def requirer_relation_alias(
+        self, backend: object, config: dict[str, Any], relation_id: int
+    ) -> str | None:
+        """The alias this unit's bag records for a relation (``None``: none, or no relation)."""
+    def requirer_assign_alias(
+        self, backend: object, config: dict[str, Any], relation_id: int
+    ) -> str | None:
+        """Give a relation an alias as relation-created does, and return it (``None`` without
+        aliases, for an unknown relation, or when every alias is taken)."""
     def requirer_statuses(
         self, backend: object, config: dict[str, Any], relation_id: int
     ) -> list[dict[str, Any]]:
@@ -181,6 +194,53 @@ class Runtime:
         """A fresh salt."""
     def gen_hash(self, resource: str, salt: str) -> str:
         """The request id of a resource and a salt."""
+    def relation_secret_label(
+        self, endpoint: str, relation_id: int, short_uuid: str | None, group: str
+    ) -> str:
+        """A relation secret's label: ``{endpoint}.{relation_id}.{short_uuid}.{group}.secret``,
+        without the short uuid when it is ``None`` or empty."""
+    def peer_secret_label(
+        self, backend: object, endpoint: str, scope: Literal["app", "unit"], group: str
+    ) -> str:
+        """A peer secret's label: ``{endpoint}.{local app}.{scope}``, then ``.{group}`` unless
+        the group is ``extra``."""
+    def is_cross_model(self, backend: object, endpoint: str, relation_id: int) -> bool:
+        """Whether a relation of the endpoint crosses models (``missing-relation`` if unknown)."""
+    def compute_diff(
+        self,
+        backend: object,
+        endpoint: str,
+        relation_id: int,
+        cache_bag: Literal["local-app", "local-unit"],
+        new_data: list[tuple[str, str]],
+        short_uuid: str | None,
+        store: bool,
+    ) -> tuple[list[str], list[str], list[str]]:
+        """``compute_diff`` of a dumped model (``(key, JSON text)`` pairs) against the cache of
+        ``cache_bag`` (provider: ``local-app``, requirer: ``local-unit``), written back with
+        ``store``; ``(added, changed, deleted)``."""
+    def store_new_data(
+        self,
+        backend: object,
+        cached: str | None,
+        new_data: list[tuple[str, str]],
+        short_uuid: str | None,
+        global_data: list[tuple[str, str]],
+        encryption_key: str | None,
+    ) -> str:
+        """``store_new_data`` as a function of a bag's ``data`` text: the new text, with the
+        ``(key, JSON text)`` pairs under ``short_uuid`` (flat when ``None`` or empty), after
+        the truthy global data; the caller writes it. ``backend`` needs only ``log``."""
+    def resource_aliases(self) -> list[str]:
+        """The keys naming a request's resource besides ``resource`` (``RESOURCE_ALIASES``)."""
+    def resource_added(
+        self,
+        added: list[str],
+        changed: list[str],
+        deleted: list[str],
+        extra_aliases: list[str],
+    ) -> bool:
+        """Whether the diff added ``resource``, a ``RESOURCE_ALIASES`` key or an extra alias."""
 
 class HostError(Exception):
     """Raised by a backend to report a host error to the component."""

@@ -34,7 +34,7 @@ wit_bindgen::generate!({
 
 use charm::data_interfaces::types as wit;
 use charm::data_interfaces::{databag, log, secrets};
-use exports::charm::data_interfaces::{peer, provider, relation_data, requirer, util};
+use exports::charm::data_interfaces::{diff_cache, peer, provider, relation_data, requirer, util};
 
 /// The size of the oversized data the guest hands the host (1 MiB); the tests set the
 /// host-call bound below it.
@@ -228,6 +228,7 @@ fn huge_response() -> wit::Response {
         version: None,
         prefix_resources: None,
         extra: Vec::new(),
+        cleared: Vec::new(),
     }
 }
 
@@ -244,6 +245,69 @@ impl util::Guest for Hostile {
             "huge-return" => huge(),
             _ => format!("{resource}-{salt}"),
         }
+    }
+
+    fn relation_secret_label(
+        endpoint: String,
+        relation: wit::RelationId,
+        _short_uuid: Option<String>,
+        group: String,
+    ) -> String {
+        match endpoint.as_str() {
+            "huge-return" => huge(),
+            _ => format!("{endpoint}.{relation}.{group}.secret"),
+        }
+    }
+
+    fn peer_secret_label(endpoint: String, _scope: wit::PeerScope, group: String) -> String {
+        match endpoint.as_str() {
+            "huge-return" => huge(),
+            _ => format!("{endpoint}.{group}"),
+        }
+    }
+
+    fn is_cross_model(endpoint: String, relation: wit::RelationId) -> Result<bool, wit::Error> {
+        misbehave(&endpoint, &Target::of_relation(relation))?;
+        Ok(false)
+    }
+}
+
+impl diff_cache::Guest for Hostile {
+    fn compute_diff(
+        endpoint: String,
+        relation: wit::RelationId,
+        _cache_bag: wit::Bag,
+        _new_data: Vec<(String, String)>,
+        _short_uuid: Option<String>,
+        _store: bool,
+    ) -> Result<diff_cache::Diff, wit::Error> {
+        misbehave(&endpoint, &Target::of_relation(relation))?;
+        Ok(diff_cache::Diff {
+            added: match endpoint.as_str() {
+                "huge-return" => vec![huge()],
+                _ => Vec::new(),
+            },
+            changed: Vec::new(),
+            deleted: Vec::new(),
+        })
+    }
+
+    fn store_new_data(
+        _cached: Option<String>,
+        _new_data: Vec<(String, String)>,
+        _short_uuid: Option<String>,
+        _global_data: Vec<(String, String)>,
+        _encryption_key: Option<String>,
+    ) -> Result<String, wit::Error> {
+        Ok(String::new())
+    }
+
+    fn resource_aliases() -> Vec<String> {
+        Vec::new()
+    }
+
+    fn resource_added(_diff: diff_cache::Diff, _extra_aliases: Vec<String>) -> bool {
+        false
     }
 }
 
@@ -293,6 +357,22 @@ impl requirer::Guest for Hostile {
     ) -> Result<bool, wit::Error> {
         misbehave(&config.endpoint, &Target::of_relation(relation))?;
         Ok(true)
+    }
+
+    fn relation_alias(
+        config: wit::RequirerConfig,
+        relation: wit::RelationId,
+    ) -> Result<Option<String>, wit::Error> {
+        misbehave(&config.endpoint, &Target::of_relation(relation))?;
+        Ok(None)
+    }
+
+    fn assign_alias(
+        config: wit::RequirerConfig,
+        relation: wit::RelationId,
+    ) -> Result<Option<String>, wit::Error> {
+        misbehave(&config.endpoint, &Target::of_relation(relation))?;
+        Ok(None)
     }
 }
 

@@ -98,14 +98,19 @@ fn expand_sizes(value: &mut Value) {
     }
 }
 
-/// A hook's rejections as step entries, `{"rejection": {relation_id, request_id, error}}`
-/// (the error as `config::protocol_error_to_json` writes it), after the events.
-pub fn rejection_entry(relation_id: Value, request_id: Value, error: Value) -> Value {
-    json!({"rejection": {"relation_id": relation_id, "request_id": request_id, "error": error}})
+/// A hook's rejections as step entries, `{"rejection": {relation_id, request_id, alias,
+/// error}}` (the error as `config::protocol_error_to_json` writes it), after the events.
+pub fn rejection_entry(relation_id: Value, request_id: Value, alias: Value, error: Value) -> Value {
+    json!({"rejection": {
+        "relation_id": relation_id,
+        "request_id": request_id,
+        "alias": alias,
+        "error": error,
+    }})
 }
 
 /// Compares a step's rejections with `expect.rejections` (none when absent), in order:
-/// `relation_id` and `request_id` exactly when given, `error` as for `expect.error`.
+/// `relation_id`, `request_id` and `alias` exactly when given, `error` as for `expect.error`.
 pub fn compare_rejections(vector: &Value, got: &[Value], problems: &mut Vec<String>) {
     let want = vector["expect"]["rejections"]
         .as_array()
@@ -122,7 +127,7 @@ pub fn compare_rejections(vector: &Value, got: &[Value], problems: &mut Vec<Stri
     }
     for (index, (want, got)) in want.iter().zip(got).enumerate() {
         let got = &got["rejection"];
-        for field in ["relation_id", "request_id"] {
+        for field in ["relation_id", "request_id", "alias"] {
             if let Some(w) = want.get(field) {
                 if *w != got[field] {
                     problems.push(format!(
@@ -395,15 +400,28 @@ pub const RESPONSE_FIELDS: [&str; 19] = [
     "prefix_resources",
 ];
 
-/// A response from a vector, its secret placeholders filled in.
+/// A response from a vector, its secret placeholders filled in. A field given as `null` is
+/// cleared, as a Python charm's `None` (by wire key), except `resource`, `request_id` and
+/// `salt`.
 pub fn response(fields: &Value, matcher: &Matcher) -> Response {
     let get = |key: &str| opt_str(fields, key).map(|v| matcher.resolve(&v));
     let extra = fields
         .as_object()
         .map(|o| {
             o.iter()
-                .filter(|(k, _)| !RESPONSE_FIELDS.contains(&k.as_str()))
+                .filter(|(k, v)| !RESPONSE_FIELDS.contains(&k.as_str()) && !v.is_null())
                 .map(|(k, v)| (k.replace('_', "-"), v.to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let cleared = fields
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .filter(|(k, v)| {
+                    v.is_null() && !["resource", "request_id", "salt"].contains(&k.as_str())
+                })
+                .map(|(k, _)| k.replace('_', "-"))
                 .collect()
         })
         .unwrap_or_default();
@@ -428,6 +446,7 @@ pub fn response(fields: &Value, matcher: &Matcher) -> Response {
         version: get("version"),
         prefix_resources: get("prefix_resources"),
         extra,
+        cleared,
     }
 }
 
