@@ -126,8 +126,19 @@ SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ),
     (
         "Models",
-        "Plain typed classes (no pydantic): keyword construction by name or wire key, "
-        "attribute and dict-style access, subclassing with annotations.",
+        "Typed classes with pydantic's model API, without importing pydantic: keyword "
+        "construction by name or wire key, attribute and dict-style access, subclassing with "
+        "annotations (pydantic's `Field`, `field_validator`, `model_validator` and "
+        "`AfterValidator` are honoured when the charm uses them). Every model offers "
+        "`model_validate`, `model_validate_json`, `model_validate_strings`, `model_construct`, "
+        "`model_dump` (`mode`, `include`, `exclude`, `by_alias`, `exclude_unset`, "
+        "`exclude_defaults`, `exclude_none`, `context`), `model_dump_json`, `model_copy`, "
+        "`model_fields`, `model_fields_set`, `model_extra`, `model_config`, "
+        "`model_json_schema` and pydantic 1's deprecated names (`dict`, `json`, `parse_obj`, "
+        "...), with the library's results. Invalid data raises `pydantic.ValidationError` when "
+        "the charm has imported pydantic, else this package's `ValidationError` (a "
+        "`ValueError` with the same `errors()`); `TypeAdapter` and a charm's own pydantic "
+        "models accept these classes.",
         ("models",),
     ),
     (
@@ -136,16 +147,26 @@ SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
         ("types",),
     ),
     (
-        "Peer relations",
-        "Repositories of a peer relation's data, with secret fields in Juju secrets found by "
-        "label.",
-        ("peers",),
+        "Repositories",
+        "One databag of a relation (a peer relation's scope, or a bag of a relation between two "
+        "applications), with secret fields in Juju secrets.",
+        ("repository",),
     ),
     (
-        "Relation data",
-        "Repositories of a relation's databags (the library's relation repository), with secret "
-        "fields in Juju secrets labelled by relation and URIs under `secret-{group}`.",
-        ("relations",),
+        "Repository interfaces",
+        "The repositories of an endpoint's relations, and the models read from and written to "
+        "them.",
+        ("repository_interfaces",),
+    ),
+    (
+        "Secrets",
+        "The library's cache of Juju secrets by label (`repository.secrets`).",
+        ("secrets",),
+    ),
+    (
+        "Diffs",
+        "What changed since a handler cached a request or response.",
+        ("diff",),
     ),
     (
         "Errors",
@@ -153,6 +174,14 @@ SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
         ("errors", "_native"),
     ),
     ("Utilities", "Helpers the library exports next to its handlers.", ("utils", "_runtime")),
+    (
+        "The single-file lib's names",
+        "What `charms.data_platform_libs.v1.data_interfaces` (LIBPATCH 3) offers beyond the "
+        "package, for charms that vendor that file: its version constants, and the names it "
+        "imports that charms import from it (`SecretNotFoundError`; `BaseModel` and "
+        "`psycopg2`, loaded only when asked for, are not listed in `__all__`).",
+        ("__init__",),
+    ),
 ]
 
 
@@ -288,7 +317,11 @@ def _public_members(cls: type) -> Iterator[tuple[str, Any]]:
     """Public methods and properties the package defines on a class (its own or inherited)."""
     seen: set[str] = set()
     for klass in cls.__mro__:
-        if not klass.__module__.startswith(PACKAGE):
+        # The package's own classes; the pydantic model API every model inherits from the
+        # private modelling base is documented once, in the Models section's introduction.
+        if not klass.__module__.startswith(PACKAGE) or klass.__module__.split(".")[-1].startswith(
+            "_"
+        ):
             continue
         for name, member in klass.__dict__.items():
             if name.startswith("_") or name in seen:
@@ -341,7 +374,7 @@ def _model_fields(cls: type) -> list[str]:
     annotations: dict[str, Any] = {}
     for klass in reversed(cls.__mro__):
         annotations.update(klass.__dict__.get("__annotations__", {}))
-    for name, info in cls.model_fields().items():
+    for name, info in cls._fields_info().items():
         hint = annotations.get(name, "")
         hint_text = hint if isinstance(hint, str) else getattr(hint, "__name__", repr(hint))
         hint_text = hint_text.replace("|", "\\|")
@@ -360,7 +393,7 @@ def _class_head(name: str, cls: type) -> str:
     )
     if issubclass(cls, (BaseException, CharmEvents, EventBase, enum.Enum, dict)):
         return f"`class {name}({bases})`"
-    if hasattr(cls, "model_fields"):
+    if hasattr(cls, "_fields_info"):
         return f"`class {name}(**fields)`" + (f", a `{bases}`" if bases else "")
     return f"`class {name}{_signature(cls)}`"
 
@@ -381,7 +414,7 @@ def _class_body(cls: type) -> list[str]:
         keys = ", ".join(f"`{k}: {_annotation(v)}`" for k, v in cls.__annotations__.items())
         return [f"Keys: {keys}.", ""]
     lines = []
-    if callable(getattr(cls, "model_fields", None)) and cls.model_fields():
+    if callable(getattr(cls, "_fields_info", None)) and cls._fields_info():
         lines += [*_model_fields(cls), ""]
     members = _member_lines(cls)
     if members:
@@ -431,19 +464,23 @@ def _block(name: str, obj: Any, attribute_doc: str | None) -> list[str]:
 def generate() -> str:
     """The whole ``docs/python-api.md``."""
     package = _package()
+    # In the order a re-exported name's home is looked for: where it is defined first.
     short_names = [
-        "handlers",
-        "events",
-        "models",
         "types",
-        "peers",
-        "relations",
         "errors",
+        "models",
+        "events",
+        "secrets",
+        "diff",
+        "repository",
+        "repository_interfaces",
         "utils",
+        "handlers",
     ]
     modules = {short: importlib.import_module(f"{PACKAGE}.{short}") for short in short_names}
     modules["_runtime"] = importlib.import_module(f"{PACKAGE}._runtime")
     modules["_native"] = importlib.import_module(f"{PACKAGE}._native")
+    modules["__init__"] = package  # last: names only the package itself defines
     attribute_docs: dict[str, str] = {}
     for module in modules.values():
         if module.__name__.endswith("_native"):

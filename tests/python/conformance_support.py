@@ -710,25 +710,54 @@ def compare(vector: dict[str, Any], setup: Setup, outcome: Outcome) -> list[str]
     problems.extend(_secret_problems(vector, setup, out, matcher))
     rejections = [e for e in outcome.events if e.handle.kind.endswith("_rejected")]
     events = [e for e in outcome.events if not e.handle.kind.endswith("_rejected")]
-    problems.extend(_rejection_problems(vector, rejections))
+    problems.extend(_rejection_problems(vector, _with_aliases(rejections, problems)))
     problems.extend(_events_problems(vector, events, matcher))
     if "result" in vector["expect"]:
         problems.extend(_result_problems(vector["expect"]["result"], outcome.result, matcher))
     return problems
 
 
-def _rejection_problems(vector: dict[str, Any], rejections: list[Any]) -> list[str]:
-    """The rejection events against ``expect.rejections`` (none when absent), in order."""
+_REJECTION_KINDS = ("request_rejected", "response_rejected")
+
+
+def _with_aliases(events: list[Any], problems: list[str]) -> list[tuple[Any, str | None]]:
+    """The rejection events, each with its alias (``None`` when it has none).
+
+    ``<alias>_response_rejected`` right after a rejection event is that rejection's aliased
+    event (as for every aliased requirer event); an aliased event that follows none is a
+    problem.
+    """
+    paired: list[tuple[Any, str | None]] = []
+    for event in events:
+        kind = event.handle.kind
+        if kind in _REJECTION_KINDS:
+            paired.append((event, None))
+            continue
+        if paired and paired[-1][1] is None:
+            plain, _ = paired[-1]
+            suffix = f"_{plain.handle.kind}"
+            if kind.endswith(suffix) and event.request_id == plain.request_id:
+                paired[-1] = (plain, kind.removesuffix(suffix))
+                continue
+        problems.append(f"rejections: {kind} follows no rejection of its relation and request")
+    return paired
+
+
+def _rejection_problems(
+    vector: dict[str, Any], rejections: list[tuple[Any, str | None]]
+) -> list[str]:
+    """The rejection events, with their aliases, against ``expect.rejections`` (none if absent)."""
     want = vector["expect"].get("rejections", [])
     if len(want) != len(rejections):
-        got = [(e.request_id, str(e.error)) for e in rejections]
+        got = [(e.request_id, alias, str(e.error)) for e, alias in rejections]
         return [f"rejections: expected {len(want)}, got {got}"]
     problems: list[str] = []
-    for index, (w, event) in enumerate(zip(want, rejections, strict=True)):
+    for index, (w, (event, alias)) in enumerate(zip(want, rejections, strict=True)):
         error = event.error
         actual = {
             "relation_id": event.relation.id,
             "request_id": event.request_id,
+            "alias": alias,
         }
         for field, value in actual.items():
             if field in w and w[field] != value:

@@ -28,27 +28,9 @@ from data_interfaces_wasm import (
 from dpcharmlibs import interfaces as reference
 from ops import CharmBase, testing
 
-NOT_EXPORTED = {
-    # The library's own cache over ops secrets; secrets are handled inside the component.
-    "CachedSecret": "secrets are the component's",
-    "SecretCache": "secrets are the component's",
-    # pydantic TypeAdapters: no pydantic here; handlers' requests()/responses() parse contracts.
-    "DataContract": "a pydantic TypeAdapter",
-    "RequirerDataContract": "a pydantic TypeAdapter",
-    # The library's internal change detection (its stored `data` key, Fernet-encrypted
-    # cross-model fields): the component keeps that state itself.
-    "resource_added": "internal change detection, done by the component",
-    "store_new_data": "internal change detection, done by the component",
-}
 
-
-def test_every_public_name_of_the_library_is_ours_except_the_listed_ones() -> None:
-    missing = set(reference.__all__) - set(dir(ours))
-    assert missing == set(NOT_EXPORTED)
-
-
-def test_every_exclusion_is_still_a_name_of_the_library() -> None:
-    assert set(NOT_EXPORTED) <= set(reference.__all__)
+def test_every_public_name_of_the_library_is_ours() -> None:
+    assert set(reference.__all__) - set(dir(ours)) == set()
 
 
 def test_our_all_lists_only_names_we_have() -> None:

@@ -8,6 +8,7 @@ with ``module`` runs the same calls on ``dpcharmlibs.interfaces`` (the authority
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -318,3 +319,74 @@ def test_build_and_write_model_round_trip_plain_and_secret_fields() -> None:
     assert secret is not None
     assert rel.local_app_data["secret-operator"] == secret.id
     assert "op" not in rel.local_app_data.values()
+
+
+class BrokenReader(CharmBase):
+    """Reads its own bag of the relation being broken, in its relation-broken hook."""
+
+    def __init__(self, framework: Any) -> None:
+        super().__init__(framework)
+        self.seen: Any = None
+        framework.observe(self.on[ENDPOINT].relation_broken, self._on_broken)
+
+    def _on_broken(self, event: Any) -> None:
+        module = ours if self.config.get("module") == "ours" else reference
+        interface = module.OpsRelationRepositoryInterface(self.model, ENDPOINT)
+        self.seen = (len(interface.relations), interface.repository(event.relation.id).get_data())
+
+
+@modules
+def test_a_repository_reads_its_relation_during_that_relations_broken_hook(module: Any) -> None:
+    meta = {**META, "name": "postgresql"}
+    config = {"options": {"module": {"type": "string", "default": ""}}}
+    ctx = testing.Context(BrokenReader, meta=meta, config=config, app_name="postgresql")
+    rel = testing.Relation(
+        ENDPOINT, "postgresql_client", id=RELATION_ID, local_app_data={"endpoints": "h:1"}
+    )
+    name = "ours" if module is ours else "reference"
+    state = testing.State(leader=True, relations={rel}, config={"module": name})
+    with ctx(ctx.on.relation_broken(rel), state) as manager:
+        manager.run()
+        assert manager.charm.seen == (0, {"endpoints": "h:1"})
+
+
+@modules
+def test_a_response_contract_is_read_with_each_entrys_secret_fields(module: Any) -> None:
+    # The requirer's view: the provider's `requests` entries name their secrets by URI.
+    user = testing.Secret({"username": "u", "password": "p"}, owner=None)
+    tls = testing.Secret({"tls": "true", "tls-ca": "CA"}, owner=None)
+    entries = [
+        {"request-id": "r1", "salt": "s1", "resource": "db1", "secret-user": user.id},
+        {"request-id": "r2", "salt": "s2", "resource": "db2", "secret-tls": tls.id},
+    ]
+
+    def body(charm: CharmBase) -> Any:
+        interface = module.OpsRelationRepositoryInterface(charm.model, ENDPOINT)
+        relation = charm.model.get_relation(ENDPOINT, RELATION_ID)
+        assert relation is not None
+        contract = module.DataContractV1[module.ResourceProviderModel]
+        model = interface.build_model(RELATION_ID, contract, component=relation.app)
+        return [
+            (r.request_id, r.resource, r.username, r.password, r.tls, r.tls_ca)
+            for r in model.requests
+        ]
+
+    result, _, _ = in_hook(
+        body,
+        secrets=frozenset({user, tls}),
+        remote_app_data={"version": "v1", "requests": json.dumps(entries)},
+    )
+    assert result == [
+        ("r1", "db1", "u", "p", None, None),
+        ("r2", "db2", None, None, True, "CA"),
+    ]
+
+
+def test_writing_a_requirer_contract_through_an_interface_is_a_type_error() -> None:
+    def body(charm: CharmBase) -> None:
+        interface = ours.OpsRelationRepositoryInterface(charm.model, ENDPOINT)
+        contract = ours.RequirerDataContractV1(requests=[ours.RequirerCommonModel(resource="db")])
+        with pytest.raises(TypeError, match="requirer handler writes its requests"):
+            interface.write_model(RELATION_ID, contract)
+
+    in_hook(body)

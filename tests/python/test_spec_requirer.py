@@ -165,10 +165,16 @@ def test_relation_created_writes_the_same_bag_as_the_library() -> None:
 @pytest.mark.parametrize(
     "request_model",
     [
-        RequirerCommonModel(resource="db", entity_type="INVALID"),
-        RequirerCommonModel(resource="db", entity_type="USER", extra_group_roles="readers"),
-        RequirerCommonModel(resource="db", entity_type="GROUP", extra_user_roles="admin"),
-        KafkaRequestModel(resource="topic", consumer_group_prefix="*"),
+        # Built without validation (the constructor refuses them, as the library's does): the
+        # component refuses them too.
+        RequirerCommonModel.model_construct(resource="db", entity_type="INVALID"),
+        RequirerCommonModel.model_construct(
+            resource="db", entity_type="USER", extra_group_roles="readers"
+        ),
+        RequirerCommonModel.model_construct(
+            resource="db", entity_type="GROUP", extra_user_roles="admin"
+        ),
+        KafkaRequestModel.model_construct(resource="topic", consumer_group_prefix="*"),
     ],
     ids=["invalid-entity-type", "user-with-group-roles", "group-with-user-roles", "kafka-star"],
 )

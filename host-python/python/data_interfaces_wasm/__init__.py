@@ -10,16 +10,27 @@ host (Python, Rust, the command line) shares::
         ResourceRequirerEventHandler,
     )
 
-The models are plain typed classes (no pydantic); the native module and the component load on
-first use, from a precompiled cache (``$DATA_INTERFACES_CACHE_DIR`` or the user's cache
-directory).
+Charms that vendor the single-file charm lib ``charms.data_platform_libs.v1.data_interfaces``
+(LIBPATCH 3) switch the same way: the names that file offers beyond the package (its
+``LIBID``/``LIBAPI``/``LIBPATCH``/``PYDEPS``, ``STATUS_FIELD``, ``RESOURCE_ALIASES``,
+``MODEL_ERRORS``, ``discriminate_on_version``, ``is_topic_value_acceptable``, its type
+variables, and the ``SecretNotFoundError`` and ``BaseModel`` it imports) are here too.
+
+The models offer pydantic's model API without importing pydantic; the native module and the
+component load on first use, from a precompiled cache (``$DATA_INTERFACES_CACHE_DIR`` or the
+user's cache directory). ``BaseModel`` and ``psycopg2`` are imported only when a charm asks
+this module for them.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
+from ops.model import SecretNotFoundError
+
 from ._runtime import gen_hash, gen_salt
+from .diff import Diff, diff, resource_added, store_new_data
 from .errors import (
     DataInterfacesError,
     IllegalOperationError,
@@ -28,6 +39,7 @@ from .errors import (
     SecretsUnavailableError,
 )
 from .events import (
+    STATUS_FIELD,
     AuthenticationUpdatedEvent,
     BulkResourcesRequestedEvent,
     MtlsCertUpdatedEvent,
@@ -59,6 +71,7 @@ from .models import (
     SECRET_PREFIX,
     BaseCommonModel,
     CommonModel,
+    DataContract,
     DataContractV0,
     DataContractV1,
     EntityPermissionModel,
@@ -68,26 +81,41 @@ from .models import (
     ProviderCommonModel,
     RelationStatus,
     RequirerCommonModel,
+    RequirerDataContract,
     RequirerDataContractType,
     RequirerDataContractV0,
     RequirerDataContractV1,
     ResourceProviderModel,
+    TCommonModel,
+    TRequirerCommonModel,
+    TResourceProviderModel,
+    ValidationError,
     ValkeyResponseModel,
+    discriminate_on_version,
+    is_topic_value_acceptable,
 )
-from .peers import (
+from .repository import (
     AbstractRepository,
     OpsOtherPeerUnitRepository,
-    OpsOtherPeerUnitRepositoryInterface,
     OpsPeerRepository,
-    OpsPeerRepositoryInterface,
     OpsPeerUnitRepository,
-    OpsPeerUnitRepositoryInterface,
+    OpsRelationRepository,
     OpsRepository,
+)
+from .repository_interfaces import (
+    OpsOtherPeerUnitRepositoryInterface,
+    OpsPeerRepositoryInterface,
+    OpsPeerUnitRepositoryInterface,
+    OpsRelationRepositoryInterface,
     RepositoryInterface,
+    TCommon,
+    TCommonBis,
+    TPeerCommon,
+    TRepository,
     build_model,
     write_model,
 )
-from .relations import OpsRelationRepository, OpsRelationRepositoryInterface
+from .secrets import MODEL_ERRORS, CachedSecret, SecretCache
 from .types import (
     EntitySecretStr,
     ExtraSecretStr,
@@ -105,37 +133,74 @@ from .types import (
     TlsSecretStr,
     UserSecretStr,
 )
-from .utils import Diff, diff, ensure_leader_for_app, get_encoded_dict
+from .utils import ensure_leader_for_app, get_encoded_dict
 
 if TYPE_CHECKING:
     from ._native import HostError, LoadError, ProtocolError, SandboxError
 
 __version__ = "0.1.0"
 
+LIBID = "6c3e6b6680d64e9c89e611d1a15f65be"
+"""The Charmhub id of ``charms.data_platform_libs.v1.data_interfaces``, whose API this offers."""
+LIBAPI = 1
+"""The single-file lib's API version this package offers."""
+LIBPATCH = 3
+"""The single-file lib's patch level this package offers."""
+PYDEPS = ["ops>=2.20"]
+"""What this package needs besides itself (the single-file lib lists pydantic too)."""
+
+logger = logging.getLogger(__name__)
+"""The package's logger (the protocol component's log lines go to it)."""
+
 _NATIVE_EXCEPTIONS = ("HostError", "LoadError", "ProtocolError", "SandboxError")
+# Loaded when asked for: what the single-file lib imports (pydantic's BaseModel, psycopg2 or
+# None) costs an import a hook that does not use it should not pay; RESOURCE_ALIASES comes
+# from the protocol component.
+_ON_DEMAND = ("BaseModel", "RESOURCE_ALIASES", "psycopg2")
 
 
 def __getattr__(name: str) -> Any:
-    # The native exceptions load the native module: only when asked for.
     if name in _NATIVE_EXCEPTIONS:
         from . import _native
 
         return getattr(_native, name)
+    if name == "BaseModel":
+        from pydantic import BaseModel
+
+        return BaseModel
+    if name == "RESOURCE_ALIASES":
+        from .utils import RESOURCE_ALIASES
+
+        return RESOURCE_ALIASES
+    if name == "psycopg2":
+        try:
+            import psycopg2  # type: ignore[import-not-found]
+        except ImportError:
+            return None
+        return psycopg2
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_NATIVE_EXCEPTIONS))
+    return sorted(set(globals()) | set(_NATIVE_EXCEPTIONS) | set(_ON_DEMAND))
 
 
 __all__ = [
     "CROSS_MODEL_RELATION_CONSUMER_SECRETS",
+    "LIBAPI",
+    "LIBID",
+    "LIBPATCH",
+    "MODEL_ERRORS",
+    "PYDEPS",
     "SECRET_PREFIX",
+    "STATUS_FIELD",
     "AbstractRepository",
     "AuthenticationUpdatedEvent",
     "BaseCommonModel",
     "BulkResourcesRequestedEvent",
+    "CachedSecret",
     "CommonModel",
+    "DataContract",
     "DataContractV0",
     "DataContractV1",
     "DataInterfacesError",
@@ -173,6 +238,7 @@ __all__ = [
     "RequestRejectedEvent",
     "RequestedEntitySecretStr",
     "RequirerCommonModel",
+    "RequirerDataContract",
     "RequirerDataContractType",
     "RequirerDataContractV0",
     "RequirerDataContractV1",
@@ -195,22 +261,37 @@ __all__ = [
     "SandboxError",
     "Scope",
     "SecretAlreadyExistsError",
+    "SecretCache",
     "SecretError",
     "SecretGroup",
+    "SecretNotFoundError",
     "SecretString",
     "SecretsUnavailableError",
     "StatusEventBase",
     "StatusRaisedEvent",
     "StatusResolvedEvent",
+    "TCommon",
+    "TCommonBis",
+    "TCommonModel",
+    "TPeerCommon",
+    "TRepository",
+    "TRequirerCommonModel",
+    "TResourceProviderModel",
     "TlsSecretBool",
     "TlsSecretStr",
     "UserSecretStr",
+    "ValidationError",
     "ValkeyResponseModel",
     "build_model",
     "diff",
+    "discriminate_on_version",
     "ensure_leader_for_app",
     "gen_hash",
     "gen_salt",
     "get_encoded_dict",
+    "is_topic_value_acceptable",
+    "logger",
+    "resource_added",
+    "store_new_data",
     "write_model",
 ]

@@ -51,14 +51,27 @@ class OpsBackend:
         endpoint: the handler's relation endpoint, used to look relations up by id.
         relation: the relation of the hook being handled, if any (it may be gone from
             ``model.relations`` during relation-broken).
+        addressed: the relation a repository works on: listed among the endpoint's relations
+            during its own relation-broken, when ops leaves it out of ``model.relations`` (a
+            charm may still read its bags then, as with the library). ops knows which relation
+            is breaking only through ``model.relations._broken_relation_id``; any other id ops
+            does not list stays unknown (a ``missing-relation`` error).
     """
 
-    def __init__(self, model: Model, endpoint: str, relation: Relation | None = None) -> None:
+    def __init__(
+        self,
+        model: Model,
+        endpoint: str,
+        relation: Relation | None = None,
+        addressed: Relation | None = None,
+    ) -> None:
         self._model = model
         self._endpoint = endpoint
         self._relations: dict[int, Relation] = {}
-        if relation is not None:
-            self._relations[relation.id] = relation
+        self._addressed = addressed
+        for known in (relation, addressed):
+            if known is not None:
+                self._relations[known.id] = known
 
     # --- relations and databags ----------------------------------------------------------
 
@@ -77,7 +90,17 @@ class OpsBackend:
     def relations(self, endpoint: str) -> list[dict[str, Any]]:
         """The relations of an endpoint."""
         out = []
-        for relation in self._model.relations.get(endpoint, ()):
+        listed = list(self._model.relations.get(endpoint, ()))
+        addressed = self._addressed
+        broken = getattr(self._model.relations, "_broken_relation_id", None)
+        if (
+            addressed is not None
+            and addressed.name == endpoint
+            and addressed.id == broken
+            and all(relation.id != addressed.id for relation in listed)
+        ):
+            listed.append(addressed)
+        for relation in listed:
             if relation.name == self._endpoint:
                 self._relations.setdefault(relation.id, relation)
             out.append(
@@ -286,6 +309,14 @@ class OpsBackend:
             raise self._model_error(e) from None
 
     # --- log -----------------------------------------------------------------------------
+
+    def log(self, level: str, message: str) -> None:
+        """Write a log line (the component never puts a secret value in one)."""
+        logger.log(_LEVELS.get(level, logging.INFO), message)
+
+
+class LogBackend:
+    """A backend for the component's pure calls: its log lines only (no bag, no secret)."""
 
     def log(self, level: str, message: str) -> None:
         """Write a log line (the component never puts a secret value in one)."""

@@ -13,7 +13,7 @@ import importlib
 import json
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ops import CharmEvents, EventBase, EventSource, Handle
+from ops import CharmEvents, EventBase, EventSource, Handle, RelationEvent
 
 from .models import BaseCommonModel, RelationStatus, RequirerCommonModel, ResourceProviderModel
 
@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 
 TRequirerCommonModel = TypeVar("TRequirerCommonModel", bound=RequirerCommonModel)
 TResourceProviderModel = TypeVar("TResourceProviderModel", bound=ResourceProviderModel)
+
+STATUS_FIELD = "status"
+"""The provider's application-bag key holding the raised statuses (a JSON list), as the
+library names it; the protocol component reads and writes it."""
 
 
 def _dump_model(model: BaseCommonModel) -> dict[str, Any]:
@@ -303,8 +307,8 @@ class ResourcePrefixResourcesChangedEvent(ResourceRequirerEvent[TResourceProvide
     """The resources matching a requested prefix changed."""
 
 
-class StatusEventBase(_RelationScopedEvent):
-    """A status change on a relation, raised by the provider."""
+class StatusEventBase(RelationEvent):
+    """A status change on a relation, raised by the provider (a relation event, as in ops)."""
 
     status: RelationStatus
 
@@ -317,7 +321,7 @@ class StatusEventBase(_RelationScopedEvent):
         unit: Unit | None = None,
         active_statuses: list[RelationStatus] | None = None,
     ) -> None:
-        super().__init__(handle, relation, app, unit)
+        super().__init__(handle, relation, app=app, unit=unit)
         self.status = status
         self._active_statuses = list(active_statuses or [])
 
@@ -364,8 +368,7 @@ class ResponseRejectedEvent(_RejectionEvent):
 class ResourceRequiresEvents(CharmEvents, Generic[TResourceProviderModel]):
     """The events of a requirer handler.
 
-    With relation aliases, each handler also has ``<alias>_<event>`` for every event here
-    but ``response_rejected``.
+    With relation aliases, each handler also has ``<alias>_<event>`` for every event here.
     """
 
     response_rejected = EventSource(ResponseRejectedEvent)
@@ -389,5 +392,6 @@ REQUIRER_EVENT_TYPES: dict[str, type[EventBase]] = {
     "status_raised": StatusRaisedEvent,
     "status_resolved": StatusResolvedEvent,
     "prefix_resources_changed": ResourcePrefixResourcesChangedEvent,
+    "response_rejected": ResponseRejectedEvent,
 }
 """Every requirer event, by name: the kinds an alias gets its own copy of."""

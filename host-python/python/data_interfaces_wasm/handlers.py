@@ -8,6 +8,7 @@ with relation aliases, aliased. Every protocol decision is the component's.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Sequence
@@ -18,22 +19,88 @@ from ops import Object, RelationEvent
 
 from ._ops_backend import OpsBackend
 from ._runtime import runtime
+from .diff import Diff, diff, resource_added, store_new_data
+from .errors import SecretError
 from .events import (
     REQUIRER_EVENT_TYPES,
+    STATUS_FIELD,
+    ResourceCreatedEvent,
+    ResourceEndpointsChangedEvent,
+    ResourceEntityCreatedEvent,
+    ResourcePrefixResourcesChangedEvent,
     ResourceProvidesEvents,
+    ResourceReadOnlyEndpointsChangedEvent,
     ResourceRequiresEvents,
 )
-from .models import RelationStatus, RequirerCommonModel, ResourceProviderModel
-from .types import OptionalPathLike, RelationStatusDict
+from .models import (
+    DataContractV0,
+    DataContractV1,
+    RelationStatus,
+    RequirerCommonModel,
+    RequirerDataContractV0,
+    RequirerDataContractV1,
+    ResourceProviderModel,
+)
+from .repository import AbstractRepository, OpsRelationRepository
+from .repository_interfaces import (
+    OpsRelationRepositoryInterface,
+    RepositoryInterface,
+    build_model,
+    write_model,
+)
+from .types import OptionalPathLike, RelationStatusDict, SecretGroup
+from .utils import gen_hash, get_encoded_dict
 
 if TYPE_CHECKING:
-    from ops import BoundEvent, CharmBase, EventBase, Relation
+    from ops import Application, CharmBase, EventBase, Relation, Unit
     from ops.charm import SecretChangedEvent, SecretRemoveEvent
+
 
 logger = logging.getLogger(__name__)
 
 TRequirerCommonModel = TypeVar("TRequirerCommonModel", bound=RequirerCommonModel)
 TResourceProviderModel = TypeVar("TResourceProviderModel", bound=ResourceProviderModel)
+
+# The names the library's handlers module offers (its own, and those it imports from the rest
+# of the package, which charms import from here too).
+__all__ = [
+    "STATUS_FIELD",
+    "AbstractRepository",
+    "DataContractV0",
+    "DataContractV1",
+    "Diff",
+    "EventHandlers",
+    "OpsRelationRepository",
+    "OpsRelationRepositoryInterface",
+    "OptionalPathLike",
+    "RelationStatus",
+    "RelationStatusDict",
+    "RepositoryInterface",
+    "RequirerCommonModel",
+    "RequirerDataContractV0",
+    "RequirerDataContractV1",
+    "ResourceCreatedEvent",
+    "ResourceEndpointsChangedEvent",
+    "ResourceEntityCreatedEvent",
+    "ResourcePrefixResourcesChangedEvent",
+    "ResourceProviderEventHandler",
+    "ResourceProviderModel",
+    "ResourceProvidesEvents",
+    "ResourceReadOnlyEndpointsChangedEvent",
+    "ResourceRequirerEventHandler",
+    "ResourceRequiresEvents",
+    "SecretError",
+    "SecretGroup",
+    "TRequirerCommonModel",
+    "TResourceProviderModel",
+    "build_model",
+    "diff",
+    "gen_hash",
+    "get_encoded_dict",
+    "resource_added",
+    "store_new_data",
+    "write_model",
+]
 
 
 def _relation_hook(kind: str, event: RelationEvent) -> dict[str, Any]:
@@ -54,8 +121,34 @@ def _secret_hook(kind: str, event: SecretChangedEvent | SecretRemoveEvent) -> di
     }
 
 
+@functools.cache
+def _status_code_not_defined() -> type[Exception]:
+    """The error of a status code the schema does not define.
+
+    A ``ProtocolError`` (the component's ``invalid-model``) that is also the ``KeyError`` the
+    library raises.
+    """
+    from ._native import ProtocolError
+
+    class StatusCodeNotDefinedError(ProtocolError, KeyError):
+        """A status code that the provider's status schema does not define."""
+
+    return StatusCodeNotDefinedError
+
+
 class EventHandlers(Object):
-    """What both handlers share: the hooks they observe and how they call the component."""
+    """What both handlers share: the hooks they observe and how they call the component.
+
+    Attributes:
+        charm: the charm.
+        relation_name: the endpoint.
+        component: whose bag holds the handler's cache: the application (provider) or this
+            unit (requirer).
+        interface: the repositories of the endpoint's relations and their models.
+    """
+
+    component: Application | Unit
+    interface: RepositoryInterface
 
     def __init__(self, charm: CharmBase, relation_name: str, unique_key: str = "") -> None:
         super().__init__(charm, unique_key or relation_name)
@@ -71,7 +164,42 @@ class EventHandlers(Object):
     @property
     def relations(self) -> list[Relation]:
         """The relations of this handler's endpoint."""
-        return list(self.model.relations[self.relation_name])
+        return self.interface.relations
+
+    def get_remote_unit(self, relation: Relation) -> Unit | None:
+        """A unit of the relation's other application, if it has any."""
+        for unit in relation.units:
+            if unit.app != self.charm.app:
+                return unit
+        return None
+
+    def compute_diff(
+        self,
+        relation: Relation,
+        request: RequirerCommonModel | ResourceProviderModel,
+        repository: AbstractRepository | None = None,
+        store: bool = True,
+    ) -> Diff:
+        """The keys of ``request`` added, changed and deleted since this handler cached it.
+
+        The cache is the ``data`` key of :attr:`component`'s bag (the entry of the request id,
+        when the request has one); with ``store`` the request's dump replaces it there, as
+        the library does. ``repository`` is accepted for compatibility: the protocol component
+        finds the relation's encryption key itself.
+        """
+        new_data = request.model_dump(
+            mode="json", exclude={"data"}, exclude_none=True, exclude_defaults=True
+        )
+        added, changed, deleted = runtime().compute_diff(
+            self._backend(relation),
+            self.relation_name,
+            relation.id,
+            "local-app" if self.component == self.charm.app else "local-unit",
+            [(key, json.dumps(value)) for key, value in new_data.items()],
+            request.request_id or None,
+            store,
+        )
+        return Diff(set(added), set(changed), set(deleted))
 
     def _backend(self, relation: Relation | None = None) -> OpsBackend:
         return OpsBackend(self.model, self.relation_name, relation)
@@ -88,20 +216,41 @@ class EventHandlers(Object):
     def _handle(self, hook: dict[str, Any], event: EventBase) -> None:
         raise NotImplementedError
 
+    def _status_records(self, relation_id: int) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def get_statuses(self, relation_id: int) -> dict[int, RelationStatus]:
+        """The statuses raised on a relation, by code.
+
+        On the provider, its own (leader only); on the requirer, those the provider raised.
+
+        Raises:
+            ProtocolError: ``missing-relation`` for an unknown relation, ``not-leader`` for a
+                provider that is not the leader.
+        """
+        return {r["code"]: RelationStatus(**r) for r in self._status_records(relation_id)}
+
     def _emit_rejections(
-        self, rejections: list[dict[str, Any]], event: EventBase, source: BoundEvent
+        self, rejections: list[dict[str, Any]], event: EventBase, kind: str
     ) -> None:
-        """Emit one rejection event per entry the component rejected (it logged each)."""
+        """Emit one rejection event per entry the component rejected (it logged each).
+
+        With the relation's alias (requirer handlers with aliases), ``<alias>_<kind>`` too.
+        """
         app = getattr(event, "app", None)
         unit = getattr(event, "unit", None)
         for rejection in rejections:
-            source.emit(
-                self._relation(rejection["relation_id"], event),
-                app=app,
-                unit=unit,
-                request_id=rejection["request_id"],
-                error=rejection["error"],
-            )
+            names = [kind]
+            if rejection.get("alias"):
+                names.append(f"{rejection['alias']}_{kind}")
+            for name in names:
+                getattr(self.on, name).emit(
+                    self._relation(rejection["relation_id"], event),
+                    app=app,
+                    unit=unit,
+                    request_id=rejection["request_id"],
+                    error=rejection["error"],
+                )
 
     def _on_relation_created_event(self, event: RelationEvent) -> None:
         self._handle(_relation_hook("relation-created", event), event)
@@ -154,7 +303,9 @@ class ResourceProviderEventHandler(EventHandlers, Generic[TRequirerCommonModel])
         resource_aliases: list[str] | None = None,
     ) -> None:
         super().__init__(charm, relation_name, unique_key)
+        self.component = self.charm.app
         self.request_model = request_model
+        self.interface = OpsRelationRepositoryInterface(charm.model, relation_name, request_model)
         self.mtls_enabled = mtls_enabled
         self.bulk_event = bulk_event
         self._resource_aliases = list(resource_aliases or [])
@@ -192,13 +343,13 @@ class ResourceProviderEventHandler(EventHandlers, Generic[TRequirerCommonModel])
         if self._answers is not None:  # a hook handled while another's events are emitted
             for emitted in events:
                 self._emit(emitted, event)
-            self._emit_rejections(rejections, event, self.on.request_rejected)
+            self._emit_rejections(rejections, event, "request_rejected")
             return
         self._answers = []
         try:
             for emitted in events:
                 self._emit(emitted, event)
-            self._emit_rejections(rejections, event, self.on.request_rejected)
+            self._emit_rejections(rejections, event, "request_rejected")
             self._write_answers()
         finally:
             self._answers = None
@@ -296,7 +447,16 @@ class ResourceProviderEventHandler(EventHandlers, Generic[TRequirerCommonModel])
         if isinstance(status, bool) or not isinstance(status, (int, dict, RelationStatus)):
             raise ValueError(f"Invalid status: {status!r}")
         if isinstance(status, int):
-            runtime().provider_raise_status_code(backend, config, relation_id, status)
+            from ._native import ProtocolError
+
+            try:
+                runtime().provider_raise_status_code(backend, config, relation_id, status)
+            except ProtocolError as error:
+                if error.kind == "invalid-model":  # the only refusal of a code: not defined
+                    raise _status_code_not_defined()(
+                        str(error), error.kind, error.reason, error.relation_id, None, None
+                    ) from error
+                raise
             return
         record = status.model_dump() if isinstance(status, RelationStatus) else dict(status)
         runtime().provider_raise_status(backend, config, relation_id, record)
@@ -313,11 +473,9 @@ class ResourceProviderEventHandler(EventHandlers, Generic[TRequirerCommonModel])
         self._write_answers()
         runtime().provider_clear_statuses(self._backend(), self._config(), relation_id)
 
-    def get_statuses(self, relation_id: int) -> dict[int, RelationStatus]:
-        """The statuses raised on a relation, by code."""
+    def _status_records(self, relation_id: int) -> list[dict[str, Any]]:
         self._write_answers()
-        records = runtime().provider_statuses(self._backend(), self._config(), relation_id)
-        return {r["code"]: RelationStatus(**r) for r in records}
+        return runtime().provider_statuses(self._backend(), self._config(), relation_id)
 
 
 class ResourceRequirerEventHandler(EventHandlers, Generic[TResourceProviderModel]):
@@ -345,8 +503,13 @@ class ResourceRequirerEventHandler(EventHandlers, Generic[TResourceProviderModel
         relation_aliases: list[str] | None = None,
     ) -> None:
         super().__init__(charm, relation_name, unique_key)
+        self.component = self.charm.unit
         self._requests = list(requests)
-        self.response_model = response_model
+        self._response_item = response_model
+        self.response_model = DataContractV1[response_model]  # type: ignore[valid-type]
+        self.interface: OpsRelationRepositoryInterface[DataContractV1[TResourceProviderModel]] = (
+            OpsRelationRepositoryInterface(charm.model, relation_name, self.response_model)
+        )
         self._request_model = type(requests[0]) if requests else RequirerCommonModel
         self.relation_aliases = list(relation_aliases or [])
         if self.relation_aliases:
@@ -368,12 +531,30 @@ class ResourceRequirerEventHandler(EventHandlers, Generic[TResourceProviderModel
                 events_type.define_event(f"{alias}_{name}", event_type)
         return events_type(self)
 
+    # --- the library's alias helpers (private there too) ---------------------------------
+
+    def _assign_relation_alias(self, relation_id: int) -> None:
+        """Give the relation an alias, if it has none (the component picks the first free)."""
+        runtime().requirer_assign_alias(self._backend(), self._config(), relation_id)
+
+    def _get_relation_alias(self, relation_id: int) -> str | None:
+        """The alias this unit's bag records for the relation."""
+        return runtime().requirer_relation_alias(self._backend(), self._config(), relation_id)
+
+    def _emit_aliased_event(self, event: Any, event_name: str, response: Any) -> None:
+        """Emit ``<alias>_<event_name>`` for the event's relation, when it has an alias."""
+        alias = self._get_relation_alias(event.relation.id)
+        if alias:
+            getattr(self.on, f"{alias}_{event_name}").emit(
+                event.relation, app=event.app, unit=event.unit, response=response
+            )
+
     def _config(self) -> dict[str, Any]:
         return {
             "endpoint": self.relation_name,
             "requests": [r._to_wit() for r in self._requests],
             "request_fields": self._request_model.field_specs(),
-            "response_fields": self.response_model.field_specs(),
+            "response_fields": self._response_item.field_specs(),
             "relation_aliases": self.relation_aliases,
         }
 
@@ -384,7 +565,7 @@ class ResourceRequirerEventHandler(EventHandlers, Generic[TResourceProviderModel
         )
         for emitted in events:
             self._emit(emitted, event)
-        self._emit_rejections(rejections, event, self.on.response_rejected)
+        self._emit_rejections(rejections, event, "response_rejected")
 
     def _emit(self, emitted: dict[str, Any], event: EventBase) -> None:
         kind = emitted["kind"]
@@ -403,7 +584,7 @@ class ResourceRequirerEventHandler(EventHandlers, Generic[TResourceProviderModel
                 )
             return
         for name in names:
-            response = self.response_model._from_wit(emitted["response"])
+            response = self._response_item._from_wit(emitted["response"])
             getattr(self.on, name).emit(relation, app=app, unit=unit, response=response)
 
     # --- charm-facing API ----------------------------------------------------------------
@@ -411,7 +592,7 @@ class ResourceRequirerEventHandler(EventHandlers, Generic[TResourceProviderModel
     def responses(self, relation_id: int) -> list[TResourceProviderModel]:
         """The responses on a relation, with their secret fields filled in."""
         records = runtime().requirer_responses(self._backend(), self._config(), relation_id)
-        return [self.response_model._from_wit(r) for r in records]
+        return [self._response_item._from_wit(r) for r in records]
 
     def is_resource_created(self, rel_id: int, request_id: str, model: Any = None) -> bool:
         """Whether the response to a request carries credentials.
@@ -428,7 +609,42 @@ class ResourceRequirerEventHandler(EventHandlers, Generic[TResourceProviderModel
             self._backend(), self._config(), rel_id
         )
 
-    def get_statuses(self, relation_id: int) -> dict[int, RelationStatus]:
-        """The statuses the provider raises on a relation, by code."""
-        records = runtime().requirer_statuses(self._backend(), self._config(), relation_id)
-        return {r["code"]: RelationStatus(**r) for r in records}
+    def is_postgresql_plugin_enabled(self, plugin: str, relation_index: int = 0) -> bool:
+        """Whether a PostgreSQL extension is enabled in the database of a relation.
+
+        Connects with the first response that carries endpoints and credentials, through
+        ``psycopg2`` (imported here, only when asked): ``False`` without ``psycopg2``, without
+        such a relation or response, or when the query fails (logged).
+
+        Args:
+            plugin: the extension's name (``pg_extension.extname``).
+            relation_index: which relation of the endpoint (the first by default).
+        """
+        try:
+            import psycopg2  # type: ignore[import-not-found]
+        except ImportError:
+            return False
+        relations = self.relations
+        if len(relations) <= relation_index:
+            return False
+        for response in self.responses(relations[relation_index].id):
+            if response.endpoints and response.username and response.password:
+                host = response.endpoints.split(":")[0]
+                dsn = (
+                    f"host='{host}' dbname='{response.resource}' "
+                    f"user='{response.username}' password='{response.password}'"
+                )
+                try:
+                    with psycopg2.connect(dsn) as connection, connection.cursor() as cursor:
+                        cursor.execute(
+                            "SELECT TRUE FROM pg_extension WHERE extname=%s::text;", (plugin,)
+                        )
+                        return cursor.fetchone() is not None
+                except psycopg2.Error as error:
+                    logger.exception("failed to check whether %s is enabled: %s", plugin, error)
+                    return False
+        logger.info("No valid request to use to check for plugin.")
+        return False
+
+    def _status_records(self, relation_id: int) -> list[dict[str, Any]]:
+        return runtime().requirer_statuses(self._backend(), self._config(), relation_id)

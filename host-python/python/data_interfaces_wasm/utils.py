@@ -1,7 +1,8 @@
-"""Small helpers ``dpcharmlibs.interfaces`` exports next to its handlers.
+"""Small helpers ``dpcharmlibs.interfaces.utils`` exports next to its handlers.
 
-They work on plain mappings and ops objects only; none of them decides anything about the
-protocol (the component does that).
+They work on plain mappings and ops objects only. What is protocol (the request id of a
+resource and a salt, the resource aliases) comes from the component: ``RESOURCE_ALIASES`` is
+read from it on first access, so importing this module loads nothing.
 """
 
 from __future__ import annotations
@@ -10,38 +11,34 @@ import functools
 import json
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from ops import Application, Relation, Unit
 
+from ._runtime import gen_hash, gen_salt
+
 logger = logging.getLogger("data_interfaces_wasm")
 
+__all__ = [  # noqa: F822 (RESOURCE_ALIASES comes from __getattr__)
+    "RESOURCE_ALIASES",
+    "ensure_leader_for_app",
+    "gen_hash",
+    "gen_salt",
+    "get_encoded_dict",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # RESOURCE_ALIASES: the request keys that name the resource, as the component knows them.
+    if name == "RESOURCE_ALIASES":
+        from ._runtime import runtime
+
+        return runtime().resource_aliases()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _F = TypeVar("_F", bound=Callable[..., Any])
-
-
-class Diff(NamedTuple):
-    """The keys that differ between two mappings.
-
-    Attributes:
-        added: keys only in the new mapping.
-        changed: keys in both, with different values.
-        deleted: keys only in the old mapping.
-    """
-
-    added: set[str]
-    changed: set[str]
-    deleted: set[str]
-
-
-def diff(old_data: dict[str, str] | None, new_data: dict[str, str]) -> Diff:
-    """The keys added, changed and deleted from ``old_data`` (``None``: empty) to ``new_data``."""
-    old = old_data or {}
-    return Diff(
-        added=set(new_data) - set(old),
-        changed={key for key in set(old) & set(new_data) if old[key] != new_data[key]},
-        deleted=set(old) - set(new_data),
-    )
 
 
 def get_encoded_dict(
