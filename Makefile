@@ -16,7 +16,7 @@ GUESTS    := --manifest-path $(GUEST_MANIFEST) --target wasm32-wasip2 --profile 
 # pyo3's build script needs an interpreter; use the project's.
 export PYO3_PYTHON := $(PYTHON)
 
-.PHONY: demo test rust-target lint guests rust-test wheel python-test bench clean \
+.PHONY: demo test rust-target lint guests rust-test wheel python-test upstream-suite bench clean \
 	deny deny-advisories component fuzz-build fuzz fuzz-smoke
 
 # Tools the project installs for itself (pinned; `cargo install --locked`), under target/.
@@ -29,7 +29,7 @@ CARGO_FUZZ_VERSION := 0.13.2
 demo: rust-target
 	$(CARGO) run --release --quiet --package data-interfaces-host --bin data-interfaces -- demo
 
-test: rust-target $(VENV)/.installed lint rust-test deny fuzz-smoke wheel python-test
+test: rust-target $(VENV)/.installed lint rust-test deny fuzz-smoke wheel python-test upstream-suite
 	@echo "all checks passed"
 
 rust-target:
@@ -49,8 +49,8 @@ lint: rust-target $(VENV)/.installed
 	$(CARGO) fmt --manifest-path core/fuzz/Cargo.toml --check
 	$(CARGO) fmt --manifest-path host-rust/fuzz/Cargo.toml --check
 	$(CARGO) clippy --release --manifest-path core/fuzz/Cargo.toml --all-targets --target-dir target/fuzz-clippy -- -D warnings
-	$(VENV)/bin/ruff check host-python tests/python tests/malformed
-	$(VENV)/bin/ruff format --check host-python tests/python tests/malformed
+	$(VENV)/bin/ruff check host-python tests/python tests/malformed tests/upstream
+	$(VENV)/bin/ruff format --check host-python tests/python tests/malformed tests/upstream
 
 # The misbehaving components of tests/rust/hostile_guest.rs (the test builds them too, if
 # they are missing or stale).
@@ -72,6 +72,12 @@ wheel: rust-target $(VENV)/.installed
 
 python-test: wheel
 	$(VENV)/bin/python -m pytest tests/python
+
+# The library's own unit suite (dpcharmlibs-interfaces 1.2.2, fetched from PyPI and pinned by
+# sha256), run against our package with only its import lines changed, and against the library
+# itself: both counts are printed; tests/upstream/exclusions.toml lists the accepted failures.
+upstream-suite: wheel
+	$(PYTHON) tests/upstream/run.py
 
 # Benchmarks print figures; they are never part of `make test`. The bench crate builds core
 # natively next to the host (a second wasmtime build): its own cargo invocation.
