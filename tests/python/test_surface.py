@@ -1,8 +1,8 @@
 """Ours offers the public surface of ``dpcharmlibs.interfaces`` 1.2.2, attribute by attribute.
 
 One case per item of ``surface_reference.json`` (generated from the real package by
-``host-python/tools/gen_surface.py``, whose docstring says what the surface is). A case is
-named by the path a charm would use with ours:
+``host-python/tools/gen_surface.py``; the docstring of its package, ``host-python/tools/surface``,
+says what the surface is). A case is named by the path a charm would use with ours:
 
 * ``import data_interfaces_wasm.repository``: the module imports;
 * ``data_interfaces_wasm.handlers.STATUS_FIELD``: the name is there (same kind, value, object);
@@ -19,48 +19,44 @@ The accepted gaps are in ``surface_exceptions.toml``; a listed gap that ours now
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+# The generator's package, ``surface``, lives next to it.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "host-python" / "tools"))
+
+from surface.cases import Case, cases
+from surface.describe import load_reference
+from surface.gaps import Gap, load_gaps
+from surface.layout import ROOT
+from surface.ours import Ours
+from surface.recipes import RECIPES
+from surface.signatures import incompatibilities
+
 GENERATOR = ROOT / "host-python" / "tools" / "gen_surface.py"
-
-
-def load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_surface", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["gen_surface"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-SURFACE = load_generator()
-REFERENCE: dict[str, Any] = SURFACE.load_reference()
-GAPS: list[Any] = SURFACE.load_gaps()
-CASES: list[Any] = SURFACE.cases(REFERENCE)
+REFERENCE: dict[str, Any] = load_reference()
+GAPS = load_gaps()
+CASES = cases(REFERENCE)
 OPEN = [case for case in CASES if not any(gap.covers(case.id) for gap in GAPS)]
 
 
 @pytest.fixture(scope="module")
-def ours() -> Any:
+def ours() -> Ours:
     """``data_interfaces_wasm`` with every module imported, and its instances built once."""
-    return SURFACE.Ours(REFERENCE)
+    return Ours(REFERENCE)
 
 
 @pytest.mark.parametrize("case", OPEN, ids=[case.id for case in OPEN])
-def test_ours_offers(case: Any, ours: Any) -> None:
+def test_ours_offers(case: Case, ours: Ours) -> None:
     problem = case.check(ours)
     assert problem is None, f"{case.id}: {problem}"
 
 
-def test_every_listed_gap_has_a_reason_and_is_still_a_gap(ours: Any) -> None:
+def test_every_listed_gap_has_a_reason_and_is_still_a_gap(ours: Ours) -> None:
     stale = []
     for gap in GAPS:
         assert gap.reason.strip(), f"{gap.path}: give the reason"
@@ -75,16 +71,16 @@ def test_every_case_has_a_distinct_id_and_every_class_with_attributes_a_recipe()
     assert len({case.id for case in CASES}) == len(CASES)
     for key, entry in REFERENCE["classes"].items():
         if entry["instance_attributes"] and not entry["abstract"]:
-            assert entry.get("recipe") in SURFACE.RECIPES, key
+            assert entry.get("recipe") in RECIPES, key
 
 
 def test_the_library_itself_passes_every_case() -> None:
     # The check has no false alarms: run against dpcharmlibs.interfaces, nothing is missing.
     library = "dpcharmlibs.interfaces"
-    reference = SURFACE.Ours(REFERENCE, package=library)
+    reference = Ours(REFERENCE, package=library)
     failing = {
         case.id: problem
-        for case in SURFACE.cases(REFERENCE, package=library)
+        for case in cases(REFERENCE, package=library)
         if (problem := case.check(reference)) is not None
     }
     assert failing == {}
@@ -106,7 +102,7 @@ def test_the_library_itself_passes_every_case() -> None:
 def test_a_gap_covers_its_path_and_what_is_below_it(
     path: str, case_id: str, covered: bool
 ) -> None:
-    assert SURFACE.Gap(path=path, reason="r").covers(case_id) is covered
+    assert Gap(path=path, reason="r").covers(case_id) is covered
 
 
 def test_the_reference_description_is_current() -> None:
@@ -142,7 +138,7 @@ def test_the_reference_description_is_current() -> None:
 def test_signatures_are_compared_for_compatibility(
     reference: list[str], mine: list[str], problems: list[str]
 ) -> None:
-    found = SURFACE.incompatibilities(reference, mine)
+    found = incompatibilities(reference, mine)
     assert len(found) == len(problems), found
     for expected, got in zip(problems, found, strict=True):
         assert expected in got
