@@ -390,3 +390,16 @@ def test_writing_a_requirer_contract_through_an_interface_is_a_type_error() -> N
             interface.write_model(RELATION_ID, contract)
 
     in_hook(body)
+
+
+@modules
+@pytest.mark.parametrize("other_model", [False, True], ids=["same-model", "cross-model"])
+def test_a_repository_knows_whether_its_relation_crosses_models(
+    module: Any, other_model: bool
+) -> None:
+    def body(charm: CharmBase) -> bool:
+        return repository(charm, module).is_cross_model_relation
+
+    extra = {"remote_model_uuid": "00000000-0000-4000-8000-000000000042"} if other_model else {}
+    result, _, _ = in_hook(body, **extra)
+    assert result is other_model

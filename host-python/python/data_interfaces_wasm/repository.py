@@ -233,11 +233,11 @@ class OpsRepository(AbstractRepository):
 
     @property
     def is_cross_model_relation(self) -> bool:
-        """Whether the remote application is in another model."""
+        """Whether the remote application is in another model (the component decides)."""
         relation = self.relation
         if relation is None:
             return False
-        return self.model.uuid != relation.remote_model.uuid
+        return runtime().is_cross_model(self._backend(), relation.name, relation.id)
 
     def get_secret(
         self, secret_group: SecretGroup, secret_uri: str | None, short_uuid: str | None = None
