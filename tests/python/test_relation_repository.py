@@ -403,3 +403,24 @@ def test_a_repository_knows_whether_its_relation_crosses_models(
     extra = {"remote_model_uuid": "00000000-0000-4000-8000-000000000042"} if other_model else {}
     result, _, _ = in_hook(body, **extra)
     assert result is other_model
+
+
+@modules
+def test_the_library_type_adapter_reads_a_contract_with_its_secrets(module: Any) -> None:
+    user = testing.Secret({"username": "u", "password": "p"}, owner=None)
+    entries = [{"request-id": "r1", "salt": "s1", "resource": "db1", "secret-user": user.id}]
+
+    def body(charm: CharmBase) -> Any:
+        relation = charm.model.get_relation(ENDPOINT, RELATION_ID)
+        assert relation is not None
+        interface = module.OpsRelationRepositoryInterface(charm.model, ENDPOINT)
+        repo = interface.repository(RELATION_ID, relation.app)
+        model = module.build_model(repo, module.DataContract)
+        return [(r.request_id, r.username, r.password) for r in model.requests]
+
+    result, _, _ = in_hook(
+        body,
+        secrets=frozenset({user}),
+        remote_app_data={"version": "v1", "requests": json.dumps(entries)},
+    )
+    assert result == [("r1", "u", "p")]

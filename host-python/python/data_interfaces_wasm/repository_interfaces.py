@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from ._compat import ContractAdapter
 from ._ops_backend import OpsBackend
 from ._runtime import runtime
 from .models import (
@@ -98,8 +99,10 @@ def build_model(repository: AbstractRepository, model: Any) -> Any:
     Raises:
         TypeError: for a repository this package did not make.
     """
-    if type(model).__name__ == "TypeAdapter":  # pydantic's, with one of our models inside
-        return model.validate_python(_bag_data(repository))
+    if isinstance(model, ContractAdapter):  # DataContract / RequirerDataContract
+        model = model._choose(_bag_data(repository))
+    elif not isinstance(model, type) and hasattr(model, "validate_python"):
+        return model.validate_python(_bag_data(repository))  # pydantic's own TypeAdapter
     item = _contract_item(model)
     if item is not None:
         return _build_contract(repository, model, item)
