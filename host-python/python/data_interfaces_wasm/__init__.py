@@ -94,28 +94,6 @@ from .models import (
     discriminate_on_version,
     is_topic_value_acceptable,
 )
-from .repository import (
-    AbstractRepository,
-    OpsOtherPeerUnitRepository,
-    OpsPeerRepository,
-    OpsPeerUnitRepository,
-    OpsRelationRepository,
-    OpsRepository,
-)
-from .repository_interfaces import (
-    OpsOtherPeerUnitRepositoryInterface,
-    OpsPeerRepositoryInterface,
-    OpsPeerUnitRepositoryInterface,
-    OpsRelationRepositoryInterface,
-    RepositoryInterface,
-    TCommon,
-    TCommonBis,
-    TPeerCommon,
-    TRepository,
-    build_model,
-    write_model,
-)
-from .secrets import MODEL_ERRORS, CachedSecret, SecretCache
 from .types import (
     EntitySecretStr,
     ExtraSecretStr,
@@ -137,6 +115,28 @@ from .utils import ensure_leader_for_app, get_encoded_dict
 
 if TYPE_CHECKING:
     from ._native import HostError, LoadError, ProtocolError, SandboxError
+    from .repository import (
+        AbstractRepository,
+        OpsOtherPeerUnitRepository,
+        OpsPeerRepository,
+        OpsPeerUnitRepository,
+        OpsRelationRepository,
+        OpsRepository,
+    )
+    from .repository_interfaces import (
+        OpsOtherPeerUnitRepositoryInterface,
+        OpsPeerRepositoryInterface,
+        OpsPeerUnitRepositoryInterface,
+        OpsRelationRepositoryInterface,
+        RepositoryInterface,
+        TCommon,
+        TCommonBis,
+        TPeerCommon,
+        TRepository,
+        build_model,
+        write_model,
+    )
+    from .secrets import MODEL_ERRORS, CachedSecret, SecretCache
 
 __version__ = "0.1.0"
 
@@ -153,6 +153,31 @@ logger = logging.getLogger(__name__)
 """The package's logger (the protocol component's log lines go to it)."""
 
 _NATIVE_EXCEPTIONS = ("HostError", "LoadError", "ProtocolError", "SandboxError")
+# The repositories, their interfaces and the secret cache: imported when a charm first asks for
+# one of these names (a handler's `interface` imports them too), so a hook that uses none of
+# them does not pay for loading them.
+_LAZY = {
+    "AbstractRepository": "repository",
+    "OpsOtherPeerUnitRepository": "repository",
+    "OpsPeerRepository": "repository",
+    "OpsPeerUnitRepository": "repository",
+    "OpsRelationRepository": "repository",
+    "OpsRepository": "repository",
+    "OpsOtherPeerUnitRepositoryInterface": "repository_interfaces",
+    "OpsPeerRepositoryInterface": "repository_interfaces",
+    "OpsPeerUnitRepositoryInterface": "repository_interfaces",
+    "OpsRelationRepositoryInterface": "repository_interfaces",
+    "RepositoryInterface": "repository_interfaces",
+    "TCommon": "repository_interfaces",
+    "TCommonBis": "repository_interfaces",
+    "TPeerCommon": "repository_interfaces",
+    "TRepository": "repository_interfaces",
+    "build_model": "repository_interfaces",
+    "write_model": "repository_interfaces",
+    "CachedSecret": "secrets",
+    "MODEL_ERRORS": "secrets",
+    "SecretCache": "secrets",
+}
 # Loaded when asked for: what the single-file lib imports (pydantic's BaseModel, psycopg2 or
 # None) costs an import a hook that does not use it should not pay; RESOURCE_ALIASES comes
 # from the protocol component.
@@ -160,6 +185,10 @@ _ON_DEMAND = ("BaseModel", "RESOURCE_ALIASES", "psycopg2")
 
 
 def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     if name in _NATIVE_EXCEPTIONS:
         from . import _native
 
@@ -182,7 +211,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_NATIVE_EXCEPTIONS) | set(_ON_DEMAND))
+    return sorted(set(globals()) | set(_NATIVE_EXCEPTIONS) | set(_ON_DEMAND) | set(_LAZY))
 
 
 __all__ = [

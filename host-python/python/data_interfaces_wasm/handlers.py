@@ -9,6 +9,7 @@ with relation aliases, aliased. Every protocol decision is the component's.
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import logging
 from collections.abc import Sequence
@@ -19,7 +20,6 @@ from ops import Object, RelationEvent
 
 from ._ops_backend import OpsBackend
 from ._runtime import runtime
-from .diff import Diff, diff, resource_added, store_new_data
 from .errors import SecretError
 from .events import (
     REQUIRER_EVENT_TYPES,
@@ -41,19 +41,39 @@ from .models import (
     RequirerDataContractV1,
     ResourceProviderModel,
 )
-from .repository import AbstractRepository, OpsRelationRepository
-from .repository_interfaces import (
-    OpsRelationRepositoryInterface,
-    RepositoryInterface,
-    build_model,
-    write_model,
-)
 from .types import OptionalPathLike, RelationStatusDict, SecretGroup
 from .utils import gen_hash, get_encoded_dict
 
 if TYPE_CHECKING:
     from ops import Application, CharmBase, EventBase, Relation, Unit
     from ops.charm import SecretChangedEvent, SecretRemoveEvent
+
+    from .diff import Diff
+    from .repository import AbstractRepository
+    from .repository_interfaces import OpsRelationRepositoryInterface, RepositoryInterface
+
+# The names this module re-exports from the repository and diff modules, as the library's
+# handlers module does: loaded on first access, so that a hook that never touches a
+# repository does not import them (see _LAZY in the package's __init__).
+_ON_DEMAND = {
+    "AbstractRepository": "repository",
+    "OpsRelationRepository": "repository",
+    "OpsRelationRepositoryInterface": "repository_interfaces",
+    "RepositoryInterface": "repository_interfaces",
+    "build_model": "repository_interfaces",
+    "write_model": "repository_interfaces",
+    "Diff": "diff",
+    "diff": "diff",
+    "resource_added": "diff",
+    "store_new_data": "diff",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _ON_DEMAND.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{module}", __package__), name)
 
 
 logger = logging.getLogger(__name__)
@@ -63,7 +83,7 @@ TResourceProviderModel = TypeVar("TResourceProviderModel", bound=ResourceProvide
 
 # The names the library's handlers module offers (its own, and those it imports from the rest
 # of the package, which charms import from here too).
-__all__ = [
+__all__ = [  # noqa: F822 (the repository and diff names come from __getattr__)
     "STATUS_FIELD",
     "AbstractRepository",
     "DataContractV0",
@@ -148,7 +168,7 @@ class EventHandlers(Object):
     """
 
     component: Application | Unit
-    interface: RepositoryInterface
+    _interface_model: Any = None
 
     def __init__(self, charm: CharmBase, relation_name: str, unique_key: str = "") -> None:
         super().__init__(charm, unique_key or relation_name)
@@ -162,9 +182,31 @@ class EventHandlers(Object):
         self.framework.observe(charm.on.secret_remove, self._on_secret_remove_event)
 
     @property
+    def interface(self) -> RepositoryInterface:
+        """The repositories of the endpoint's relations and their models.
+
+        An :class:`~.repository_interfaces.OpsRelationRepositoryInterface` for the local
+        application's bags: the provider's reads requests (its model is the request model),
+        the requirer's responses (``DataContractV1[response model]``). Made on first use.
+        """
+        interface = self.__dict__.get("_interface")
+        if interface is None:
+            from .repository_interfaces import OpsRelationRepositoryInterface
+
+            interface = OpsRelationRepositoryInterface(
+                self.model, self.relation_name, self._interface_model
+            )
+            self.__dict__["_interface"] = interface
+        return interface
+
+    @interface.setter
+    def interface(self, interface: RepositoryInterface) -> None:
+        self.__dict__["_interface"] = interface
+
+    @property
     def relations(self) -> list[Relation]:
         """The relations of this handler's endpoint."""
-        return self.interface.relations
+        return list(self.model.relations[self.relation_name])
 
     def get_remote_unit(self, relation: Relation) -> Unit | None:
         """A unit of the relation's other application, if it has any."""
@@ -199,6 +241,8 @@ class EventHandlers(Object):
             request.request_id or None,
             store,
         )
+        from .diff import Diff
+
         return Diff(set(added), set(changed), set(deleted))
 
     def _backend(self, relation: Relation | None = None) -> OpsBackend:
@@ -305,7 +349,7 @@ class ResourceProviderEventHandler(EventHandlers, Generic[TRequirerCommonModel])
         super().__init__(charm, relation_name, unique_key)
         self.component = self.charm.app
         self.request_model = request_model
-        self.interface = OpsRelationRepositoryInterface(charm.model, relation_name, request_model)
+        self._interface_model = request_model
         self.mtls_enabled = mtls_enabled
         self.bulk_event = bulk_event
         self._resource_aliases = list(resource_aliases or [])
@@ -507,9 +551,7 @@ class ResourceRequirerEventHandler(EventHandlers, Generic[TResourceProviderModel
         self._requests = list(requests)
         self._response_item = response_model
         self.response_model = DataContractV1[response_model]  # type: ignore[valid-type]
-        self.interface: OpsRelationRepositoryInterface[DataContractV1[TResourceProviderModel]] = (
-            OpsRelationRepositoryInterface(charm.model, relation_name, self.response_model)
-        )
+        self._interface_model = self.response_model
         self._request_model = type(requests[0]) if requests else RequirerCommonModel
         self.relation_aliases = list(relation_aliases or [])
         if self.relation_aliases:
