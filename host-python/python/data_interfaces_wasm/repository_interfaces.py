@@ -143,10 +143,11 @@ def _with_secrets(
     if not specs:
         return entry
     groups = {spec["secret_group"] for spec in specs}
+    # The entry's URI keys, named by the repository (the one place that spells them).
     uris = {
-        group: entry[f"secret-{group}"]
+        group: uri
         for group in groups
-        if isinstance(entry.get(f"secret-{group}"), str)
+        if isinstance(uri := entry.get(repository.secret_field(SecretGroup(group))), str)
     }
     short_uuid = entry.get("request-id")
     if not uris and not short_uuid:
