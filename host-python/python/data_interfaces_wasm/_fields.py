@@ -23,7 +23,15 @@ import typing
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
-from ._validation import apply_metadata, compile_type, is_field_info, is_undefined, with_function
+from ._annotations import is_classvar, own_annotations, resolved_hints
+from ._validation import (
+    apply_metadata,
+    compile_type,
+    is_field_info,
+    is_undefined,
+    required_positional,
+    with_function,
+)
 from ._validators import Validator
 
 
@@ -117,8 +125,10 @@ class FieldInfo:
     (the wire key: the alias), ``secret_group`` and ``standard``.
     """
 
+    # pydantic's attributes live in the instance dict when a declaration sets them, and read
+    # their class-level value (below) otherwise: a field costs two entries, not twenty-five.
     __slots__ = (
-        *_UNSET,
+        "__dict__",
         "_attributes_set",
         "_default",
         "key",
@@ -132,8 +142,7 @@ class FieldInfo:
         self._attributes_set: dict[str, Any] = dict(attributes)
         self.metadata: list[Any] = list(attributes.pop("metadata", ()))
         self._default = attributes.pop("default", Undefined)
-        for name, unset in _UNSET.items():
-            setattr(self, name, attributes.get(name, unset))
+        self.__dict__.update((name, v) for name, v in attributes.items() if name in _UNSET)
         self.name = ""
         """The attribute name."""
         self.key = ""
@@ -160,7 +169,7 @@ class FieldInfo:
             return self.default
         if not call_default_factory:
             return None
-        if _factory_takes_data(self.default_factory):
+        if required_positional(self.default_factory) == 1:
             return self.default_factory(validated_data or {})
         return self.default_factory()
 
@@ -184,6 +193,11 @@ class FieldInfo:
         if self.metadata:
             parts.append(f"metadata={self.metadata!r}")
         return f"FieldInfo({', '.join(parts)})"
+
+
+for _name, _unset in _UNSET.items():
+    setattr(FieldInfo, _name, _unset)
+del _name, _unset
 
 
 def Field(  # noqa: N802 (pydantic's name)
@@ -323,20 +337,6 @@ def _display(tp: Any) -> str:
     return repr(tp).replace("typing.", "")
 
 
-def _is_classvar(hint: Any) -> bool:
-    if isinstance(hint, str):
-        return hint.startswith(("ClassVar", "typing.ClassVar", "t.ClassVar"))
-    return hint is ClassVar or typing.get_origin(hint) is ClassVar
-
-
-def own_annotations(cls: type) -> dict[str, Any]:
-    """The annotations a class body declares itself."""
-    annotations = cls.__dict__.get("__annotations__")
-    if annotations is None and "__annotate__" in cls.__dict__:  # Python 3.14: lazy
-        annotations = getattr(cls, "__annotations__", None)
-    return dict(annotations or {})
-
-
 def capture_defaults(cls: type) -> None:
     """Move the class defaults of a model's own fields off the class, into ``__own_fields__``.
 
@@ -346,7 +346,7 @@ def capture_defaults(cls: type) -> None:
     defaults: dict[str, Any] = {}
     namespace = cls.__dict__
     for name, hint in own_annotations(cls).items():
-        if name.startswith("_") or _is_classvar(hint):
+        if name.startswith("_") or is_classvar(hint):
             continue
         if name in namespace:
             defaults[name] = namespace[name]
@@ -367,26 +367,6 @@ def capture_defaults(cls: type) -> None:
     type.__setattr__(cls, "__own_decorators__", decorators)
 
 
-def _hints(cls: type) -> dict[str, Any]:
-    """The class's resolved annotations (with their metadata); unresolvable ones as written."""
-    localns: dict[str, Any] = {}
-    for klass in reversed(cls.__mro__):
-        localns.update(klass.__dict__.get("__parent_locals__", {}))
-    try:
-        return typing.get_type_hints(cls, localns=localns or None, include_extras=True)
-    except Exception:
-        hints: dict[str, Any] = {}
-        for klass in reversed(cls.__mro__):
-            module = sys.modules.get(klass.__module__)
-            namespace = dict(vars(module)) if module else {}
-            for name, hint in own_annotations(klass).items():
-                if isinstance(hint, str):
-                    with contextlib.suppress(Exception):
-                        hint = eval(hint, namespace, {**localns, **vars(klass)})
-                hints[name] = hint
-        return hints
-
-
 def _substitute(tp: Any, mapping: dict[Any, Any]) -> Any:
     """``tp`` with the type variables of a parametrized generic model replaced."""
     if not mapping:
@@ -398,21 +378,6 @@ def _substitute(tp: Any, mapping: dict[Any, Any]) -> Any:
         with contextlib.suppress(TypeError):
             return tp[tuple(mapping.get(p, p) for p in parameters)]
     return tp
-
-
-def _factory_takes_data(factory: Callable[..., Any]) -> bool:
-    import inspect
-
-    try:
-        parameters = inspect.signature(factory).parameters.values()
-    except (TypeError, ValueError):
-        return False
-    required = [
-        p
-        for p in parameters
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
-    ]
-    return len(required) == 1
 
 
 def _merge(name: str, hint: Any, default: Any) -> FieldInfo:
@@ -535,7 +500,7 @@ def build_table(cls: Any) -> Table:
     if type(cls).__name__ == "ModelMetaclass":  # a charm mixed pydantic in: pydantic's fields
         _read_pydantic_fields(cls, table, standard)
         return table
-    hints = _hints(cls)
+    hints = resolved_hints(cls)
     mapping: dict[Any, Any] = {}
     for klass in reversed(cls.__mro__):
         mapping.update(klass.__dict__.get("_typevar_map", {}))
@@ -543,7 +508,7 @@ def build_table(cls: Any) -> Table:
     for klass in reversed(cls.__mro__):
         for name, default in klass.__dict__.get("__own_fields__", {}).items():
             hint = _substitute(hints.get(name, Any), mapping)
-            if _is_classvar(hint):
+            if is_classvar(hint):
                 continue
             info = _merge(name, hint, default)
             if generator is not None:

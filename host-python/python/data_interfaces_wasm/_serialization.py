@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ._fields import FieldInfo, Table
-from ._validation import is_undefined
+from ._validation import is_undefined, required_positional
 
 
 class SerializationError(ValueError):
@@ -172,19 +172,8 @@ def _select(
 
 
 def _positional(func: Callable[..., Any]) -> int:
-    import inspect
-
-    try:
-        parameters = inspect.signature(func).parameters.values()
-    except (TypeError, ValueError):
-        return 1
-    return len(
-        [
-            p
-            for p in parameters
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
-        ]
-    )
+    count = required_positional(func)
+    return 1 if count is None else count
 
 
 def dump_model(obj: Any, options: Options, include: Any = None, exclude: Any = None) -> Any:

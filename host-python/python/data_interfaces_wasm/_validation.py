@@ -6,7 +6,9 @@ aliases, enums, nested models) into the validators of :mod:`._validators`, appli
 ``Annotated`` metadata adds (constraints, field specifications, ``AfterValidator`` and the
 rest: :func:`apply_metadata`), and runs the validator functions charms write (those and the
 ``field_validator`` decorators the field table adds: :func:`with_function`), with
-pydantic's ``ValidationInfo`` and its rule for turning what they raise into errors. It also
+pydantic's ``ValidationInfo`` and its rule for turning what they raise into errors, and
+pydantic's rule for what to pass them (:func:`required_positional`: read from a function's
+code object, as ``inspect.signature``, which costs about 40 us a call, would count it). It also
 tells, without importing pydantic, field specifications, the no-default marker and constraint
 metadata (pydantic's or ours) apart from other objects, for the field table and the JSON schema.
 
@@ -69,32 +71,49 @@ class ValidationInfo:
         )
 
 
-_TAKES_INFO: dict[Any, bool] = {}
+_COUNTED: dict[Any, int | None] = {}
 
 
-def takes_info(func: Callable[..., Any], mode: str) -> bool:
-    """Whether a validator takes ``info`` (pydantic's rule: count the positional parameters)."""
-    key = getattr(func, "__func__", func)
-    try:
-        return _TAKES_INFO[(key, mode)]
-    except (KeyError, TypeError):
-        pass
+def required_positional(func: Callable[..., Any]) -> int | None:
+    """The positional parameters of ``func`` that have no default; ``None`` if unreadable."""
+    target: Any = func
+    bound = 0
+    if isinstance(func, types.MethodType):
+        target, bound = func.__func__, 1
+    if (
+        isinstance(target, types.FunctionType)
+        and "__wrapped__" not in target.__dict__
+        and "__signature__" not in target.__dict__
+    ):
+        code = target.__code__
+        return max(code.co_argcount - len(target.__defaults__ or ()) - bound, 0)
+    with contextlib.suppress(KeyError, TypeError):
+        return _COUNTED[func]
+    count = _inspected(func)
+    with contextlib.suppress(TypeError):  # an unhashable callable: not kept
+        _COUNTED[func] = count
+    return count
+
+
+def _inspected(func: Callable[..., Any]) -> int | None:
     import inspect
 
     try:
         parameters = inspect.signature(func).parameters.values()
     except (TypeError, ValueError):
-        result = False
-    else:
-        positional = [
+        return None
+    return len(
+        [
             p
             for p in parameters
             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
         ]
-        result = len(positional) == (3 if mode == "wrap" else 2)
-    with contextlib.suppress(TypeError):  # an unhashable callable: not cached
-        _TAKES_INFO[(key, mode)] = result
-    return result
+    )
+
+
+def takes_info(func: Callable[..., Any], mode: str) -> bool:
+    """Whether a validator takes ``info`` (pydantic's rule: count the positional parameters)."""
+    return required_positional(func) == (3 if mode == "wrap" else 2)
 
 
 def call_user(func: Callable[..., Any], args: tuple[Any, ...], input_value: Any) -> Any:
