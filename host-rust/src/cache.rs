@@ -3,18 +3,23 @@
 //! Compiling the component takes tens of milliseconds; a Juju hook is a fresh process, so the
 //! first load compiles it and writes the result to a cache file, and every later load reads that
 //! file back. The file is named by the component's hash and by the engine's compatibility hash
-//! (wasmtime version, configuration and CPU features), and it carries a BLAKE3 digest of its
-//! payload: a file that is truncated, foreign or tampered with is detected, ignored and rebuilt.
+//! (wasmtime version, configuration and CPU features), and it carries an XXH3-128 digest of its
+//! payload: a file that is truncated, foreign or corrupted is detected, ignored and rebuilt.
 //! New files are written to a temporary name and renamed, so a reader never sees half a file.
+//!
+//! Why XXH3 and not a cryptographic hash: the digest has no key, so whoever can write the cache
+//! directory can write a matching digest whatever the hash is (that directory is the charm's
+//! own, as trusted as its code). What the digest must catch is a damaged file, and XXH3 checks
+//! the 2.5 MB payload in 0.15 ms where BLAKE3 took 1.6 ms of a 5 ms warm load.
 
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The first bytes of a cache file.
-const MAGIC: &[u8; 8] = b"DICWASM1";
-/// Magic, then the BLAKE3 digest of the payload.
-const HEADER_LEN: usize = MAGIC.len() + 32;
+/// The first bytes of a cache file (`DICWASM1` files carried a BLAKE3 digest: rebuilt).
+const MAGIC: &[u8; 8] = b"DICWASM2";
+/// Magic, then the XXH3-128 digest of the payload (little-endian).
+const HEADER_LEN: usize = MAGIC.len() + 16;
 
 /// The environment variable that sets the cache directory.
 pub const CACHE_DIR_ENV: &str = "DATA_INTERFACES_CACHE_DIR";
@@ -46,18 +51,30 @@ pub fn file_name(component_hash: &[u8; 32], engine: &wasmtime::Engine) -> String
     name
 }
 
+/// A cache file read whole, whose digest matched: its payload is [`Payload::as_ref`].
+pub struct Payload(Vec<u8>);
+
+impl AsRef<[u8]> for Payload {
+    fn as_ref(&self) -> &[u8] {
+        &self.0[HEADER_LEN..]
+    }
+}
+
+/// The digest of a payload, as the header stores it.
+fn digest(payload: &[u8]) -> [u8; 16] {
+    twox_hash::XxHash3_128::oneshot(payload).to_le_bytes()
+}
+
 /// Read a cache file and return its payload, if the file is whole and its digest matches.
-pub fn read(path: &Path) -> Option<Vec<u8>> {
-    let mut bytes = std::fs::read(path).ok()?;
+pub fn read(path: &Path) -> Option<Payload> {
+    let bytes = std::fs::read(path).ok()?;
     if bytes.len() <= HEADER_LEN || &bytes[..MAGIC.len()] != MAGIC {
         return None;
     }
-    let digest = blake3::hash(&bytes[HEADER_LEN..]);
-    if digest.as_bytes()[..] != bytes[MAGIC.len()..HEADER_LEN] {
+    if digest(&bytes[HEADER_LEN..])[..] != bytes[MAGIC.len()..HEADER_LEN] {
         return None;
     }
-    bytes.drain(..HEADER_LEN);
-    Some(bytes)
+    Some(Payload(bytes))
 }
 
 /// Write a cache file atomically: a temporary file in the same directory, then a rename.
@@ -74,7 +91,7 @@ pub fn write(path: &Path, payload: &[u8]) -> std::io::Result<()> {
     let result = (|| {
         let mut file = std::fs::File::create(&tmp)?;
         file.write_all(MAGIC)?;
-        file.write_all(blake3::hash(payload).as_bytes())?;
+        file.write_all(&digest(payload))?;
         file.write_all(payload)?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)
@@ -99,7 +116,7 @@ mod tests {
     fn a_written_file_reads_back_its_payload() {
         let path = temp_dir("roundtrip").join("x.cwasm");
         write(&path, b"payload bytes").unwrap();
-        assert_eq!(read(&path).unwrap(), b"payload bytes");
+        assert_eq!(read(&path).unwrap().as_ref(), b"payload bytes");
     }
 
     #[test]
@@ -117,10 +134,20 @@ mod tests {
     fn a_truncated_or_foreign_file_is_rejected() {
         let dir = temp_dir("foreign");
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("a"), b"DICWASM1").unwrap();
+        std::fs::write(dir.join("a"), MAGIC).unwrap();
         std::fs::write(dir.join("b"), vec![7u8; 100]).unwrap();
         assert!(read(&dir.join("a")).is_none());
         assert!(read(&dir.join("b")).is_none());
         assert!(read(&dir.join("missing")).is_none());
+    }
+
+    #[test]
+    fn a_file_of_the_former_format_is_rejected() {
+        let path = temp_dir("former").join("x.cwasm");
+        write(&path, b"payload bytes").unwrap();
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[..MAGIC.len()].copy_from_slice(b"DICWASM1");
+        std::fs::write(&path, bytes).unwrap();
+        assert!(read(&path).is_none());
     }
 }

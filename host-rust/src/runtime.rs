@@ -193,9 +193,9 @@ impl Runtime {
         if let Some(path) = &path {
             if let Some(payload) = cache::read(path) {
                 // SAFETY: the payload is what `Engine::precompile_component` wrote for this
-                // component hash and engine compatibility hash, checked whole by its BLAKE3
-                // digest; wasmtime checks its own header (version, configuration, CPU) too.
-                if let Ok(c) = unsafe { Component::deserialize(&engine, &payload) } {
+                // component hash and engine compatibility hash, checked whole by its digest;
+                // wasmtime checks its own header (version, configuration, CPU) too.
+                if let Ok(c) = unsafe { Component::deserialize(&engine, payload.as_ref()) } {
                     component = Some(c);
                     source = LoadSource::Cache(path.clone());
                 }
