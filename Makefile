@@ -16,7 +16,7 @@ GUESTS    := --manifest-path $(GUEST_MANIFEST) --target wasm32-wasip2 --profile 
 # pyo3's build script needs an interpreter; use the project's.
 export PYO3_PYTHON := $(PYTHON)
 
-.PHONY: demo test rust-target lint guests rust-test wheel python-test upstream-suite bench clean \
+.PHONY: demo test rust-target lint guests rust-test wheel host-wheel wheel-test python-test upstream-suite bench clean \
 	deny deny-advisories component fuzz-build fuzz fuzz-smoke
 
 # Tools the project installs for itself (pinned; `cargo install --locked`), under target/.
@@ -29,7 +29,7 @@ CARGO_FUZZ_VERSION := 0.13.2
 demo: rust-target
 	$(CARGO) run --release --quiet --package data-interfaces-host --bin data-interfaces -- demo
 
-test: rust-target $(VENV)/.installed lint rust-test deny fuzz-smoke wheel python-test upstream-suite
+test: rust-target $(VENV)/.installed lint rust-test deny fuzz-smoke wheel python-test upstream-suite wheel-test
 	@echo "all checks passed"
 
 rust-target:
@@ -49,8 +49,8 @@ lint: rust-target $(VENV)/.installed
 	$(CARGO) fmt --manifest-path core/fuzz/Cargo.toml --check
 	$(CARGO) fmt --manifest-path host-rust/fuzz/Cargo.toml --check
 	$(CARGO) clippy --release --manifest-path core/fuzz/Cargo.toml --all-targets --target-dir target/fuzz-clippy -- -D warnings
-	$(VENV)/bin/ruff check host-python tests/python tests/malformed tests/upstream
-	$(VENV)/bin/ruff format --check host-python tests/python tests/malformed tests/upstream
+	$(VENV)/bin/ruff check host-python tests/python tests/malformed tests/upstream tests/wheel
+	$(VENV)/bin/ruff format --check host-python tests/python tests/malformed tests/upstream tests/wheel
 
 # The misbehaving components of tests/rust/hostile_guest.rs (the test builds them too, if
 # they are missing or stale).
@@ -72,6 +72,24 @@ wheel: rust-target $(VENV)/.installed
 
 python-test: wheel
 	$(VENV)/bin/python -m pytest tests/python
+
+# The wheel for this machine, as pip installs it, with the component precompiled inside (the
+# same cargo build as `wheel`: only the packaging and the precompile run).
+WHEEL_OUT := $(CURDIR)/target/wheels
+CLEAN_VENV := $(CURDIR)/target/clean-venv
+
+host-wheel: wheel
+	rm -rf $(WHEEL_OUT)/host && mkdir -p $(WHEEL_OUT)/host
+	cd host-python && $(VENV)/bin/maturin build --release --quiet --interpreter $(PYTHON) --out $(WHEEL_OUT)/host
+	$(PYTHON) host-python/tools/add_precompiled.py $(WHEEL_OUT)/host/*.whl
+
+# That wheel installed into a fresh venv with only ops[testing] from PyPI, and the README
+# handshake run there with no cache directory: the component must be the wheel's.
+wheel-test: host-wheel
+	rm -rf $(CLEAN_VENV) && python3 -m venv $(CLEAN_VENV)
+	$(CLEAN_VENV)/bin/pip install --quiet --disable-pip-version-check 'ops[testing]==3.9.0' $(WHEEL_OUT)/host/*.whl
+	home=$$(mktemp -d) && env -u DATA_INTERFACES_CACHE_DIR HOME=$$home XDG_CACHE_HOME= \
+		$(CLEAN_VENV)/bin/python tests/wheel/handshake.py && rm -rf $$home
 
 # The library's own unit suite (dpcharmlibs-interfaces 1.2.2, fetched from PyPI and pinned by
 # sha256), run against our package with only its import lines changed, and against the library

@@ -37,13 +37,21 @@ impl Runtime {
 
 #[pymethods]
 impl Runtime {
-    /// Load the component. `cache_dir=None` uses the default cache directory
-    /// (`$DATA_INTERFACES_CACHE_DIR`, else the user's cache directory); `""` disables the
-    /// cache (compile in memory).
+    /// Load the component. `precompiled_dir` may hold a portable precompiled artifact (the
+    /// wheel's, see `precompile`), used first when wasmtime accepts it. `cache_dir=None` uses
+    /// the default cache directory (`$DATA_INTERFACES_CACHE_DIR`, else the user's cache
+    /// directory); `""` disables the cache (compile in memory).
     #[new]
-    #[pyo3(signature = (cache_dir=None))]
-    fn new(py: Python<'_>, cache_dir: Option<PathBuf>) -> PyResult<Self> {
-        let mut options = LoadOptions::default();
+    #[pyo3(signature = (cache_dir=None, precompiled_dir=None))]
+    fn new(
+        py: Python<'_>,
+        cache_dir: Option<PathBuf>,
+        precompiled_dir: Option<PathBuf>,
+    ) -> PyResult<Self> {
+        let mut options = LoadOptions {
+            precompiled_dir,
+            ..LoadOptions::default()
+        };
         if let Some(dir) = cache_dir {
             options.cache_dir = if dir.as_os_str().is_empty() {
                 None
@@ -55,10 +63,12 @@ impl Runtime {
         Ok(Runtime { inner })
     }
 
-    /// Where the component came from: `"cache"`, `"compiled-and-cached"` or `"compiled"`.
+    /// Where the component came from: `"precompiled"`, `"cache"`, `"compiled-and-cached"` or
+    /// `"compiled"`.
     #[getter]
     fn load_source(&self) -> &'static str {
         match self.inner.source() {
+            LoadSource::Precompiled(_) => "precompiled",
             LoadSource::Cache(_) => "cache",
             LoadSource::CompiledAndCached(_) => "compiled-and-cached",
             LoadSource::Compiled => "compiled",
@@ -665,9 +675,21 @@ fn status_list<'py>(
     Ok(list)
 }
 
+/// Precompile the component for the baseline CPU of `target` (a target triple; by default
+/// this machine's architecture on Linux) into `out_dir`, under the name `Runtime` looks for in
+/// its `precompiled_dir`; returns the file's path. The wheel build runs it.
+#[pyfunction]
+#[pyo3(signature = (out_dir, target=None))]
+fn precompile(py: Python<'_>, out_dir: PathBuf, target: Option<String>) -> PyResult<PathBuf> {
+    let target = target.unwrap_or_else(|| format!("{}-unknown-linux-gnu", std::env::consts::ARCH));
+    py.detach(|| host::Runtime::precompile_into(&out_dir, &target))
+        .map_err(|e| errors::to_py(py, e))
+}
+
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Runtime>()?;
+    module.add_function(wrap_pyfunction!(precompile, module)?)?;
     errors::register(module)?;
     Ok(())
 }

@@ -39,7 +39,8 @@
 use crate::backend::Backend;
 use crate::display;
 use crate::error::Error;
-use crate::runtime::{LoadOptions, Runtime, Session};
+use crate::load::LoadOptions;
+use crate::runtime::{Runtime, Session};
 use crate::wit;
 use std::borrow::Borrow;
 use std::fmt;

@@ -71,6 +71,7 @@ pub mod display;
 pub mod error;
 pub mod hooktools;
 mod host;
+pub mod load;
 pub mod memory;
 pub mod runtime;
 pub mod size;
@@ -83,4 +84,5 @@ pub use api::{
 pub use backend::{Backend, BackendError, Entries};
 pub use bindings::wit;
 pub use error::Error;
-pub use runtime::{Limits, LoadOptions, LoadSource, Runtime, Session, COMPONENT, COMPONENT_HASH};
+pub use load::{LoadOptions, LoadSource};
+pub use runtime::{Limits, Runtime, Session, COMPONENT, COMPONENT_HASH};

@@ -1,4 +1,4 @@
-//! Loading the component (through the precompiled cache) and calling it under sandbox limits.
+//! The loaded component, and calling it under sandbox limits (loading itself: [`crate::load`]).
 
 use crate::backend::Backend;
 use crate::bindings::wit::{Bag, Diff, RelationData, RelationDataConfig};
@@ -7,14 +7,14 @@ use crate::bindings::wit::{
     RequirerConfig, RequirerHandled, Response, Status,
 };
 use crate::bindings::DataInterfaces;
-use crate::cache;
 use crate::error::Error;
 use crate::host::HostState;
+use crate::load::{self, LoadOptions, LoadSource};
 use crate::size::DataSize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
-use wasmtime::component::{Component, HasSelf, InstancePre, Linker};
-use wasmtime::{Config, Engine, Store};
+use wasmtime::component::{Component, InstancePre};
+use wasmtime::{Engine, Store};
 
 /// The component this crate was built with.
 pub static COMPONENT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/data_interfaces.wasm"));
@@ -44,35 +44,6 @@ impl Default for Limits {
     }
 }
 
-/// How to load the component.
-#[derive(Debug, Clone)]
-pub struct LoadOptions {
-    /// Where the precompiled component is cached; `None` compiles in memory every time.
-    pub cache_dir: Option<PathBuf>,
-    /// The bounds for every call.
-    pub limits: Limits,
-}
-
-impl Default for LoadOptions {
-    fn default() -> Self {
-        LoadOptions {
-            cache_dir: cache::default_dir(),
-            limits: Limits::default(),
-        }
-    }
-}
-
-/// How a load went: whether the cache was used, and how long it took.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LoadSource {
-    /// Deserialized from a cache file.
-    Cache(PathBuf),
-    /// Compiled, then written to a cache file.
-    CompiledAndCached(PathBuf),
-    /// Compiled in memory (no cache directory, or it could not be written).
-    Compiled,
-}
-
 /// The component, compiled and linked, ready to be instantiated for each call.
 ///
 /// Load it once per process; each call gets a fresh instance (instantiation costs tens of
@@ -94,62 +65,6 @@ impl std::fmt::Debug for Runtime {
             .field("load_time", &self.load_time)
             .finish_non_exhaustive()
     }
-}
-
-/// Random bits from the operating system.
-fn random_u64() -> wasmtime::Result<u64> {
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| wasmtime::Error::msg(format!("no random source: {e}")))?;
-    Ok(u64::from_le_bytes(bytes))
-}
-
-/// `wasi:clocks/wall-clock`'s `datetime`: time since the Unix epoch.
-#[derive(Clone, Copy, Debug, wasmtime::component::ComponentType, wasmtime::component::Lower)]
-#[component(record)]
-struct Datetime {
-    seconds: u64,
-    nanoseconds: u32,
-}
-
-/// The host's wall clock (a clock before 1970 reads as the epoch).
-fn wall_clock_now() -> Datetime {
-    let elapsed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    Datetime {
-        seconds: elapsed.as_secs(),
-        nanoseconds: elapsed.subsec_nanos(),
-    }
-}
-
-/// The WASI functions the component calls: random bits (salts, Fernet keys and IVs), the seed
-/// of std's hash maps, and the wall clock (Fernet timestamps). Nothing else of WASI is given
-/// to it.
-fn add_wasi(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
-    linker
-        .instance("wasi:random/random@0.2.6")?
-        .func_wrap("get-random-u64", |_, (): ()| Ok((random_u64()?,)))?;
-    linker
-        .instance("wasi:random/insecure-seed@0.2.6")?
-        .func_wrap("insecure-seed", |_, (): ()| {
-            Ok(((random_u64()?, random_u64()?),))
-        })?;
-    linker
-        .instance("wasi:clocks/wall-clock@0.2.6")?
-        .func_wrap("now", |_, (): ()| Ok((wall_clock_now(),)))?;
-    Ok(())
-}
-
-/// The engine configuration every host uses (it is part of the cache key).
-fn engine() -> Result<Engine, Error> {
-    let mut config = Config::new();
-    config.consume_fuel(true);
-    config.wasm_backtrace_max_frames(None);
-    // Small reservations: the memory cap is far below 4 GiB.
-    config.memory_reservation(1 << 30);
-    config.memory_guard_size(32 << 20);
-    Engine::new(&config).map_err(|e| Error::Load(format!("engine: {e}")))
 }
 
 impl Runtime {
@@ -182,60 +97,26 @@ impl Runtime {
 
     /// Load a component whose BLAKE3 hash (the cache key) is already known.
     fn load_hashed(bytes: &[u8], hash: &[u8; 32], options: &LoadOptions) -> Result<Runtime, Error> {
-        let start = std::time::Instant::now();
-        let engine = engine()?;
-        let path = options
-            .cache_dir
-            .as_ref()
-            .map(|dir| dir.join(cache::file_name(hash, &engine)));
-        let mut component = None;
-        let mut source = LoadSource::Compiled;
-        if let Some(path) = &path {
-            if let Some(payload) = cache::read(path) {
-                // SAFETY: the payload is what `Engine::precompile_component` wrote for this
-                // component hash and engine compatibility hash, checked whole by its digest;
-                // wasmtime checks its own header (version, configuration, CPU) too.
-                if let Ok(c) = unsafe { Component::deserialize(&engine, payload.as_ref()) } {
-                    component = Some(c);
-                    source = LoadSource::Cache(path.clone());
-                }
-            }
-        }
-        let component = match component {
-            Some(c) => c,
-            None => {
-                let precompiled = engine
-                    .precompile_component(bytes)
-                    .map_err(|e| Error::Load(format!("compile: {e}")))?;
-                if let Some(path) = &path {
-                    if cache::write(path, &precompiled).is_ok() {
-                        source = LoadSource::CompiledAndCached(path.clone());
-                    }
-                }
-                // SAFETY: these bytes were produced by this engine a moment ago.
-                unsafe { Component::deserialize(&engine, &precompiled) }
-                    .map_err(|e| Error::Load(format!("deserialize: {e}")))?
-            }
-        };
-        let mut linker: Linker<HostState> = Linker::new(&engine);
-        DataInterfaces::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)
-            .map_err(|e| Error::Load(format!("link: {e}")))?;
-        add_wasi(&mut linker).map_err(|e| Error::Load(format!("link: {e}")))?;
-        // The WASI interfaces Rust's std imports but never calls: they trap if called.
-        linker
-            .define_unknown_imports_as_traps(&component)
-            .map_err(|e| Error::Load(format!("link: {e}")))?;
-        let instance_pre = linker
-            .instantiate_pre(&component)
-            .map_err(|e| Error::Load(format!("link: {e}")))?;
+        let loaded = load::load(bytes, hash, options)?;
         Ok(Runtime {
-            engine,
-            component,
-            instance_pre,
+            engine: loaded.engine,
+            component: loaded.component,
+            instance_pre: loaded.instance_pre,
             limits: options.limits,
-            source,
-            load_time: start.elapsed(),
+            source: loaded.source,
+            load_time: loaded.load_time,
         })
+    }
+
+    /// Precompile the built-in component for the baseline CPU of `target` (see
+    /// [`load::precompile`]) and write it into `dir` under the name a load looks for
+    /// ([`LoadOptions::precompiled_dir`]); returns the file's path.
+    pub fn precompile_into(dir: &Path, target: &str) -> Result<PathBuf, Error> {
+        let artifact = load::precompile(COMPONENT, target)?;
+        let path = dir.join(load::precompiled_file_name(&COMPONENT_HASH));
+        std::fs::write(&path, artifact)
+            .map_err(|e| Error::Load(format!("write {}: {e}", path.display())))?;
+        Ok(path)
     }
 
     /// The names of the interfaces the component imports (e.g.

@@ -29,9 +29,20 @@ def stub_members(node: ast.ClassDef) -> dict[str, ast.FunctionDef | None]:
     return members
 
 
+def stub_functions() -> dict[str, ast.FunctionDef]:
+    tree = ast.parse(STUB.read_text())
+    return {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+
+
 def test_every_public_name_of_the_module_is_in_the_stub_and_back() -> None:
     compiled = {name for name in vars(_native) if not name.startswith("_")}
-    assert compiled == set(stub_classes())
+    assert compiled == set(stub_classes()) | set(stub_functions())
+
+
+def test_every_function_takes_the_stubs_parameters() -> None:
+    for name, node in stub_functions().items():
+        written = [a.arg for a in [*node.args.args, *node.args.kwonlyargs]]
+        assert list(inspect.signature(getattr(_native, name)).parameters) == written, name
 
 
 def test_every_class_has_the_stubs_bases() -> None:

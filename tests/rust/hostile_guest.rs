@@ -76,6 +76,7 @@ fn cache_dir() -> PathBuf {
 fn options(limits: Limits) -> LoadOptions {
     LoadOptions {
         cache_dir: Some(cache_dir()),
+        precompiled_dir: None,
         limits,
     }
 }
@@ -645,6 +646,7 @@ fn another_component_is_cached_under_its_own_hash() {
     let _ = std::fs::remove_dir_all(&dir);
     let options = LoadOptions {
         cache_dir: Some(dir),
+        precompiled_dir: None,
         limits: limits(),
     };
     let real = Runtime::load_with(&options).unwrap();

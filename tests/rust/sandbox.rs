@@ -15,6 +15,7 @@ fn cache_dir(name: &str) -> PathBuf {
 fn options(dir: PathBuf, limits: Limits) -> LoadOptions {
     LoadOptions {
         cache_dir: Some(dir),
+        precompiled_dir: None,
         limits,
     }
 }

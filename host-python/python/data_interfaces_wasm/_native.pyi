@@ -33,15 +33,19 @@ The backend object implements ``relations(endpoint)``, ``read(relation_id, bag, 
 ``data_interfaces_wasm._ops_backend.OpsBackend``.
 """
 
+import os
+import pathlib
 from typing import Any, Literal
 
 class Runtime:
     """The protocol component, loaded; one per process, used from the thread that made it."""
 
-    def __init__(self, cache_dir: str | None = None) -> None:
-        """Load the component; ``None`` uses the default cache directory, ``""`` no cache."""
+    def __init__(self, cache_dir: str | None = None, precompiled_dir: str | None = None) -> None:
+        """Load the component: from the portable artifact in ``precompiled_dir`` when wasmtime
+        accepts it, else through the cache (``None``: the default cache directory, ``""``: no
+        cache)."""
     @property
-    def load_source(self) -> Literal["cache", "compiled-and-cached", "compiled"]:
+    def load_source(self) -> Literal["precompiled", "cache", "compiled-and-cached", "compiled"]:
         """Where the component came from on this load."""
     @property
     def load_time_ms(self) -> float:
@@ -272,3 +276,7 @@ class SandboxError(RuntimeError):
 
 class LoadError(RuntimeError):
     """The component could not be loaded."""
+
+def precompile(out_dir: str | os.PathLike[str], target: str | None = None) -> pathlib.Path:
+    """Precompile the component for the baseline CPU of ``target`` (a target triple, by default
+    this machine's architecture on Linux) into ``out_dir``; the artifact's path."""

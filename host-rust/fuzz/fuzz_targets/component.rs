@@ -14,8 +14,8 @@ use data_interfaces_core_fuzz::{bag, word};
 use data_interfaces_host::backend::Backend;
 use data_interfaces_host::error::Error;
 use data_interfaces_host::memory::Juju;
-use data_interfaces_host::runtime::LoadOptions;
 use data_interfaces_host::wit::{Bag, ChangeSet};
+use data_interfaces_host::LoadOptions;
 use data_interfaces_host::{
     relation_changed, relation_created, DataInterfaces, ProviderBuilder, ProviderEvent, Request,
     RequirerBuilder, Response,
