@@ -16,7 +16,8 @@ GUESTS    := --manifest-path $(GUEST_MANIFEST) --target wasm32-wasip2 --profile 
 # pyo3's build script needs an interpreter; use the project's.
 export PYO3_PYTHON := $(PYTHON)
 
-.PHONY: demo test rust-target lint guests rust-test wheel host-wheel wheel-test python-test upstream-suite bench clean \
+.PHONY: demo test rust-target lint guests rust-test wheel host-wheel wheel-test wheels wheels-test \
+	wheels-test-if-built python-test upstream-suite bench clean \
 	deny deny-advisories component fuzz-build fuzz fuzz-smoke
 
 # Tools the project installs for itself (pinned; `cargo install --locked`), under target/.
@@ -29,7 +30,7 @@ CARGO_FUZZ_VERSION := 0.13.2
 demo: rust-target
 	$(CARGO) run --release --quiet --package data-interfaces-host --bin data-interfaces -- demo
 
-test: rust-target $(VENV)/.installed lint rust-test deny fuzz-smoke wheel python-test upstream-suite wheel-test
+test: rust-target $(VENV)/.installed lint rust-test deny fuzz-smoke wheel python-test upstream-suite wheel-test wheels-test-if-built
 	@echo "all checks passed"
 
 rust-target:
@@ -90,6 +91,60 @@ wheel-test: host-wheel
 	$(CLEAN_VENV)/bin/pip install --quiet --disable-pip-version-check 'ops[testing]==3.9.0' $(WHEEL_OUT)/host/*.whl
 	home=$$(mktemp -d) && env -u DATA_INTERFACES_CACHE_DIR HOME=$$home XDG_CACHE_HOME= \
 		$(CLEAN_VENV)/bin/python tests/wheel/handshake.py && rm -rf $$home
+
+# Release artifacts: abi3 wheels for x86_64 and aarch64 tagged manylinux_2_17 (cross-built with
+# zig from PyPI), each with the component precompiled for its architecture's baseline (the
+# aarch64 one by the wheel's own native module, under qemu-user and Debian's arm64 Python), and
+# an sdist that embeds the prebuilt component (it builds without the wasm32-wasip2 target).
+# Then auditwheel checks the wheels, and the README handshake runs against each as installed.
+# Not part of `make test` (two more wasmtime builds: about 20 minutes here); `make test` runs
+# `wheels-test` when the wheels exist.
+WHEEL_TOOLS := $(CURDIR)/target/wheel-tools
+DIST        := $(WHEEL_OUT)/dist
+ARM64_ROOT  := $(CURDIR)/target/arm64-root
+ARM64_SITE  := $(CURDIR)/target/arm64-site
+ARM64_PY    := qemu-aarch64 -L $(ARM64_ROOT) $(ARM64_ROOT)/usr/bin/python3.11
+
+$(WHEEL_TOOLS)/.installed: tests/wheel/requirements.txt
+	rm -rf $(WHEEL_TOOLS) && python3 -m venv $(WHEEL_TOOLS)
+	$(WHEEL_TOOLS)/bin/pip install --quiet --disable-pip-version-check -r tests/wheel/requirements.txt
+	touch $@
+
+wheels: rust-target component $(WHEEL_TOOLS)/.installed
+	@rustup target list --installed | grep -qx aarch64-unknown-linux-gnu || rustup target add aarch64-unknown-linux-gnu
+	sh tests/wheel/arm64_python.sh $(ARM64_ROOT)
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	set -e; for arch in x86_64 aarch64; do \
+		(cd host-python && PATH=$(WHEEL_TOOLS)/bin:$$PATH maturin build --release --quiet --zig \
+			--compatibility manylinux2014 --target $$arch-unknown-linux-gnu --out $(DIST)); \
+	done
+	mkdir -p host-rust/prebuilt && cp $(COMPONENT) host-rust/prebuilt/data_interfaces.wasm
+	cd host-python && $(WHEEL_TOOLS)/bin/maturin sdist --out $(DIST); \
+		status=$$?; rm -rf ../host-rust/prebuilt; exit $$status
+	$(WHEEL_TOOLS)/bin/python host-python/tools/add_precompiled.py $(DIST)/*_x86_64.whl
+	$(WHEEL_TOOLS)/bin/python host-python/tools/add_precompiled.py --python "$(ARM64_PY)" $(DIST)/*_aarch64.whl
+	$(MAKE) wheels-test
+
+# The built wheels: auditwheel's verdict, then the handshake against each as installed (the
+# aarch64 one under qemu-user, with ops[testing] installed for that platform by pip).
+wheels-test: $(WHEEL_TOOLS)/.installed
+	$(WHEEL_TOOLS)/bin/python tests/wheel/check_wheels.py $(WHEEL_TOOLS)/bin/auditwheel $(DIST)
+	rm -rf $(CLEAN_VENV) && python3 -m venv $(CLEAN_VENV)
+	$(CLEAN_VENV)/bin/pip install --quiet --disable-pip-version-check 'ops[testing]==3.9.0' $(DIST)/*_x86_64.whl
+	home=$$(mktemp -d) && env -u DATA_INTERFACES_CACHE_DIR HOME=$$home XDG_CACHE_HOME= \
+		$(CLEAN_VENV)/bin/python tests/wheel/handshake.py && rm -rf $$home
+	sh tests/wheel/arm64_python.sh $(ARM64_ROOT)
+	rm -rf $(ARM64_SITE)
+	$(WHEEL_TOOLS)/bin/pip install --quiet --disable-pip-version-check --target $(ARM64_SITE) \
+		--platform manylinux2014_aarch64 --implementation cp --python-version 3.11 \
+		--only-binary=:all: 'ops[testing]==3.9.0' $(DIST)/*_aarch64.whl
+	home=$$(mktemp -d) && env -u DATA_INTERFACES_CACHE_DIR HOME=$$home XDG_CACHE_HOME= \
+		PYTHONPATH=$(ARM64_SITE) $(ARM64_PY) tests/wheel/handshake.py && rm -rf $$home
+
+# In `make test`: the release wheels' checks when `make wheels` has built them.
+wheels-test-if-built:
+	@if ls $(DIST)/*_aarch64.whl >/dev/null 2>&1; then $(MAKE) wheels-test; \
+	else echo "no wheels in $(DIST): run \`make wheels\` to build and check them"; fi
 
 # The library's own unit suite (dpcharmlibs-interfaces 1.2.2, fetched from PyPI and pinned by
 # sha256), run against our package with only its import lines changed, and against the library

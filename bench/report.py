@@ -348,6 +348,12 @@ def main() -> None:
         f"| load cold (compile and write the cache) | "
         f"{rust['load_cold_compile_and_cache_us'] / 1e3:.1f} ms |",
         f"| load warm (deserialize the cache) | {warm_ms:.2f} ms |",
+        f"| first load from the wheel (map the portable precompiled copy, no cache) | "
+        f"{rust['load_portable_precompiled_us'] / 1e3:.2f} ms |",
+        f"| precompile the portable copy (done once, when the wheel is built) | "
+        f"{rust['precompile_portable_us'] / 1e3:.0f} ms |",
+        f"| requirer / provider relation-changed, portable (baseline CPU) code | "
+        f"{rust['hook_requirer_portable_us']:.1f} / {rust['hook_provider_portable_us']:.1f} µs |",
         f"| instantiate (a session) | {rust['instantiate_us']:.1f} µs |",
         f"| requirer relation-changed, component / native | {rust['hook_requirer_component_us']:.1f}"
         f" / {rust['hook_requirer_native_us']:.1f} µs ({rust['hook_requirer_ratio']:.2f}x) |",

@@ -2,7 +2,9 @@
 //!
 //! The component is built by a nested cargo with its own target directory (so it never waits
 //! on the lock of the outer build). Set `DATA_INTERFACES_COMPONENT` to the path of a built
-//! component to embed that one instead.
+//! component to embed that one instead. A source distribution carries the component prebuilt
+//! (`prebuilt/data_interfaces.wasm`, put there by `make wheels` for `maturin sdist` only), so
+//! building it needs no `wasm32-wasip2` target.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,11 +20,20 @@ fn main() {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     println!("cargo:rerun-if-env-changed=DATA_INTERFACES_COMPONENT");
 
+    let prebuilt = manifest_dir.join("prebuilt").join("data_interfaces.wasm");
+    println!("cargo:rerun-if-changed={}", prebuilt.display());
     let wasm = match std::env::var_os("DATA_INTERFACES_COMPONENT") {
         Some(path) => {
             let path = PathBuf::from(path);
             println!("cargo:rerun-if-changed={}", path.display());
             path
+        }
+        None if prebuilt.is_file() => {
+            println!(
+                "cargo:warning=embedding the prebuilt component {} (a source distribution)",
+                prebuilt.display()
+            );
+            prebuilt
         }
         None => build_component(&workspace),
     };

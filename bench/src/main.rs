@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use data_interfaces_core as core;
 use data_interfaces_host::memory::Juju;
 use data_interfaces_host::wit;
-use data_interfaces_host::{demo, LoadOptions, Runtime, COMPONENT};
+use data_interfaces_host::{demo, LoadOptions, LoadSource, Runtime, COMPONENT};
 use serde_json::{json, Map, Value};
 
 #[path = "../../core/tests/support/mod.rs"]
@@ -402,6 +402,30 @@ fn main() {
     });
     put("load_warm_deserialize_us", json!(warm));
     put("load_warm_reported_load_time_us", json!(median(&mut inner)));
+    // The wheel's way: the portable artifact (baseline CPU) mapped from its file, no cache.
+    let portable_dir = cache.join("portable");
+    std::fs::create_dir_all(&portable_dir).expect("portable dir");
+    let start = Instant::now();
+    Runtime::precompile_into(
+        &portable_dir,
+        &format!("{}-unknown-linux-gnu", std::env::consts::ARCH),
+    )
+    .expect("precompile");
+    put("precompile_portable_us", json!(us(start.elapsed())));
+    let portable = LoadOptions {
+        cache_dir: None,
+        precompiled_dir: Some(portable_dir),
+        ..LoadOptions::default()
+    };
+    let first_hook = sample(201, || {
+        let start = Instant::now();
+        let runtime = Runtime::load_with(&portable).expect("load");
+        let elapsed = start.elapsed();
+        assert!(matches!(runtime.source(), LoadSource::Precompiled(_)));
+        elapsed
+    });
+    put("load_portable_precompiled_us", json!(first_hook));
+    let baseline = Runtime::load_with(&portable).expect("load");
 
     let runtime = Runtime::load_with(&cached).expect("load");
     let juju = Juju::new();
@@ -422,10 +446,14 @@ fn main() {
         let mut cr = Vec::new();
         let mut np = Vec::new();
         let mut nr = Vec::new();
+        let (mut bp, mut br) = (Vec::new(), Vec::new());
         for _ in 0..iterations {
             let c = component_handshake(&runtime, n, Answer::Batch);
             cp.push(us(c.provider));
             cr.push(us(c.requirer));
+            let b = component_handshake(&baseline, n, Answer::Batch);
+            bp.push(us(b.provider));
+            br.push(us(b.requirer));
             let nat = native_handshake(n, Answer::Batch);
             np.push(us(nat.provider));
             nr.push(us(nat.requirer));
@@ -435,6 +463,14 @@ fn main() {
             median(&mut cr),
             median(&mut np),
             median(&mut nr),
+        );
+        put(
+            &format!("hook{label}_provider_portable_us"),
+            json!(median(&mut bp)),
+        );
+        put(
+            &format!("hook{label}_requirer_portable_us"),
+            json!(median(&mut br)),
         );
         put(&format!("hook{label}_provider_component_us"), json!(cp));
         put(&format!("hook{label}_provider_native_us"), json!(np));

@@ -1,6 +1,6 @@
 """Put the portable precompiled component into a built wheel, next to the native module.
 
-Usage: ``add_precompiled.py WHEEL [--python PYTHON ...] [--target TRIPLE]``
+Usage: ``add_precompiled.py WHEEL [--python "COMMAND"] [--target TRIPLE]``
 
 The wheel's own native module compiles the component (``_native.precompile``) for the
 baseline CPU of the wheel's architecture, in a child process of ``PYTHON`` (by default this
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import pathlib
+import shlex
 import shutil
 import subprocess
 import sys
@@ -37,7 +38,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("wheel", type=pathlib.Path)
     parser.add_argument(
-        "--python", nargs="+", default=[sys.executable], help="the interpreter command"
+        "--python",
+        default=shlex.quote(sys.executable),
+        help="the interpreter command, as a shell would split it (default: this interpreter)",
     )
     parser.add_argument("--target", default="", help="target triple (default: the wheel's)")
     args = parser.parse_args()
@@ -55,7 +58,7 @@ def main() -> None:
             stale.unlink()
         (native,) = package.glob("_native*.so")
         done = subprocess.run(
-            [*args.python, "-c", _PRECOMPILE, str(native), str(package), args.target],
+            [*shlex.split(args.python), "-c", _PRECOMPILE, str(native), str(package), args.target],
             check=True,
             capture_output=True,
             text=True,

@@ -1,7 +1,7 @@
 //! The generated bindings for the `charm:data-interfaces` world, and short names for its types.
 
 wasmtime::component::bindgen!({
-    path: "../wit",
+    path: "wit",
     world: "data-interfaces",
     imports: { default: trappable },
 });

@@ -1,8 +1,9 @@
 """The README handshake against the installed wheel, as a charm gets it (``make wheel-test``).
 
-Run by an interpreter whose environment has only ``ops[testing]`` and the wheel, with no cache
-directory: the component must come from the precompiled artifact inside the wheel. Prints the
-first load's source and time.
+Run by an interpreter whose environment has only ``ops[testing]`` and the wheel (a fresh venv;
+for the aarch64 wheel, Debian's arm64 Python under qemu-user), with no cache directory: the
+component must come from the precompiled artifact inside the wheel. Prints the first load's
+source and time.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from harness import RelationPair  # noqa: E402
 
 def main() -> None:
     installed = pathlib.Path(data_interfaces_wasm.__file__).resolve().parent
-    if "site-packages" not in installed.parts:
+    source = pathlib.Path(__file__).resolve().parent.parent.parent / "host-python"
+    if installed.is_relative_to(source):
         raise SystemExit(f"not an installed wheel: {installed}")
     pair = RelationPair(charms_ours.ClientCharm, charms_ours.SampleCharm)
     pair.run("requirer", "created")
