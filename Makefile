@@ -50,8 +50,8 @@ lint: rust-target $(VENV)/.installed
 	$(CARGO) fmt --manifest-path core/fuzz/Cargo.toml --check
 	$(CARGO) fmt --manifest-path host-rust/fuzz/Cargo.toml --check
 	$(CARGO) clippy --release --manifest-path core/fuzz/Cargo.toml --all-targets --target-dir target/fuzz-clippy -- -D warnings
-	$(VENV)/bin/ruff check host-python tests/python tests/malformed tests/upstream tests/wheel
-	$(VENV)/bin/ruff format --check host-python tests/python tests/malformed tests/upstream tests/wheel
+	$(VENV)/bin/ruff check host-python tests/python tests/malformed tests/upstream tests/wheel examples
+	$(VENV)/bin/ruff format --check host-python tests/python tests/malformed tests/upstream tests/wheel examples
 
 # The misbehaving components of tests/rust/hostile_guest.rs (the test builds them too, if
 # they are missing or stale).
@@ -85,12 +85,15 @@ host-wheel: wheel
 	$(PYTHON) host-python/tools/add_precompiled.py $(WHEEL_OUT)/host/*.whl
 
 # That wheel installed into a fresh venv with only ops[testing] from PyPI, and the README
-# handshake run there with no cache directory: the component must be the wheel's.
+# handshake run there with no cache directory: the component must be the wheel's. Then the
+# example charm (examples/python-charm), its venv built offline from the wheel as charmcraft's
+# charm plugin builds it, dispatched under ops.main over the hook-tool double.
 wheel-test: host-wheel
 	rm -rf $(CLEAN_VENV) && python3 -m venv $(CLEAN_VENV)
 	$(CLEAN_VENV)/bin/pip install --quiet --disable-pip-version-check 'ops[testing]==3.9.0' $(WHEEL_OUT)/host/*.whl
 	home=$$(mktemp -d) && env -u DATA_INTERFACES_CACHE_DIR HOME=$$home XDG_CACHE_HOME= \
 		$(CLEAN_VENV)/bin/python tests/wheel/handshake.py && rm -rf $$home
+	$(PYTHON) tests/wheel/example_charm.py $(WHEEL_OUT)/host
 
 # Release artifacts: abi3 wheels for x86_64 and aarch64 tagged manylinux_2_17 (cross-built with
 # zig from PyPI), each with the component precompiled for its architecture's baseline (the

@@ -144,8 +144,8 @@ def parse(args, flags, switches=()):
             opts[name] = inline if eq else next(it, None)
             if opts[name] is None:
                 raise ToolError(f"option {name} needs a value")
-        elif arg in switches:
-            opts[arg] = True
+        elif name in switches:  # a boolean flag, as Go's flag package reads it: --x, --x=false
+            opts[name] = inline.lower() not in ("false", "0") if eq else True
         elif arg.startswith("--format"):
             fmt = inline if eq else next(it, "")
             if fmt != "json":
