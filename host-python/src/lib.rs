@@ -1,11 +1,11 @@
 //! `data_interfaces_wasm._native`: the data-interfaces protocol component for Python.
 //!
 //! A thin pyo3 layer over the `data-interfaces-host` crate. [`Runtime`] loads the component
-//! once per process (through the precompiled cache) and each call opens a fresh session over
-//! a Python backend object (see `backend.rs` for the protocol it implements). Models cross
-//! as dicts keyed by the WIT field names (`convert.rs`). The typed facade, the ops backend and
-//! the ops events live in the pure-Python package `data_interfaces_wasm`; the contract of this
-//! module is written down in `_native.pyi`.
+//! once per process (the wheel's precompiled copy, else the cache) and each call opens a fresh
+//! session over a Python backend object (see `backend.rs` for the protocol it implements).
+//! Models cross as dicts keyed by the WIT field names (`convert.rs`). The typed facade, the ops
+//! backend and the ops events live in the pure-Python package `data_interfaces_wasm`; the
+//! contract of this module is written down in `_native.pyi`.
 
 mod backend;
 mod convert;

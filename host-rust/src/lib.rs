@@ -1,10 +1,11 @@
 //! Runs the data-interfaces protocol component under wasmtime.
 //!
 //! The protocol (`data_interfaces` V1, wire-compatible with `dpcharmlibs.interfaces` 1.2.2)
-//! lives in one WebAssembly component; this crate loads it (compiling once, then reading the
-//! precompiled copy from a cache on every later load), runs each call in a sandbox with a
-//! memory cap, a fuel bound and a host-call data bound, and connects its imports to a
-//! [`Backend`]: an in-memory model of Juju ([`memory`]), or any world a host implements.
+//! lives in one WebAssembly component; this crate loads it (from a portable precompiled copy
+//! shipped with the host when there is one, else compiling once and reading the cache on every
+//! later load: [`load`]), runs each call in a sandbox with a memory cap, a fuel bound and a
+//! host-call data bound, and connects its imports to a [`Backend`]: an in-memory model of Juju
+//! ([`memory`]), or any world a host implements.
 //!
 //! The typed API ([`api`], re-exported here) is what a Rust charm uses: build a
 //! [`Requirer`] or a [`Provider`] from a configuration, `handle` each hook, react to the

@@ -45,7 +45,8 @@ def own_annotations(cls: type) -> dict[str, Any]:
 def resolved_hints(cls: type) -> dict[str, Any]:
     """The class's resolved annotations (with their metadata); unresolvable ones as written.
 
-    The fast path reads only the annotations of a model's fields (its ``__own_fields__``).
+    The fast path reads only the annotations that can be fields (no private names, no
+    ``ClassVar``), as the class reading in :mod:`._fields` collects them.
     """
     localns: dict[str, Any] = {}
     for klass in reversed(cls.__mro__):
