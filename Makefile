@@ -107,6 +107,7 @@ DIST        := $(WHEEL_OUT)/dist
 ARM64_ROOT  := $(CURDIR)/target/arm64-root
 ARM64_SITE  := $(CURDIR)/target/arm64-site
 ARM64_PY    := qemu-aarch64 -L $(ARM64_ROOT) $(ARM64_ROOT)/usr/bin/python3.11
+SDIST_CHECK := $(CURDIR)/target/sdist-unpacked
 
 $(WHEEL_TOOLS)/.installed: tests/wheel/requirements.txt
 	rm -rf $(WHEEL_TOOLS) && python3 -m venv $(WHEEL_TOOLS)
@@ -129,7 +130,8 @@ wheels: rust-target component $(WHEEL_TOOLS)/.installed
 	$(MAKE) wheels-test
 
 # The built wheels: auditwheel's verdict, then the handshake against each as installed (the
-# aarch64 one under qemu-user, with ops[testing] installed for that platform by pip).
+# aarch64 one under qemu-user, with ops[testing] installed for that platform by pip); then the
+# unpacked sdist's host crate is checked, and must embed its prebuilt component.
 wheels-test: $(WHEEL_TOOLS)/.installed
 	$(WHEEL_TOOLS)/bin/python tests/wheel/check_wheels.py $(WHEEL_TOOLS)/bin/auditwheel $(DIST)
 	rm -rf $(CLEAN_VENV) && python3 -m venv $(CLEAN_VENV)
@@ -143,6 +145,12 @@ wheels-test: $(WHEEL_TOOLS)/.installed
 		--only-binary=:all: 'ops[testing]==3.9.0' $(DIST)/*_aarch64.whl
 	home=$$(mktemp -d) && env -u DATA_INTERFACES_CACHE_DIR HOME=$$home XDG_CACHE_HOME= \
 		PYTHONPATH=$(ARM64_SITE) $(ARM64_PY) tests/wheel/handshake.py && rm -rf $$home
+	# The sdist's Rust side builds from the component it embeds (no nested wasm32 build).
+	rm -rf $(SDIST_CHECK) && mkdir -p $(SDIST_CHECK) && tar xzf $(DIST)/*.tar.gz -C $(SDIST_CHECK)
+	cd $(SDIST_CHECK)/*/ && CARGO_TARGET_DIR=$(CURDIR)/target/sdist-check \
+		$(CARGO) check --release --package data-interfaces-host --lib > $(SDIST_CHECK)/check.log 2>&1; \
+		status=$$?; tail -1 $(SDIST_CHECK)/check.log; exit $$status
+	grep -q "embedding the prebuilt component" $(SDIST_CHECK)/check.log
 
 # In `make test`: the release wheels' checks when `make wheels` has built them.
 wheels-test-if-built:
