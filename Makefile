@@ -50,8 +50,8 @@ lint: rust-target $(VENV)/.installed
 	$(CARGO) fmt --manifest-path core/fuzz/Cargo.toml --check
 	$(CARGO) fmt --manifest-path host-rust/fuzz/Cargo.toml --check
 	$(CARGO) clippy --release --manifest-path core/fuzz/Cargo.toml --all-targets --target-dir target/fuzz-clippy -- -D warnings
-	$(VENV)/bin/ruff check host-python tests/python tests/malformed tests/upstream tests/wheel examples
-	$(VENV)/bin/ruff format --check host-python tests/python tests/malformed tests/upstream tests/wheel examples
+	$(VENV)/bin/ruff check host-python tests/python tests/malformed tests/upstream tests/wheel examples tests/hooktools/double.py
+	$(VENV)/bin/ruff format --check host-python tests/python tests/malformed tests/upstream tests/wheel examples tests/hooktools/double.py
 
 # The misbehaving components of tests/rust/hostile_guest.rs (the test builds them too, if
 # they are missing or stale).
@@ -79,6 +79,21 @@ python-test: wheel
 WHEEL_OUT := $(CURDIR)/target/wheels
 CLEAN_VENV := $(CURDIR)/target/clean-venv
 
+# $(call wheel-handshake,PYTHON COMMAND,PYTHONPATH): the README handshake against an installed
+# wheel, with an empty HOME and no cache directory (tests/wheel/handshake.py).
+define wheel-handshake
+	home=$$(mktemp -d) && env -u DATA_INTERFACES_CACHE_DIR HOME=$$home XDG_CACHE_HOME= \
+		PYTHONPATH=$(2) $(1) tests/wheel/handshake.py && rm -rf $$home
+endef
+
+# $(call clean-venv-handshake,WHEEL): that handshake in a fresh venv holding only the wheel
+# and ops[testing] from PyPI.
+define clean-venv-handshake
+	rm -rf $(CLEAN_VENV) && python3 -m venv $(CLEAN_VENV)
+	$(CLEAN_VENV)/bin/pip install --quiet --disable-pip-version-check 'ops[testing]==3.9.0' $(1)
+	$(call wheel-handshake,$(CLEAN_VENV)/bin/python,)
+endef
+
 host-wheel: wheel
 	rm -rf $(WHEEL_OUT)/host && mkdir -p $(WHEEL_OUT)/host
 	cd host-python && $(VENV)/bin/maturin build --release --quiet --interpreter $(PYTHON) --out $(WHEEL_OUT)/host
@@ -89,10 +104,7 @@ host-wheel: wheel
 # example charm (examples/python-charm), its venv built offline from the wheel as charmcraft's
 # charm plugin builds it, dispatched under ops.main over the hook-tool double.
 wheel-test: host-wheel
-	rm -rf $(CLEAN_VENV) && python3 -m venv $(CLEAN_VENV)
-	$(CLEAN_VENV)/bin/pip install --quiet --disable-pip-version-check 'ops[testing]==3.9.0' $(WHEEL_OUT)/host/*.whl
-	home=$$(mktemp -d) && env -u DATA_INTERFACES_CACHE_DIR HOME=$$home XDG_CACHE_HOME= \
-		$(CLEAN_VENV)/bin/python tests/wheel/handshake.py && rm -rf $$home
+	$(call clean-venv-handshake,$(WHEEL_OUT)/host/*.whl)
 	$(PYTHON) tests/wheel/example_charm.py $(WHEEL_OUT)/host
 
 # Release artifacts: abi3 wheels for x86_64 and aarch64 tagged manylinux_2_17 (cross-built with
@@ -134,17 +146,13 @@ wheels: rust-target component $(WHEEL_TOOLS)/.installed
 # unpacked sdist's host crate is checked, and must embed its prebuilt component.
 wheels-test: $(WHEEL_TOOLS)/.installed
 	$(WHEEL_TOOLS)/bin/python tests/wheel/check_wheels.py $(WHEEL_TOOLS)/bin/auditwheel $(DIST)
-	rm -rf $(CLEAN_VENV) && python3 -m venv $(CLEAN_VENV)
-	$(CLEAN_VENV)/bin/pip install --quiet --disable-pip-version-check 'ops[testing]==3.9.0' $(DIST)/*_x86_64.whl
-	home=$$(mktemp -d) && env -u DATA_INTERFACES_CACHE_DIR HOME=$$home XDG_CACHE_HOME= \
-		$(CLEAN_VENV)/bin/python tests/wheel/handshake.py && rm -rf $$home
+	$(call clean-venv-handshake,$(DIST)/*_x86_64.whl)
 	sh tests/wheel/arm64_python.sh $(ARM64_ROOT)
 	rm -rf $(ARM64_SITE)
 	$(WHEEL_TOOLS)/bin/pip install --quiet --disable-pip-version-check --target $(ARM64_SITE) \
 		--platform manylinux2014_aarch64 --implementation cp --python-version 3.11 \
 		--only-binary=:all: 'ops[testing]==3.9.0' $(DIST)/*_aarch64.whl
-	home=$$(mktemp -d) && env -u DATA_INTERFACES_CACHE_DIR HOME=$$home XDG_CACHE_HOME= \
-		PYTHONPATH=$(ARM64_SITE) $(ARM64_PY) tests/wheel/handshake.py && rm -rf $$home
+	$(call wheel-handshake,$(ARM64_PY),$(ARM64_SITE))
 	# The sdist's Rust side builds from the component it embeds (no nested wasm32 build).
 	rm -rf $(SDIST_CHECK) && mkdir -p $(SDIST_CHECK) && tar xzf $(DIST)/*.tar.gz -C $(SDIST_CHECK)
 	cd $(SDIST_CHECK)/*/ && CARGO_TARGET_DIR=$(CURDIR)/target/sdist-check \

@@ -30,13 +30,10 @@ import time
 from typing import Any
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-DOUBLE = ROOT / "tests" / "hooktools" / "fake_juju.py"
+sys.path.insert(0, str(ROOT / "tests" / "hooktools"))
+import double  # noqa: E402 (tests/hooktools, once on the path)
+
 CHARM = ROOT / "bench" / "dispatch_charm.py"
-TOOLS = (
-    "relation-ids relation-list relation-model-get relation-get relation-set is-leader "
-    "status-set secret-add secret-get secret-info-get secret-set secret-grant secret-remove "
-    "juju-log fake-juju"
-).split()
 APPS = {"requirer": ("client", "requires"), "provider": ("sample", "provides")}
 VARIANTS = ("ours", "theirs", "bare")
 
@@ -54,12 +51,7 @@ class World:
         self.cache = root / "cache"
         for path in (self.tools, self.state, self.cache):
             path.mkdir(parents=True, exist_ok=True)
-        for name in TOOLS:
-            wrapper = self.tools / name
-            wrapper.write_text(
-                f'#!/bin/sh\nexec {sys.executable} -S {DOUBLE} {name} "$@"\n'
-            )
-            wrapper.chmod(0o755)
+        double.install(self.tools)
         self.charm_dirs: dict[str, pathlib.Path] = {}
         for side, (app, role) in APPS.items():
             charm_dir = root / "charms" / side
@@ -77,14 +69,7 @@ class World:
         )
 
     def admin(self, *args: str) -> str:
-        env = {**os.environ, "FAKE_JUJU_STATE": str(self.state)}
-        return subprocess.run(
-            [str(self.tools / "fake-juju"), *args],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
+        return double.admin(self.tools, self.state, *args)
 
     def env(self, side: str, hook: str) -> dict[str, str]:
         app = APPS[side][0]

@@ -406,11 +406,8 @@ fn main() {
     let portable_dir = cache.join("portable");
     std::fs::create_dir_all(&portable_dir).expect("portable dir");
     let start = Instant::now();
-    Runtime::precompile_into(
-        &portable_dir,
-        &format!("{}-unknown-linux-gnu", std::env::consts::ARCH),
-    )
-    .expect("precompile");
+    Runtime::precompile_into(&portable_dir, &data_interfaces_host::load::linux_target())
+        .expect("precompile");
     put("precompile_portable_us", json!(us(start.elapsed())));
     let portable = LoadOptions {
         cache_dir: None,

@@ -681,7 +681,7 @@ fn status_list<'py>(
 #[pyfunction]
 #[pyo3(signature = (out_dir, target=None))]
 fn precompile(py: Python<'_>, out_dir: PathBuf, target: Option<String>) -> PyResult<PathBuf> {
-    let target = target.unwrap_or_else(|| format!("{}-unknown-linux-gnu", std::env::consts::ARCH));
+    let target = target.unwrap_or_else(host::load::linux_target);
     py.detach(|| host::Runtime::precompile_into(&out_dir, &target))
         .map_err(|e| errors::to_py(py, e))
 }

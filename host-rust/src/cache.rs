@@ -38,15 +38,20 @@ pub fn default_dir() -> Option<PathBuf> {
         .map(|home| PathBuf::from(home).join(".cache").join("data-interfaces"))
 }
 
+/// The first 12 bytes of a component's hash, in hex: how file names tell components apart.
+pub(crate) fn hash_prefix(component_hash: &[u8; 32]) -> String {
+    component_hash[..12]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
 /// The cache file for a component under an engine.
 pub fn file_name(component_hash: &[u8; 32], engine: &wasmtime::Engine) -> String {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     engine.precompile_compatibility_hash().hash(&mut hasher);
     let engine_hash = hasher.finish();
-    let mut name = String::with_capacity(64);
-    for byte in &component_hash[..12] {
-        name.push_str(&format!("{byte:02x}"));
-    }
+    let mut name = hash_prefix(component_hash);
     name.push_str(&format!("-{engine_hash:016x}.cwasm"));
     name
 }

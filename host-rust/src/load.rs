@@ -80,11 +80,16 @@ fn config() -> Config {
 
 /// The file name of the portable precompiled artifact of the component with this hash.
 pub fn precompiled_file_name(component_hash: &[u8; 32]) -> String {
-    let hex: String = component_hash[..12]
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
-    format!("data-interfaces-{hex}.cwasm")
+    format!(
+        "data-interfaces-{}.cwasm",
+        cache::hash_prefix(component_hash)
+    )
+}
+
+/// The target triple of the machine running this build on Linux (`x86_64-unknown-linux-gnu`,
+/// `aarch64-unknown-linux-gnu`): what [`precompile`] is given to make this machine's wheel.
+pub fn linux_target() -> String {
+    format!("{}-unknown-linux-gnu", std::env::consts::ARCH)
 }
 
 /// Precompile a component for the baseline CPU of `target` (a target triple such as

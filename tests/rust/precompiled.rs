@@ -1,7 +1,7 @@
 //! The portable precompiled artifact: made for the architecture's baseline, loaded before the
 //! cache when wasmtime accepts it, and passed over for the cache when it does not.
 
-use data_interfaces_host::load::{precompile, precompiled_file_name};
+use data_interfaces_host::load::{linux_target, precompile, precompiled_file_name};
 use data_interfaces_host::memory::Juju;
 use data_interfaces_host::{LoadOptions, LoadSource, Runtime, COMPONENT, COMPONENT_HASH};
 use std::path::PathBuf;
@@ -11,10 +11,6 @@ fn temp_dir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-fn host_target() -> String {
-    format!("{}-unknown-linux-gnu", std::env::consts::ARCH)
 }
 
 fn options(precompiled: PathBuf, cache: PathBuf) -> LoadOptions {
@@ -32,10 +28,18 @@ fn works(runtime: &Runtime) {
     assert_eq!(session.gen_salt().unwrap().len(), 16);
 }
 
+/// A load with `dir` as the precompiled directory compiles and caches the component (nothing
+/// usable there), and the result works.
+fn loads_through_the_cache(dir: &std::path::Path) {
+    let runtime = Runtime::load_with(&options(dir.to_path_buf(), dir.join("cache"))).unwrap();
+    assert!(matches!(runtime.source(), LoadSource::CompiledAndCached(_)));
+    works(&runtime);
+}
+
 #[test]
 fn an_artifact_named_for_the_component_is_loaded_before_the_cache() {
     let dir = temp_dir("first");
-    let path = Runtime::precompile_into(&dir, &host_target()).unwrap();
+    let path = Runtime::precompile_into(&dir, &linux_target()).unwrap();
     assert_eq!(
         path.file_name().unwrap().to_str().unwrap(),
         precompiled_file_name(&COMPONENT_HASH)
@@ -49,9 +53,7 @@ fn an_artifact_named_for_the_component_is_loaded_before_the_cache() {
 
 #[test]
 fn without_an_artifact_the_load_goes_through_the_cache() {
-    let dir = temp_dir("absent");
-    let runtime = Runtime::load_with(&options(dir.clone(), dir.join("cache"))).unwrap();
-    assert!(matches!(runtime.source(), LoadSource::CompiledAndCached(_)));
+    loads_through_the_cache(&temp_dir("absent"));
 }
 
 #[test]
@@ -62,20 +64,16 @@ fn an_artifact_of_another_engine_configuration_is_passed_over_for_the_cache() {
     let engine = wasmtime::Engine::new(&config).unwrap();
     let foreign = engine.precompile_component(COMPONENT).unwrap();
     std::fs::write(dir.join(precompiled_file_name(&COMPONENT_HASH)), foreign).unwrap();
-    let runtime = Runtime::load_with(&options(dir.clone(), dir.join("cache"))).unwrap();
-    assert!(matches!(runtime.source(), LoadSource::CompiledAndCached(_)));
-    works(&runtime);
+    loads_through_the_cache(&dir);
 }
 
 #[test]
 fn a_damaged_artifact_is_passed_over_for_the_cache() {
     let dir = temp_dir("damaged");
-    let path = Runtime::precompile_into(&dir, &host_target()).unwrap();
+    let path = Runtime::precompile_into(&dir, &linux_target()).unwrap();
     let bytes = std::fs::read(&path).unwrap();
     std::fs::write(&path, &bytes[..bytes.len() / 3]).unwrap();
-    let runtime = Runtime::load_with(&options(dir.clone(), dir.join("cache"))).unwrap();
-    assert!(matches!(runtime.source(), LoadSource::CompiledAndCached(_)));
-    works(&runtime);
+    loads_through_the_cache(&dir);
 }
 
 #[test]
@@ -84,11 +82,10 @@ fn an_artifact_for_another_component_is_not_looked_at() {
     let other = precompiled_file_name(&[7u8; 32]);
     std::fs::write(
         dir.join(&other),
-        precompile(COMPONENT, &host_target()).unwrap(),
+        precompile(COMPONENT, &linux_target()).unwrap(),
     )
     .unwrap();
-    let runtime = Runtime::load_with(&options(dir.clone(), dir.join("cache"))).unwrap();
-    assert!(matches!(runtime.source(), LoadSource::CompiledAndCached(_)));
+    loads_through_the_cache(&dir);
 }
 
 #[test]

@@ -28,12 +28,9 @@ import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 EXAMPLE = ROOT / "examples" / "python-charm"
-DOUBLE = ROOT / "tests" / "hooktools" / "fake_juju.py"
-TOOLS = (
-    "relation-ids relation-list relation-model-get relation-get relation-set is-leader "
-    "status-set secret-add secret-get secret-info-get secret-set secret-grant secret-remove "
-    "juju-log fake-juju"
-).split()
+sys.path.insert(0, str(ROOT / "tests" / "hooktools"))
+import double  # noqa: E402 (tests/hooktools, once on the path)
+
 BACKENDS = ("setuptools", "wheel", "hatchling", "flit_core", "setuptools_scm")
 PROVIDER = (
     "import sys, ops; sys.path.insert(0, {tests!r}); import charms_ours; "
@@ -77,14 +74,8 @@ class Model:
     def __init__(self, work: pathlib.Path, python: pathlib.Path) -> None:
         self.python = python
         self.tools, self.state = work / "tools", work / "state"
-        for path in (self.tools, self.state):
-            path.mkdir()
-        for name in TOOLS:
-            wrapper = self.tools / name
-            wrapper.write_text(
-                f'#!/bin/sh\nexec {sys.executable} -S {DOUBLE} {name} "$@"\n'
-            )
-            wrapper.chmod(0o755)
+        self.state.mkdir()
+        double.install(self.tools)
         self.example = work / "example"
         shutil.copytree(EXAMPLE, self.example)
         # What charmcraft pack writes from charmcraft.yaml: the name and the endpoint.
@@ -104,7 +95,7 @@ class Model:
         )
 
     def admin(self, *args: str) -> str:
-        return run(str(self.tools / "fake-juju"), *args, env=self.env())
+        return double.admin(self.tools, self.state, *args)
 
     def env(self, **extra: str) -> dict[str, str]:
         home = str(self.state / "home")
