@@ -28,7 +28,7 @@ CARGO_FUZZ         := $(TOOLS)/bin/cargo-fuzz
 CARGO_FUZZ_VERSION := 0.13.2
 
 demo: rust-target
-	$(CARGO) run --release --quiet --package data-interfaces-host --bin data-interfaces -- demo
+	$(CARGO) run --release --quiet --package data-interfaces-cli --bin data-interfaces -- demo
 
 test: rust-target $(VENV)/.installed lint rust-test deny fuzz-smoke wheel python-test upstream-suite wheel-test wheels-test-if-built
 	@echo "all checks passed"
@@ -64,6 +64,7 @@ guests: rust-target
 rust-test: rust-target guests
 	$(CARGO) test --release --package data-interfaces-core
 	$(CARGO) test --release --package data-interfaces-host
+	$(CARGO) test --release --package data-interfaces-cli
 
 wheel: rust-target $(VENV)/.installed
 	cd host-python && VIRTUAL_ENV=$(VENV) $(VENV)/bin/maturin develop --release --quiet
@@ -180,7 +181,7 @@ $(VENV)/.bench-installed: bench/requirements.txt $(VENV)/.installed
 	touch $@
 
 bench: wheel $(VENV)/.bench-installed
-	$(CARGO) build --release --quiet --package data-interfaces-host --bin data-interfaces
+	$(CARGO) build --release --quiet --package data-interfaces-cli --bin data-interfaces
 	$(CARGO) build --release --quiet --package data-interfaces-bench
 	rm -rf $(BENCH_OUT)/wheel && mkdir -p $(BENCH_OUT)
 	cd host-python && $(VENV)/bin/maturin build --release --quiet --interpreter $(PYTHON) --out $(BENCH_OUT)/wheel

@@ -18,10 +18,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use data_interfaces_cli::demo;
 use data_interfaces_core as core;
 use data_interfaces_host::memory::Juju;
 use data_interfaces_host::wit;
-use data_interfaces_host::{demo, LoadOptions, LoadSource, Runtime, COMPONENT};
+use data_interfaces_host::{LoadOptions, LoadSource, Runtime, COMPONENT};
 use serde_json::{json, Map, Value};
 
 #[path = "../../core/tests/support/mod.rs"]

@@ -1,6 +1,9 @@
-//! The host's error type: loading, sandbox limits, backend failures and protocol errors.
+//! The host's error type: loading, sandbox limits, backend failures and protocol errors, and
+//! their JSON form ([`error_to_json`]), which the command-line host prints and the
+//! conformance vectors expect.
 
 use crate::bindings::wit::{self, Bag, HostErrorKind};
+use serde_json::{Map, Value};
 use std::path::PathBuf;
 
 /// Everything a host call can fail with.
@@ -169,5 +172,76 @@ impl ErrorParts {
             wit::Error::Secret(m) => plain("secret", m),
             wit::Error::Host(e) => plain("host", &e.message),
         }
+    }
+}
+
+/// A failed call as a JSON object: `error` (the kind), `message` (the sentence a person
+/// reads) and, for a protocol error, `reason` and where it applies `relation-id`, `bag`,
+/// `key`. Kinds: the protocol's (`invalid-databag`, `invalid-model`, `not-leader`,
+/// `missing-relation`, `secret`, `host`) and the host's (`out-of-fuel`, `memory-cap`,
+/// `trap`, `contract`, `refused`, `too-large`, `backend`, `load`, `cache`). Never a secret value.
+pub fn error_to_json(error: &Error) -> Value {
+    let kind = match error {
+        Error::Protocol(e) => return protocol_error_to_json(e),
+        Error::OutOfFuel { .. } => "out-of-fuel",
+        Error::MemoryCap { .. } => "memory-cap",
+        Error::Trap { .. } => "trap",
+        Error::Contract { .. } => "contract",
+        Error::Refused { .. } => "refused",
+        Error::TooLarge { .. } => "too-large",
+        Error::Backend(_) => "backend",
+        Error::Load(_) => "load",
+        Error::Cache { .. } => "cache",
+    };
+    let mut json = Map::new();
+    json.insert("error".to_owned(), kind.into());
+    json.insert("message".to_owned(), error.to_string().into());
+    Value::Object(json)
+}
+
+/// A protocol error as [`error_to_json`] writes it: `error` (the kind), `message`, `reason`,
+/// and `relation-id`, `bag`, `key` where it names them.
+pub fn protocol_error_to_json(error: &wit::Error) -> Value {
+    let parts = ErrorParts::of(error);
+    let mut json = Map::new();
+    json.insert("error".to_owned(), parts.kind.into());
+    json.insert("message".to_owned(), describe(error).into());
+    json.insert("reason".to_owned(), parts.reason.into());
+    if let Some(bag) = parts.bag {
+        json.insert("bag".to_owned(), bag.into());
+    }
+    if let Some(key) = parts.key {
+        json.insert("key".to_owned(), key.into());
+    }
+    if let Some(relation) = parts.relation_id {
+        json.insert("relation-id".to_owned(), relation.into());
+    }
+    Value::Object(json)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_protocol_error_as_json_names_its_relation_bag_and_key() {
+        let error = Error::Protocol(wit::Error::InvalidDatabag(wit::DatabagError {
+            relation_id: 7,
+            bag: wit::Bag::RemoteUnit("client/0".to_owned()),
+            key: Some("requests".to_owned()),
+            reason: "not JSON".to_owned(),
+        }));
+        let json = error_to_json(&error);
+        assert_eq!(json["error"], "invalid-databag");
+        assert_eq!(json["relation-id"], 7);
+        assert_eq!(json["bag"], "remote-unit:client/0");
+        assert_eq!(json["key"], "requests");
+        assert_eq!(json["reason"], "not JSON");
+        assert!(json["message"].as_str().unwrap().contains("relation 7"));
+        let contract = Error::Contract {
+            call: "requirer.handle",
+            message: "no response".to_owned(),
+        };
+        assert_eq!(error_to_json(&contract)["error"], "contract");
     }
 }

@@ -59,15 +59,15 @@
 //! ```
 //!
 //! Below the typed API, [`Runtime`] and [`Session`] give one method per export of the
-//! component over the raw WIT records ([`wit`]); [`config`] reads and writes the JSON forms
-//! the command-line host uses.
+//! component over the raw WIT records ([`wit`]). Inside a real Juju hook, [`hooktools`] is the
+//! backend: the hook's context from the `JUJU_*` environment, the imports over the hook tools.
+//! The command-line host (`data-interfaces`), its JSON forms and the demo are the
+//! `data-interfaces-cli` crate.
 
 pub mod api;
 pub mod backend;
 pub mod bindings;
 pub mod cache;
-pub mod config;
-pub mod demo;
 pub mod display;
 pub mod error;
 pub mod hooktools;
@@ -76,6 +76,14 @@ pub mod load;
 pub mod memory;
 pub mod runtime;
 pub mod size;
+
+/// The errors' JSON forms under their former path, for `tests/rust/conformance.rs` until it
+/// imports them from [`error`]. The JSON forms of configurations, requests, responses and
+/// events moved with the command-line host to the `data-interfaces-cli` crate.
+#[doc(hidden)]
+pub mod config {
+    pub use crate::error::{error_to_json, protocol_error_to_json};
+}
 
 pub use api::{
     relation_broken, relation_changed, relation_created, DataInterfaces, Handled, Peer, Provider,

@@ -10,21 +10,28 @@
 //! asked for as JSON (`--error-format json`). The events it prints, the error it reports and
 //! the double's state afterwards are compared with the vector exactly as the in-memory runner
 //! compares them.
+//!
+//! Each vector is one trial (libtest-mimic), named `<directory>/<file>/<vector>`, with its own
+//! test double: `cargo test --release -p data-interfaces-cli --test conformance_cli --
+//! lifecycle/` runs one file's vectors, and a failure names its vector. The vectors that do not
+//! apply to the command-line host are listed as ignored.
 
 #[path = "support/hooktools.rs"]
 mod hooktools;
 #[path = "support/conformance.rs"]
 mod support;
 
-use data_interfaces_host::config::{
+use data_interfaces_cli::config::HandlerConfig;
+use data_interfaces_cli::records::{
     request_from_json, response_from_json, response_to_json, status_from_json, status_to_json,
-    HandlerConfig,
+    FormError,
 };
 use data_interfaces_host::display::{provider_kind, requirer_kind};
 use data_interfaces_host::memory::SecretOwner;
 use data_interfaces_host::wit::{
     self, FieldSpec, Hook, PeerConfig, ProviderEventKind, RequirerEventKind,
 };
+use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -46,7 +53,7 @@ impl Drop for Double {
 }
 
 impl Double {
-    fn new(instance: usize) -> Double {
+    fn new(instance: &str) -> Double {
         let root = hooktools::install(&format!("data-interfaces-conformance-cli-{instance}"));
         Double { root }
     }
@@ -393,7 +400,7 @@ fn requirer_event(line: &Value) -> Result<wit::RequirerEvent, String> {
         .into_iter()
         .find(|k| requirer_kind(*k) == name)
         .ok_or_else(|| format!("runner: unknown requirer event {name:?}"))?;
-    let bad = |e: data_interfaces_host::config::ConfigError| format!("runner: {name}: {e}");
+    let bad = |e: FormError| format!("runner: {name}: {e}");
     Ok(wit::RequirerEvent {
         kind,
         relation_id: line["relation-id"].as_i64().unwrap_or(-1) as i32,
@@ -802,18 +809,14 @@ fn run_step(double: &Double, vector: &Value, world: &World) -> Result<Outcome, S
 
 /// Every vector applies to the command-line host but the relation repository's
 /// (`side: "relation"`, the Python library's `OpsRelationRepository`, which has no command):
-/// every hook and every charm call of the other vectors has a command. The vectors run in two
-/// halves (two tests, which cargo runs on two
-/// threads), each with its own test double: a step costs a process and about nine hook-tool
-/// processes.
-fn run_half(dir: &str, half: usize) {
-    let double = Double::new(half);
-    run_all(
-        dir,
-        |index, _, _| index % 2 == half,
-        not_applicable,
-        |_, vector, world| run_step(&double, vector, world),
-    );
+/// every hook and every charm call of the other vectors has a command. The malformed-input
+/// corpus applies whole: its rejections are printed as `*_rejected` lines, its failures as
+/// JSON errors.
+fn main() -> std::process::ExitCode {
+    let arguments = Arguments::from_args();
+    let mut all = trials("conformance", not_applicable);
+    all.extend(trials("malformed", |_, _| None));
+    libtest_mimic::run(&arguments, all).exit_code()
 }
 
 /// Why a vector does not apply to the command-line host, if it does not.
@@ -823,25 +826,42 @@ fn not_applicable(_: &str, vector: &Value) -> Option<String> {
     })
 }
 
-#[test]
-fn every_conformance_vector_through_the_command_line_host_first_half() {
-    run_half("conformance", 0);
+/// One trial per vector of a directory of `tests/`, named `<directory>/<file>/<vector>`; a
+/// vector that does not apply is an ignored trial (run with `--include-ignored`, it says why).
+fn trials(dir: &'static str, applies: fn(&str, &Value) -> Option<String>) -> Vec<Trial> {
+    let vectors = load_vectors(dir);
+    assert!(!vectors.is_empty(), "no vectors in tests/{dir}");
+    vectors
+        .into_iter()
+        .enumerate()
+        .map(|(index, (name, vector))| {
+            let trial = format!("{dir}/{name}");
+            match applies(&name, &vector) {
+                Some(reason) => Trial::test(trial, move || {
+                    println!("not applicable to the command-line host: {reason}");
+                    Ok(())
+                })
+                .with_ignored_flag(true),
+                None => Trial::test(trial, move || {
+                    run_vector(&format!("{dir}-{index}"), &vector)
+                }),
+            }
+        })
+        .collect()
 }
 
-#[test]
-fn every_conformance_vector_through_the_command_line_host_second_half() {
-    run_half("conformance", 1);
-}
-
-/// The malformed-input corpus through the command-line host: the rejections are printed as
-/// `*_rejected` lines, the failures as JSON errors.
-#[test]
-fn every_malformed_input_through_the_command_line_host() {
-    let double = Double::new(2);
-    run_all(
-        "malformed",
-        |_, _, _| true,
-        |_, _| None,
-        |_, vector, world| run_step(&double, vector, world),
-    );
+/// Run one vector's step through the binary, over a test double of its own (a step costs a
+/// process and about nine hook-tool processes), and compare the outcome with the vector.
+fn run_vector(instance: &str, vector: &Value) -> Result<(), Failed> {
+    let double = Double::new(instance);
+    let problems = check(vector, |world| run_step(&double, vector, world));
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{}\n    {}",
+        vector["description"].as_str().unwrap_or_default(),
+        problems.join("\n    ")
+    )
+    .into())
 }

@@ -1,7 +1,7 @@
 //! The whole handshake through the component over the in-memory Juju, as the demo runs it:
 //! the requirer asks, the provider answers, the requirer's units get their credentials.
 
-use data_interfaces_host::demo::Demo;
+use data_interfaces_cli::demo::Demo;
 use data_interfaces_host::memory::Juju;
 use data_interfaces_host::wit::RequirerEventKind;
 use data_interfaces_host::{LoadOptions, Runtime};

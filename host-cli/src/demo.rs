@@ -5,15 +5,15 @@
 //! relation. Each step is one Juju hook on one unit: the component reads and writes the
 //! databags and secrets of that unit's view, and returns the events the charm would see.
 
-use crate::api;
-use crate::bindings::wit::{
+use data_interfaces_host as api;
+use data_interfaces_host::display;
+use data_interfaces_host::error::{describe, Error};
+use data_interfaces_host::memory::{app_of, Databag, Juju};
+use data_interfaces_host::wit::{
     Hook, ProviderConfig, ProviderEventKind, Rejection, RelationEvent, RelationId, Request,
     RequirerConfig, RequirerEvent, Response,
 };
-use crate::display;
-use crate::error::Error;
-use crate::memory::{app_of, Databag, Juju};
-use crate::runtime::Runtime;
+use data_interfaces_host::Runtime;
 use std::io::Write;
 
 /// A request for a database with the standard fields unset.
@@ -179,12 +179,7 @@ impl<'a, W: Write> Demo<'a, W> {
 
     fn print_rejections(&mut self, rejections: &[Rejection]) -> Result<(), Error> {
         for rejection in rejections {
-            writeln!(
-                self.out,
-                "   rejected: {}",
-                crate::error::describe(&rejection.error)
-            )
-            .map_err(io)?;
+            writeln!(self.out, "   rejected: {}", describe(&rejection.error)).map_err(io)?;
         }
         Ok(())
     }
