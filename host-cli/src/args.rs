@@ -225,6 +225,7 @@ pub struct RelationArgs {
 /// The options of `set-response`.
 #[derive(Debug, Args)]
 pub struct SetResponseArgs {
+    /// The configuration and the relation.
     #[command(flatten)]
     pub relation: RelationArgs,
     /// The response (a JSON object) or responses (a JSON list), from a file or `-` (stdin).
@@ -236,6 +237,7 @@ pub struct SetResponseArgs {
 #[derive(Debug, Args)]
 #[group(id = "raised", required = true, multiple = false, args = ["code", "status"])]
 pub struct RaiseStatusArgs {
+    /// The configuration and the relation.
     #[command(flatten)]
     pub relation: RelationArgs,
     /// A code of the configuration's status-schema.
@@ -249,6 +251,7 @@ pub struct RaiseStatusArgs {
 /// The options of `resolve-status`.
 #[derive(Debug, Args)]
 pub struct ResolveStatusArgs {
+    /// The configuration and the relation.
     #[command(flatten)]
     pub relation: RelationArgs,
     /// The code of the status to resolve.
@@ -259,6 +262,7 @@ pub struct ResolveStatusArgs {
 /// The options of `is-resource-created`.
 #[derive(Debug, Args)]
 pub struct IsResourceCreatedArgs {
+    /// The configuration and the relation.
     #[command(flatten)]
     pub relation: RelationArgs,
     /// The request's id (`request-id`).
@@ -269,6 +273,7 @@ pub struct IsResourceCreatedArgs {
 /// The relation and scope of a peer command.
 #[derive(Debug, Args)]
 pub struct PeerArgs {
+    /// The configuration and the relation.
     #[command(flatten)]
     pub relation: RelationArgs,
     /// Whose data: the application's, this unit's, or another unit's (named by --unit).
@@ -312,6 +317,7 @@ pub enum ScopeName {
 /// The options of `peer-write`.
 #[derive(Debug, Args)]
 pub struct PeerWriteArgs {
+    /// The configuration, the relation and the scope.
     #[command(flatten)]
     pub peer: PeerArgs,
     /// The values (a JSON object, wire key: value; null deletes), from a file or `-` (stdin).
@@ -322,6 +328,7 @@ pub struct PeerWriteArgs {
 /// The options of `peer-delete`.
 #[derive(Debug, Args)]
 pub struct PeerDeleteArgs {
+    /// The configuration, the relation and the scope.
     #[command(flatten)]
     pub peer: PeerArgs,
     /// A field to delete (repeat for several).

@@ -4,11 +4,11 @@
 //!
 //! | module | commands |
 //! |---|---|
-//! | [`hook`] | `hook` |
-//! | [`provider`] | `set-response`, `raise-status`, `resolve-status`, `clear-statuses` |
-//! | [`requirer`] | `is-resource-created`, `are-all-resources-created` |
-//! | [`relation`] | `requests`, `responses`, `statuses` (either side) |
-//! | [`peer`] | `peer-read`, `peer-write`, `peer-delete` |
+//! | `hook.rs` | `hook` |
+//! | `provider.rs` | `set-response`, `raise-status`, `resolve-status`, `clear-statuses` |
+//! | `requirer.rs` | `is-resource-created`, `are-all-resources-created` |
+//! | `relation.rs` | `requests`, `responses`, `statuses` (either side) |
+//! | `peer.rs` | `peer-read`, `peer-write`, `peer-delete` |
 //! | here | `demo`, `precompile` |
 
 mod hook;

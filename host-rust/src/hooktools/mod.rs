@@ -1,8 +1,8 @@
-//! A [`Backend`] over Juju's hook tools, as a charm process sees them during a hook.
+//! A [`Backend`](crate::Backend) over Juju's hook tools, as a charm process sees them during a hook.
 //!
 //! Juju runs a charm's hook as a fresh process with the hook tools (`relation-get`,
 //! `secret-add`, `is-leader`, ...) on its `PATH` and the hook's context in `JUJU_*`
-//! environment variables. [`HookContext`] reads that context (and maps it to the [`Hook`] the
+//! environment variables. [`HookContext`] reads that context (and maps it to the [`Hook`](crate::wit::Hook) the
 //! component handles); [`HookTools`] implements the component's imports by running the tools:
 //!
 //! | import | hook tool |
@@ -22,10 +22,10 @@
 //!
 //! Secret values never travel on a command line: `secret-add` and `secret-set` read them from
 //! a YAML (JSON) file created with mode 0600 under a fresh name in the temporary directory and
-//! removed right after the call. A failed tool becomes a [`BackendError::Host`] carrying the tool's
+//! removed right after the call. A failed tool becomes a [`BackendError::Host`](crate::BackendError::Host) carrying the tool's
 //! stderr: `not-found` when it says "not found" or "no such", `permission-denied` when it says
 //! "permission denied" or "not the leader", `backend` otherwise. A tool that cannot be started
-//! or prints something unreadable aborts the call ([`BackendError::Fatal`]).
+//! or prints something unreadable aborts the call ([`BackendError::Fatal`](crate::BackendError::Fatal)).
 //!
 //! The tools are looked up in `DATA_INTERFACES_HOOK_TOOLS` (a directory) when it is set, else
 //! on `PATH`.
