@@ -109,8 +109,9 @@ fn component_handshake(runtime: &Runtime, n: usize, answer: Answer) -> Handshake
     let pconfig = demo::provider_config();
 
     let mut s = runtime.session(Box::new(juju.unit("client/0"))).unwrap();
+    let requirer = s.requirer(&rconfig).unwrap();
     s.requirer_handle(
-        &rconfig,
+        requirer,
         &wit::Hook::RelationCreated(wit_event(rel, "postgresql")),
     )
     .unwrap();
@@ -119,8 +120,11 @@ fn component_handshake(runtime: &Runtime, n: usize, answer: Answer) -> Handshake
         .session(Box::new(juju.unit("postgresql/0")))
         .unwrap();
     let hook = wit::Hook::RelationChanged(wit_event(rel, "client/0"));
+    // A hook makes its handler (checking the configuration) and handles: both are timed, as
+    // the native side's are.
     let start = Instant::now();
-    let events = s.provider_handle(&pconfig, &hook).unwrap().events;
+    let handler = s.provider(&pconfig).unwrap();
+    let events = s.provider_handle(handler, &hook).unwrap().events;
     let provider = start.elapsed();
     let mut answered = 0;
     let responses: Vec<wit::Response> = events
@@ -139,10 +143,10 @@ fn component_handshake(runtime: &Runtime, n: usize, answer: Answer) -> Handshake
     assert_eq!(answered, n, "the provider saw every request");
     let start = Instant::now();
     match answer {
-        Answer::Batch => s.provider_set_responses(&pconfig, rel, &responses).unwrap(),
+        Answer::Batch => s.provider_set_responses(handler, rel, &responses).unwrap(),
         Answer::OneByOne => {
             for response in &responses {
-                s.provider_set_response(&pconfig, rel, response).unwrap();
+                s.provider_set_response(handler, rel, response).unwrap();
             }
         }
     }
@@ -151,7 +155,8 @@ fn component_handshake(runtime: &Runtime, n: usize, answer: Answer) -> Handshake
     let mut s = runtime.session(Box::new(juju.unit("client/0"))).unwrap();
     let hook = wit::Hook::RelationChanged(wit_event(rel, "postgresql/0"));
     let start = Instant::now();
-    let events = s.requirer_handle(&rconfig, &hook).unwrap().events;
+    let handler = s.requirer(&rconfig).unwrap();
+    let events = s.requirer_handle(handler, &hook).unwrap().events;
     let requirer = start.elapsed();
     assert!(!events.is_empty(), "the requirer saw the responses");
     Handshake {
@@ -198,12 +203,14 @@ fn native_handshake(n: usize, answer: Answer) -> Handshake {
         ..Default::default()
     };
 
-    core::requirer::handle(
-        &mut client,
-        &rconfig,
-        &core::model::Hook::RelationCreated(native_event(REL, "postgresql")),
-    )
-    .unwrap();
+    core::requirer::Requirer::new(rconfig.clone())
+        .and_then(|handler| {
+            handler.handle(
+                &mut client,
+                &core::model::Hook::RelationCreated(native_event(REL, "postgresql")),
+            )
+        })
+        .unwrap();
     deliver(&client, REL, &mut server, REL);
 
     let hook = core::model::Hook::RelationChanged(native_event(REL, "client/0"));
@@ -247,7 +254,8 @@ fn native_handshake(n: usize, answer: Answer) -> Handshake {
 
     let hook = core::model::Hook::RelationChanged(native_event(REL, "postgresql/0"));
     let start = Instant::now();
-    let events = core::requirer::handle(&mut client, &rconfig, &hook)
+    let events = core::requirer::Requirer::new(rconfig.clone())
+        .and_then(|handler| handler.handle(&mut client, &hook))
         .unwrap()
         .events;
     let requirer = start.elapsed();
@@ -270,9 +278,10 @@ fn one_hook() {
     juju.deploy("postgresql", 1);
     let rel = juju.relate("client", "database", "postgresql", "database");
     let mut session = runtime.session(Box::new(juju.unit("client/0"))).unwrap();
+    let requirer = session.requirer(&demo::requirer_config()).unwrap();
     session
         .requirer_handle(
-            &demo::requirer_config(),
+            requirer,
             &wit::Hook::RelationCreated(wit_event(rel, "postgresql")),
         )
         .unwrap();

@@ -10,7 +10,6 @@ use crate::bag::{find_relation, Databag, Staged};
 use crate::env::{Bag, Env, LogLevel, RelationId, RelationInfo};
 use crate::error::Result;
 use crate::model::RequirerConfig;
-use crate::requirer::validate_config;
 
 /// The key of the alias, in this unit's bag and in the leader's application bag.
 pub const ALIAS_KEY: &str = "alias";
@@ -23,7 +22,6 @@ pub fn relation_alias(
     config: &RequirerConfig,
     relation: RelationId,
 ) -> Result<Option<String>> {
-    validate_config(config)?;
     if find_relation(env, &config.endpoint, relation).is_none() {
         return Ok(None);
     }
@@ -39,7 +37,6 @@ pub fn assign_alias(
     config: &RequirerConfig,
     relation: RelationId,
 ) -> Result<Option<String>> {
-    validate_config(config)?;
     if config.relation_aliases.is_empty() {
         return Ok(None);
     }

@@ -4,10 +4,10 @@ use crate::env::{Bag, HostError, RelationId};
 
 /// A databag that could not be read as the protocol says.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("relation {relation}, {bag}{}: {reason}", key.as_deref().map(|k| format!(", key `{k}`")).unwrap_or_default())]
+#[error("relation {relation_id}, {bag}{}: {reason}", key.as_deref().map(|k| format!(", key `{k}`")).unwrap_or_default())]
 pub struct DatabagError {
     /// The relation.
-    pub relation: RelationId,
+    pub relation_id: RelationId,
     /// The bag at fault.
     pub bag: Bag,
     /// The key at fault, when one is.
@@ -54,7 +54,7 @@ impl Error {
         reason: impl Into<String>,
     ) -> Self {
         Error::InvalidDatabag(DatabagError {
-            relation,
+            relation_id: relation,
             bag,
             key: key.map(str::to_string),
             reason: reason.into(),

@@ -338,8 +338,11 @@ pub struct RequirerEvent {
     pub alias: Option<String>,
     /// The response, with its secret fields filled in.
     pub response: Option<Response>,
-    /// For status events.
+    /// For status events: the status raised or resolved.
     pub status: Option<Status>,
+    /// For status events: the statuses the provider raises after the change, sorted by code
+    /// (empty for the other kinds).
+    pub active_statuses: Vec<Status>,
 }
 
 /// The kinds of provider events.
@@ -410,6 +413,12 @@ pub struct Handled<E> {
     /// The requests or responses that could not be handled.
     pub rejections: Vec<Rejection>,
 }
+
+/// What a requirer hook produced.
+pub type RequirerHandled = Handled<RequirerEvent>;
+
+/// What a provider hook produced.
+pub type ProviderHandled = Handled<ProviderEvent>;
 
 impl<E> Handled<E> {
     /// Events only, nothing rejected.

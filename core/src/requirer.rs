@@ -1,7 +1,7 @@
 //! The requirer side: writing requests at relation-created (encrypted inline instead of secrets
 //! on a cross-model relation, see [`crate::crossmodel`]), the cross-model handshake and turning
 //! the provider's responses and statuses into events at relation-changed, and the charm-facing
-//! reads. Every call first checks the configured requests with the request model's rules.
+//! reads, as methods of a [`Requirer`] handler, whose configured requests are checked once.
 //! Relation aliases (assigned at relation-created, carried by events and rejections) live in
 //! [`crate::alias`].
 
@@ -22,95 +22,107 @@ use crate::requests;
 use crate::secrets::{self, parse_label};
 use crate::wire::{self, Object};
 
-/// Checks the configured requests with the request model's rules (every call starts here, so
-/// an invalid configuration fails before anything is read or written).
-pub fn validate_config(config: &RequirerConfig) -> Result<()> {
-    for request in &config.requests {
-        wire::request_dump(request, &config.request_fields).map_err(Error::InvalidModel)?;
-        wire::validate_request(request).map_err(Error::InvalidModel)?;
-        wire::validate_fields(request, &config.request_fields).map_err(Error::InvalidModel)?;
-    }
-    Ok(())
+/// A requirer handler: a configuration whose requests follow the request model's rules,
+/// checked once when the handler is made (the component's `requirer.handler` resource holds
+/// one for as long as its host keeps it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Requirer {
+    config: RequirerConfig,
 }
 
-/// Handles a hook; returns the events to emit, in order, and the responses it rejected (a
-/// malformed response is rejected alone: the others are handled).
-pub fn handle(
-    env: &mut impl Env,
-    config: &RequirerConfig,
-    hook: &Hook,
-) -> Result<Handled<RequirerEvent>> {
-    validate_config(config)?;
-    match hook {
-        Hook::RelationCreated(event) => {
-            relation_created(env, config, event).map(|()| Handled::none())
+impl Requirer {
+    /// Checks the configured requests with the request model's rules (an invalid
+    /// configuration fails here, before anything is read or written) and makes the handler.
+    pub fn new(config: RequirerConfig) -> Result<Requirer> {
+        for request in &config.requests {
+            wire::request_dump(request, &config.request_fields).map_err(Error::InvalidModel)?;
+            wire::validate_request(request).map_err(Error::InvalidModel)?;
+            wire::validate_fields(request, &config.request_fields).map_err(Error::InvalidModel)?;
         }
-        Hook::RelationChanged(event) => relation_changed(env, config, event),
-        Hook::RelationBroken(_) => Ok(Handled::none()),
-        Hook::SecretChanged(event) => secret_changed(env, config, event).map(Handled::events),
-        Hook::SecretRemove(event) => {
-            remove_revision(env, &config.endpoint, event)?;
-            Ok(Handled::none())
+        Ok(Requirer { config })
+    }
+
+    /// The checked configuration.
+    pub fn config(&self) -> &RequirerConfig {
+        &self.config
+    }
+
+    /// Handles a hook; returns the events to emit, in order, and the responses it rejected (a
+    /// malformed response is rejected alone: the others are handled).
+    pub fn handle(&self, env: &mut impl Env, hook: &Hook) -> Result<Handled<RequirerEvent>> {
+        let config = &self.config;
+        match hook {
+            Hook::RelationCreated(event) => {
+                relation_created(env, config, event).map(|()| Handled::none())
+            }
+            Hook::RelationChanged(event) => relation_changed(env, config, event),
+            Hook::RelationBroken(_) => Ok(Handled::none()),
+            Hook::SecretChanged(event) => secret_changed(env, config, event).map(Handled::events),
+            Hook::SecretRemove(event) => {
+                remove_revision(env, &config.endpoint, event)?;
+                Ok(Handled::none())
+            }
         }
     }
-}
 
-/// The responses on a relation, with their secret fields filled in.
-pub fn responses(
-    env: &mut impl Env,
-    config: &RequirerConfig,
-    relation: RelationId,
-) -> Result<Vec<Response>> {
-    validate_config(config)?;
-    find_relation(env, &config.endpoint, relation).ok_or(Error::MissingRelation(relation))?;
-    let remote = Databag::read(env, relation, Bag::RemoteApp)?;
-    let mut responses = parse_responses(config, &remote)?;
-    for response in &mut responses {
-        fill_secrets(env, config, relation, response)?;
+    /// The responses on a relation, with their secret fields filled in.
+    pub fn responses(&self, env: &mut impl Env, relation: RelationId) -> Result<Vec<Response>> {
+        let remote = self.remote_bag(env, relation)?;
+        let mut responses = parse_responses(&self.config, &remote)?;
+        for response in &mut responses {
+            fill_secrets(env, &self.config, relation, response)?;
+        }
+        Ok(responses)
     }
-    Ok(responses)
-}
 
-/// Whether the response to a request has credentials (`secret-user` or `secret-entity`).
-pub fn is_resource_created(
-    env: &mut impl Env,
-    config: &RequirerConfig,
-    relation: RelationId,
-    request_id: &str,
-) -> Result<bool> {
-    validate_config(config)?;
-    find_relation(env, &config.endpoint, relation).ok_or(Error::MissingRelation(relation))?;
-    let remote = Databag::read(env, relation, Bag::RemoteApp)?;
-    Ok(parse_responses(config, &remote)?
-        .iter()
-        .find(|response| response.request_id.as_deref() == Some(request_id))
-        .is_some_and(is_created))
-}
+    /// Whether the response to a request has credentials (`secret-user` or `secret-entity`).
+    pub fn is_resource_created(
+        &self,
+        env: &mut impl Env,
+        relation: RelationId,
+        request_id: &str,
+    ) -> Result<bool> {
+        let remote = self.remote_bag(env, relation)?;
+        Ok(parse_responses(&self.config, &remote)?
+            .iter()
+            .find(|response| response.request_id.as_deref() == Some(request_id))
+            .is_some_and(is_created))
+    }
 
-/// Whether every response that has a request id has credentials (true when there is none).
-pub fn are_all_resources_created(
-    env: &mut impl Env,
-    config: &RequirerConfig,
-    relation: RelationId,
-) -> Result<bool> {
-    validate_config(config)?;
-    find_relation(env, &config.endpoint, relation).ok_or(Error::MissingRelation(relation))?;
-    let remote = Databag::read(env, relation, Bag::RemoteApp)?;
-    Ok(parse_responses(config, &remote)?
-        .iter()
-        .filter(|response| response.request_id.is_some())
-        .all(is_created))
-}
+    /// Whether every response that has a request id has credentials (true when there is none).
+    pub fn are_all_resources_created(
+        &self,
+        env: &mut impl Env,
+        relation: RelationId,
+    ) -> Result<bool> {
+        let remote = self.remote_bag(env, relation)?;
+        Ok(parse_responses(&self.config, &remote)?
+            .iter()
+            .filter(|response| response.request_id.is_some())
+            .all(is_created))
+    }
 
-/// The statuses the provider currently raises on a relation (its app bag's `status`).
-pub fn statuses(
-    env: &mut impl Env,
-    config: &RequirerConfig,
-    relation: RelationId,
-) -> Result<Vec<Status>> {
-    validate_config(config)?;
-    find_relation(env, &config.endpoint, relation).ok_or(Error::MissingRelation(relation))?;
-    cache::statuses(&Databag::read(env, relation, Bag::RemoteApp)?)
+    /// The statuses the provider currently raises on a relation (its app bag's `status`).
+    pub fn statuses(&self, env: &mut impl Env, relation: RelationId) -> Result<Vec<Status>> {
+        cache::statuses(&self.remote_bag(env, relation)?)
+    }
+
+    /// The alias this unit's bag records for a relation (see [`alias::relation_alias`]).
+    pub fn relation_alias(&self, env: &impl Env, relation: RelationId) -> Result<Option<String>> {
+        alias::relation_alias(env, &self.config, relation)
+    }
+
+    /// Gives a relation its alias as relation-created does (see [`alias::assign_alias`]).
+    pub fn assign_alias(&self, env: &mut impl Env, relation: RelationId) -> Result<Option<String>> {
+        alias::assign_alias(env, &self.config, relation)
+    }
+
+    /// The remote application's bag of one of the endpoint's relations.
+    fn remote_bag(&self, env: &mut impl Env, relation: RelationId) -> Result<Databag> {
+        find_relation(env, &self.config.endpoint, relation)
+            .ok_or(Error::MissingRelation(relation))?;
+        Databag::read(env, relation, Bag::RemoteApp)
+    }
 }
 
 fn is_created(response: &Response) -> bool {
@@ -382,6 +394,11 @@ fn relation_changed(
         unit: event.unit.clone(),
         alias: alias.clone(),
         response,
+        active_statuses: if status.is_some() {
+            statuses.clone()
+        } else {
+            Vec::new()
+        },
         status,
     };
 
@@ -554,6 +571,7 @@ fn secret_changed(
         alias,
         response: Some(response),
         status: None,
+        active_statuses: Vec::new(),
     }])
 }
 

@@ -6,7 +6,8 @@ mod support;
 use data_interfaces_core::alias;
 use data_interfaces_core::env::Bag;
 use data_interfaces_core::model::{Hook, ProviderConfig, RelationEvent, Request, RequirerConfig};
-use data_interfaces_core::{provider, requirer};
+use data_interfaces_core::provider;
+use data_interfaces_core::requirer::Requirer;
 use support::FakeEnv;
 
 const RESPONSE: &str = r#"[{"resource": "clientdb", "request-id": "b7bf5c83ca2cd3de", "salt": "kkkkkkkk", "endpoints": "10.0.0.1:5432", "secret-user": "secret:user0000000000000000"}]"#;
@@ -151,12 +152,11 @@ fn assign_alias_and_relation_created_give_the_same_alias() {
     let mut created = two_relations(true);
     let mut assigned = two_relations(true);
     for relation in [4, 3] {
-        requirer::handle(
-            &mut created,
-            &config,
-            &Hook::RelationCreated(event(relation)),
-        )
-        .unwrap();
+        Requirer::new(config.clone())
+            .and_then(|handler| {
+                handler.handle(&mut created, &Hook::RelationCreated(event(relation)))
+            })
+            .unwrap();
         alias::assign_alias(&mut assigned, &config, relation).unwrap();
     }
     for relation in [3, 4] {
@@ -210,12 +210,9 @@ fn a_rejected_response_carries_the_relation_alias_next_to_the_aliased_events() {
     let good = &RESPONSE[1..RESPONSE.len() - 1];
     let stray = good.replace("b7bf5c83ca2cd3de", "ffffffffffffffff");
     env.put(3, Bag::RemoteApp, "requests", &format!("[{stray}, {good}]"));
-    let handled = requirer::handle(
-        &mut env,
-        &config(&["cluster1", "cluster2"]),
-        &Hook::RelationChanged(event(3)),
-    )
-    .unwrap();
+    let handled = Requirer::new(config(&["cluster1", "cluster2"]))
+        .and_then(|handler| handler.handle(&mut env, &Hook::RelationChanged(event(3))))
+        .unwrap();
     assert_eq!(handled.events.len(), 1);
     assert_eq!(handled.events[0].alias.as_deref(), Some("cluster2"));
     assert_eq!(handled.rejections.len(), 1);
@@ -233,12 +230,9 @@ fn a_rejection_in_a_hook_that_fires_nothing_carries_the_relation_alias() {
         "requests",
         r#"[{"resource": 7, "request-id": "0000000000000000"}]"#,
     );
-    let handled = requirer::handle(
-        &mut env,
-        &config(&["cluster1", "cluster2"]),
-        &Hook::RelationChanged(event(3)),
-    )
-    .unwrap();
+    let handled = Requirer::new(config(&["cluster1", "cluster2"]))
+        .and_then(|handler| handler.handle(&mut env, &Hook::RelationChanged(event(3))))
+        .unwrap();
     assert!(handled.events.is_empty());
     assert_eq!(handled.rejections.len(), 1);
     assert_eq!(handled.rejections[0].alias.as_deref(), Some("cluster1"));
@@ -254,8 +248,9 @@ fn a_rejection_on_an_unaliased_relation_or_on_the_provider_carries_no_alias() {
         "requests",
         r#"[{"resource": 7, "request-id": "0000000000000000"}]"#,
     );
-    let handled =
-        requirer::handle(&mut env, &config(&[]), &Hook::RelationChanged(event(3))).unwrap();
+    let handled = Requirer::new(config(&[]))
+        .and_then(|handler| handler.handle(&mut env, &Hook::RelationChanged(event(3))))
+        .unwrap();
     assert_eq!(handled.rejections.len(), 1);
     assert_eq!(handled.rejections[0].alias, None);
 

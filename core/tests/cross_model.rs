@@ -8,7 +8,8 @@ use data_interfaces_core::fernet::Key;
 use data_interfaces_core::model::{
     EntityType, Hook, ProviderConfig, ProviderEventKind, RelationEvent, Request, RequirerConfig,
 };
-use data_interfaces_core::{provider, requirer};
+use data_interfaces_core::provider;
+use data_interfaces_core::requirer::Requirer;
 use serde_json::Value;
 use support::{deliver, FakeEnv};
 
@@ -140,7 +141,9 @@ fn provider_relation_created_makes_no_key_on_a_same_model_relation_or_a_non_lead
 fn requirer_writes_sensitive_fields_as_null_and_creates_no_secret_before_the_handshake() {
     let (mut client, _) = pair();
     let config = requirer_config(vec![mtls_request()]);
-    requirer::handle(&mut client, &config, &created(3, "db")).unwrap();
+    Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut client, &created(3, "db")))
+        .unwrap();
     let requests = requests_of(&client, 3);
     for key in [
         "secret-mtls",
@@ -158,7 +161,9 @@ fn requirer_writes_sensitive_fields_as_null_and_creates_no_secret_before_the_han
 fn requirer_with_an_entity_name_waits_for_the_key_before_writing_requests() {
     let (mut client, _) = pair();
     let config = requirer_config(vec![mtls_request(), entity_request()]);
-    requirer::handle(&mut client, &config, &created(3, "db")).unwrap();
+    Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut client, &created(3, "db")))
+        .unwrap();
     assert!(client.get(3, Bag::LocalApp, "requests").is_none());
     assert!(client.secrets.is_empty());
 }
@@ -171,12 +176,16 @@ fn requirer_copies_the_encryption_secret_and_rewrites_its_requests_encrypted_wit
         ..mtls_request()
     };
     let config = requirer_config(vec![unsalted]);
-    requirer::handle(&mut client, &config, &created(3, "db")).unwrap();
+    Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut client, &created(3, "db")))
+        .unwrap();
     let before = requests_of(&client, 3);
     provider::handle(&mut db, &provider_config(), &created(1, "client")).unwrap();
     deliver(&db, 1, &mut client, 3);
 
-    requirer::handle(&mut client, &config, &changed(3, "db")).unwrap();
+    Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut client, &changed(3, "db")))
+        .unwrap();
     assert_eq!(
         client.get(3, Bag::LocalApp, "encryption-secret"),
         db.get(1, Bag::LocalApp, "encryption-secret")
@@ -198,7 +207,9 @@ fn requirer_copies_the_encryption_secret_and_rewrites_its_requests_encrypted_wit
     );
 
     let applies = client.applies;
-    requirer::handle(&mut client, &config, &changed(3, "db")).unwrap();
+    Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut client, &changed(3, "db")))
+        .unwrap();
     assert_eq!(client.applies, applies, "the handshake happens once");
 }
 
@@ -206,10 +217,14 @@ fn requirer_copies_the_encryption_secret_and_rewrites_its_requests_encrypted_wit
 fn the_whole_handshake_delivers_decrypted_requests_and_an_encrypted_provider_cache() {
     let (mut client, mut db) = pair();
     let config = requirer_config(vec![mtls_request(), entity_request()]);
-    requirer::handle(&mut client, &config, &created(3, "db")).unwrap();
+    Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut client, &created(3, "db")))
+        .unwrap();
     provider::handle(&mut db, &provider_config(), &created(1, "client")).unwrap();
     deliver(&db, 1, &mut client, 3);
-    requirer::handle(&mut client, &config, &changed(3, "db")).unwrap();
+    Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut client, &changed(3, "db")))
+        .unwrap();
     deliver(&client, 3, &mut db, 1);
 
     let events = provider::handle(&mut db, &provider_config(), &changed(1, "client"))

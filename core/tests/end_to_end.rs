@@ -8,7 +8,8 @@ use data_interfaces_core::model::{
     Hook, ProviderConfig, ProviderEventKind, RelationEvent, Request, RequirerConfig,
     RequirerEventKind, Response,
 };
-use data_interfaces_core::{provider, requirer};
+use data_interfaces_core::provider;
+use data_interfaces_core::requirer::Requirer;
 use support::{deliver, FakeEnv};
 
 const PASSWORD: &str = "s3cr3t-PASSWORD-value";
@@ -46,7 +47,9 @@ fn a_request_travels_to_the_provider_and_credentials_come_back() {
         ..ProviderConfig::default()
     };
 
-    requirer::handle(&mut client, &requirer_config, &hook(true, 3, "db")).unwrap();
+    Requirer::new(requirer_config.clone())
+        .and_then(|handler| handler.handle(&mut client, &hook(true, 3, "db")))
+        .unwrap();
     deliver(&client, 3, &mut db, 1);
     let events = provider::handle(&mut db, &provider_config, &hook(false, 1, "client"))
         .unwrap()
@@ -67,7 +70,8 @@ fn a_request_travels_to_the_provider_and_credentials_come_back() {
     provider::set_response(&mut db, &provider_config, 1, &response).unwrap();
     deliver(&db, 1, &mut client, 3);
 
-    let events = requirer::handle(&mut client, &requirer_config, &hook(false, 3, "db"))
+    let events = Requirer::new(requirer_config.clone())
+        .and_then(|handler| handler.handle(&mut client, &hook(false, 3, "db")))
         .unwrap()
         .events;
     assert_eq!(events.len(), 1);

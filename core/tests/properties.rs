@@ -14,7 +14,8 @@ use data_interfaces_core::model::{
     FieldSpec, Hook, ProviderConfig, RelationEvent, Request, RequirerConfig, Response, Status,
 };
 use data_interfaces_core::peer::{self, PeerConfig, PeerScope};
-use data_interfaces_core::{provider, requirer, status};
+use data_interfaces_core::requirer::Requirer;
+use data_interfaces_core::{provider, status};
 use proptest::prelude::*;
 use support::{deliver, FakeEnv};
 
@@ -215,12 +216,11 @@ fn worlds() -> (FakeEnv, FakeEnv) {
 /// The requirer writes its requests; the provider's model receives them.
 fn requests_delivered(config: &RequirerConfig) -> (FakeEnv, FakeEnv) {
     let (mut client, mut db) = worlds();
-    requirer::handle(
-        &mut client,
-        config,
-        &relation_hook(true, CLIENT_RELATION, "db"),
-    )
-    .expect("relation-created");
+    Requirer::new(config.clone())
+        .and_then(|handler| {
+            handler.handle(&mut client, &relation_hook(true, CLIENT_RELATION, "db"))
+        })
+        .expect("relation-created");
     deliver(&client, CLIENT_RELATION, &mut db, DB_RELATION);
     (client, db)
 }
@@ -307,7 +307,7 @@ proptest! {
         provider::set_responses(&mut db, &provider_config(), DB_RELATION, &written)
             .expect("set-responses");
         deliver(&db, DB_RELATION, &mut client, CLIENT_RELATION);
-        let got = requirer::responses(&mut client, &config, CLIENT_RELATION)
+        let got = Requirer::new(config.clone()).and_then(|handler| handler.responses(&mut client, CLIENT_RELATION))
             .expect("the requirer reads the responses");
         let got: Vec<Response> = got.into_iter().map(without_uris_response).collect();
         let written: Vec<Response> = written.into_iter().map(without_uris_response).collect();
@@ -329,7 +329,7 @@ proptest! {
                 .expect("raise-status");
         }
         deliver(&db, DB_RELATION, &mut client, CLIENT_RELATION);
-        let mut got = requirer::statuses(&mut client, &config, CLIENT_RELATION)
+        let mut got = Requirer::new(config.clone()).and_then(|handler| handler.statuses(&mut client, CLIENT_RELATION))
             .expect("the requirer reads the statuses");
         got.sort_by_key(|status| status.code);
         prop_assert_eq!(got, statuses);
@@ -397,7 +397,7 @@ proptest! {
         let (mut client, mut db) = requests_delivered(&config);
         let before = snapshot(&client);
         let applies = client.applies;
-        requirer::handle(&mut client, &config, &relation_hook(true, CLIENT_RELATION, "db"))
+        Requirer::new(config.clone()).and_then(|handler| handler.handle(&mut client, &relation_hook(true, CLIENT_RELATION, "db")))
             .expect("relation-created again");
         prop_assert_eq!(client.applies, applies);
         prop_assert_eq!(snapshot(&client), before);

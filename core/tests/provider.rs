@@ -517,7 +517,7 @@ fn a_malformed_request_is_rejected_naming_the_relation_bag_key_and_entry() {
     match &handled.rejections[0].error {
         Error::InvalidDatabag(e) => {
             assert_eq!(
-                (e.relation, &e.bag, e.key.as_deref()),
+                (e.relation_id, &e.bag, e.key.as_deref()),
                 (1, &Bag::RemoteApp, Some("requests"))
             );
             assert!(e.reason.starts_with("entry 0: "), "{}", e.reason);

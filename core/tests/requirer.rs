@@ -8,7 +8,7 @@ use data_interfaces_core::model::{
     EntityPermission, EntityType, FieldSpec, Hook, RelationEvent, Request, RequirerConfig,
     RequirerEventKind, SecretEvent,
 };
-use data_interfaces_core::requirer;
+use data_interfaces_core::requirer::Requirer;
 use support::FakeEnv;
 
 fn created(relation: i32) -> Hook {
@@ -61,7 +61,8 @@ fn relation_created_writes_version_and_the_requests_exactly_as_dpc() {
         request("clientbis", "zzzzzzzz"),
         entity,
     ]);
-    let events = requirer::handle(&mut env, &config, &created(3))
+    let events = Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut env, &created(3)))
         .unwrap()
         .events;
     assert!(events.is_empty());
@@ -92,7 +93,9 @@ fn relation_created_writes_set_fields_nested_permissions_and_ensure_ascii() {
         resource_type: "table".into(),
         privileges: vec!["SELECT".into(), "é".into()],
     }]);
-    requirer::handle(&mut env, &config(vec![full]), &created(3)).unwrap();
+    Requirer::new(config(vec![full]))
+        .and_then(|handler| handler.handle(&mut env, &created(3)))
+        .unwrap();
     let expected = r#"[{"resource": "clientdb", "request-id": "b7bf5c83ca2cd3de", "salt": "kkkkkkkk", "extra-user-roles": "CREATEDB", "extra-group-roles": null, "external-node-connectivity": true, "entity-type": null, "entity-permissions": [{"resource_name": "t", "resource_type": "table", "privileges": ["SELECT", "\u00e9"]}], "secret-mtls": null, "mtls-cert": null, "secret-requested-entity": null, "entity-name": null, "password": null, "prefix-matching": "all", "entity-password": null}]"#;
     assert_eq!(env.get(3, Bag::LocalApp, "requests").unwrap(), expected);
 }
@@ -113,7 +116,9 @@ fn request_model_fields_come_after_the_standard_ones_and_before_entity_password(
         request_fields: fields.clone(),
         ..config(vec![kafka])
     };
-    requirer::handle(&mut env, &config_set, &created(3)).unwrap();
+    Requirer::new(config_set.clone())
+        .and_then(|handler| handler.handle(&mut env, &created(3)))
+        .unwrap();
     let expected = format!(
         "[{{\"resource\": \"topic1\", \"request-id\": \"08b995c5ea148a45\", \"salt\": \"kkkkkkkk\", {NULLS}, \"consumer-group-prefix\": \"grp-\", \"unknownkey\": \"x\", \"entity-password\": null}}]"
     );
@@ -125,7 +130,9 @@ fn request_model_fields_come_after_the_standard_ones_and_before_entity_password(
         request_fields: fields,
         ..config(vec![request("topic1", "kkkkkkkk")])
     };
-    requirer::handle(&mut env, &config_unset, &created(3)).unwrap();
+    Requirer::new(config_unset.clone())
+        .and_then(|handler| handler.handle(&mut env, &created(3)))
+        .unwrap();
     let expected = format!(
         "[{{\"resource\": \"topic1\", \"request-id\": \"08b995c5ea148a45\", \"salt\": \"kkkkkkkk\", {NULLS}, \"consumer-group-prefix\": null, \"entity-password\": null}}]"
     );
@@ -135,12 +142,9 @@ fn request_model_fields_come_after_the_standard_ones_and_before_entity_password(
 #[test]
 fn non_leader_relation_created_writes_nothing_to_the_app_bag() {
     let mut env = env_with_relation(false);
-    requirer::handle(
-        &mut env,
-        &config(vec![request("clientdb", "kkkkkkkk")]),
-        &created(3),
-    )
-    .unwrap();
+    Requirer::new(config(vec![request("clientdb", "kkkkkkkk")]))
+        .and_then(|handler| handler.handle(&mut env, &created(3)))
+        .unwrap();
     assert!(env.bag(3, Bag::LocalApp).is_empty());
     assert_eq!(env.applies, 0);
 }
@@ -148,12 +152,9 @@ fn non_leader_relation_created_writes_nothing_to_the_app_bag() {
 #[test]
 fn empty_salt_gets_a_generated_one_and_the_matching_request_id() {
     let mut env = env_with_relation(true);
-    requirer::handle(
-        &mut env,
-        &config(vec![request("clientdb", "")]),
-        &created(3),
-    )
-    .unwrap();
+    Requirer::new(config(vec![request("clientdb", "")]))
+        .and_then(|handler| handler.handle(&mut env, &created(3)))
+        .unwrap();
     let requests: serde_json::Value =
         serde_json::from_str(&env.get(3, Bag::LocalApp, "requests").unwrap()).unwrap();
     let salt = requests[0]["salt"].as_str().unwrap();
@@ -172,8 +173,12 @@ fn aliases_are_assigned_first_free_in_the_unit_bag_and_by_the_leader_in_the_app_
         relation_aliases: vec!["cluster1".into(), "cluster2".into()],
         ..config(vec![request("clientdb", "kkkkkkkk")])
     };
-    requirer::handle(&mut env, &config, &created(3)).unwrap();
-    requirer::handle(&mut env, &config, &created(4)).unwrap();
+    Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut env, &created(3)))
+        .unwrap();
+    Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut env, &created(4)))
+        .unwrap();
     assert_eq!(
         env.get(3, Bag::LocalUnit, "alias").as_deref(),
         Some("cluster1")
@@ -193,7 +198,9 @@ fn mtls_cert_goes_into_a_requirer_owned_secret_granted_to_the_relation() {
     let mut env = env_with_relation(true);
     let mut with_cert = request("clientdb", "kkkkkkkk");
     with_cert.mtls_cert = Some("CERT".into());
-    requirer::handle(&mut env, &config(vec![with_cert]), &created(3)).unwrap();
+    Requirer::new(config(vec![with_cert]))
+        .and_then(|handler| handler.handle(&mut env, &created(3)))
+        .unwrap();
     let secret = env
         .secret_by_label("database.3.b7bf5c83ca2cd3de.mtls.secret")
         .unwrap()
@@ -233,13 +240,10 @@ fn env_with_response(leader: bool) -> FakeEnv {
 fn relation_changed_emits_resource_created_with_credentials_on_every_unit() {
     for leader in [true, false] {
         let mut env = env_with_response(leader);
-        let events = requirer::handle(
-            &mut env,
-            &config(vec![request("clientdb", "kkkkkkkk")]),
-            &changed(3),
-        )
-        .unwrap()
-        .events;
+        let events = Requirer::new(config(vec![request("clientdb", "kkkkkkkk")]))
+            .and_then(|handler| handler.handle(&mut env, &changed(3)))
+            .unwrap()
+            .events;
         assert_eq!(events.len(), 1);
         let event = &events[0];
         assert_eq!(event.kind, RequirerEventKind::ResourceCreated);
@@ -272,20 +276,24 @@ fn relation_changed_emits_resource_created_with_credentials_on_every_unit() {
 fn endpoints_change_emits_endpoints_changed_only_and_a_rerun_emits_nothing() {
     let mut env = env_with_response(false);
     let config = config(vec![request("clientdb", "kkkkkkkk")]);
-    requirer::handle(&mut env, &config, &changed(3)).unwrap();
+    Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut env, &changed(3)))
+        .unwrap();
     env.put(
         3,
         Bag::RemoteApp,
         "requests",
         &RESPONSE.replace("10.0.0.1", "10.0.0.9"),
     );
-    let events = requirer::handle(&mut env, &config, &changed(3))
+    let events = Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut env, &changed(3)))
         .unwrap()
         .events;
     let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
     assert_eq!(kinds, vec![RequirerEventKind::EndpointsChanged]);
     let applies = env.applies;
-    assert!(requirer::handle(&mut env, &config, &changed(3))
+    assert!(Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut env, &changed(3)))
         .unwrap()
         .events
         .is_empty());
@@ -307,7 +315,8 @@ fn entity_response_emits_resource_entity_created() {
         "secret:ent",
         &[("entity-name", "bob"), ("entity-password", "pw")],
     );
-    let events = requirer::handle(&mut env, &config(vec![]), &changed(3))
+    let events = Requirer::new(config(vec![]))
+        .and_then(|handler| handler.handle(&mut env, &changed(3)))
         .unwrap()
         .events;
     assert_eq!(events[0].kind, RequirerEventKind::ResourceEntityCreated);
@@ -321,7 +330,9 @@ fn entity_response_emits_resource_entity_created() {
 fn tls_secret_fills_a_boolean_and_emits_authentication_updated() {
     let mut env = env_with_response(true);
     let config = config(vec![request("clientdb", "kkkkkkkk")]);
-    requirer::handle(&mut env, &config, &changed(3)).unwrap();
+    Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut env, &changed(3)))
+        .unwrap();
     env.remote_secret("secret:tls", &[("tls", "true"), ("tls-ca", "CA")]);
     env.put(
         3,
@@ -329,7 +340,8 @@ fn tls_secret_fills_a_boolean_and_emits_authentication_updated() {
         "requests",
         &RESPONSE.replace(r#""secret-tls": null"#, r#""secret-tls": "secret:tls""#),
     );
-    let events = requirer::handle(&mut env, &config, &changed(3))
+    let events = Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut env, &changed(3)))
         .unwrap()
         .events;
     assert_eq!(events[0].kind, RequirerEventKind::AuthenticationUpdated);
@@ -344,11 +356,13 @@ fn tls_secret_fills_a_boolean_and_emits_authentication_updated() {
 fn malformed_requests_json_is_an_invalid_databag_error_naming_relation_bag_and_key() {
     let mut env = env_with_relation(true);
     env.put(3, Bag::RemoteApp, "requests", "[{not json");
-    let error = requirer::handle(&mut env, &config(vec![]), &changed(3)).unwrap_err();
+    let error = Requirer::new(config(vec![]))
+        .and_then(|handler| handler.handle(&mut env, &changed(3)))
+        .unwrap_err();
     match error {
         Error::InvalidDatabag(e) => {
             assert_eq!(
-                (e.relation, e.bag, e.key.as_deref()),
+                (e.relation_id, e.bag, e.key.as_deref()),
                 (3, Bag::RemoteApp, Some("requests"))
             );
             assert!(e.reason.contains("JSON"), "{}", e.reason);
@@ -367,7 +381,9 @@ fn a_wrongly_typed_response_is_rejected_and_nothing_is_written() {
         "requests",
         &RESPONSE.replace(r#""version": "1234""#, r#""version": 1234"#),
     );
-    let handled = requirer::handle(&mut env, &config(vec![]), &changed(3)).unwrap();
+    let handled = Requirer::new(config(vec![]))
+        .and_then(|handler| handler.handle(&mut env, &changed(3)))
+        .unwrap();
     assert!(handled.events.is_empty());
     assert_eq!(handled.rejections.len(), 1);
     assert_eq!(
@@ -392,7 +408,9 @@ fn the_other_responses_fire_next_to_a_malformed_one() {
         "requests",
         &format!(r#"[{{"resource": 7, "request-id": "0000000000000000"}}, {good}]"#),
     );
-    let handled = requirer::handle(&mut env, &config(vec![]), &changed(3)).unwrap();
+    let handled = Requirer::new(config(vec![]))
+        .and_then(|handler| handler.handle(&mut env, &changed(3)))
+        .unwrap();
     let kinds: Vec<_> = handled.events.iter().map(|e| e.kind).collect();
     assert_eq!(kinds, [RequirerEventKind::ResourceCreated]);
     assert_eq!(handled.rejections.len(), 1);
@@ -412,7 +430,9 @@ fn a_response_to_no_known_request_is_rejected_and_the_others_fire() {
         .replace("b7bf5c83ca2cd3de", "ffffffffffffffff")
         .replace("secret:user0000000000000000", "secret:nothere");
     env.put(3, Bag::RemoteApp, "requests", &format!("[{stray}, {good}]"));
-    let handled = requirer::handle(&mut env, &config(vec![]), &changed(3)).unwrap();
+    let handled = Requirer::new(config(vec![]))
+        .and_then(|handler| handler.handle(&mut env, &changed(3)))
+        .unwrap();
     assert_eq!(handled.events.len(), 1);
     assert_eq!(handled.rejections.len(), 1);
     let error = handled.rejections[0].error.to_string();
@@ -426,13 +446,21 @@ fn a_response_to_no_known_request_is_rejected_and_the_others_fire() {
 fn responses_and_is_resource_created() {
     let mut env = env_with_response(false);
     let config = config(vec![]);
-    let responses = requirer::responses(&mut env, &config, 3).unwrap();
+    let responses = Requirer::new(config.clone())
+        .and_then(|handler| handler.responses(&mut env, 3))
+        .unwrap();
     assert_eq!(responses.len(), 1);
     assert_eq!(responses[0].username.as_deref(), Some("u1"));
-    assert!(requirer::is_resource_created(&mut env, &config, 3, "b7bf5c83ca2cd3de").unwrap());
-    assert!(!requirer::is_resource_created(&mut env, &config, 3, "0000000000000000").unwrap());
+    assert!(Requirer::new(config.clone())
+        .and_then(|handler| handler.is_resource_created(&mut env, 3, "b7bf5c83ca2cd3de"))
+        .unwrap());
+    assert!(!Requirer::new(config.clone())
+        .and_then(|handler| handler.is_resource_created(&mut env, 3, "0000000000000000"))
+        .unwrap());
     assert_eq!(
-        requirer::responses(&mut env, &config, 99).unwrap_err(),
+        Requirer::new(config.clone())
+            .and_then(|handler| handler.responses(&mut env, 99))
+            .unwrap_err(),
         Error::MissingRelation(99)
     );
 }
@@ -447,7 +475,8 @@ fn provider_statuses_raise_once_and_resolve_once() {
         "status",
         r#"[{"code": 4001, "message": "m", "resolution": "r"}]"#,
     );
-    let events = requirer::handle(&mut env, &config, &changed(3))
+    let events = Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut env, &changed(3)))
         .unwrap()
         .events;
     let kinds: Vec<_> = events.iter().map(|e| e.kind).collect();
@@ -458,12 +487,14 @@ fn provider_statuses_raise_once_and_resolve_once() {
             RequirerEventKind::StatusRaised
         ]
     );
-    assert!(requirer::handle(&mut env, &config, &changed(3))
+    assert!(Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut env, &changed(3)))
         .unwrap()
         .events
         .is_empty());
     env.put(3, Bag::RemoteApp, "status", "[]");
-    let events = requirer::handle(&mut env, &config, &changed(3))
+    let events = Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut env, &changed(3)))
         .unwrap()
         .events;
     assert_eq!(
@@ -471,7 +502,8 @@ fn provider_statuses_raise_once_and_resolve_once() {
         vec![RequirerEventKind::StatusResolved]
     );
     assert_eq!(events[0].status.as_ref().map(|s| s.code), Some(4001));
-    assert!(requirer::handle(&mut env, &config, &changed(3))
+    assert!(Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut env, &changed(3)))
         .unwrap()
         .events
         .is_empty());
@@ -481,13 +513,18 @@ fn provider_statuses_raise_once_and_resolve_once() {
 fn secret_changed_on_a_consumed_provider_secret_emits_authentication_updated() {
     let mut env = env_with_response(false);
     let config = config(vec![]);
-    requirer::handle(&mut env, &config, &changed(3)).unwrap();
+    Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut env, &changed(3)))
+        .unwrap();
     let hook = Hook::SecretChanged(SecretEvent {
         id: "secret:user0000000000000000".into(),
         label: Some("database.3.b7bf5c83ca2cd3de.user.secret".into()),
         revision: None,
     });
-    let events = requirer::handle(&mut env, &config, &hook).unwrap().events;
+    let events = Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut env, &hook))
+        .unwrap()
+        .events;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].kind, RequirerEventKind::AuthenticationUpdated);
     assert_eq!(events[0].app.as_deref(), Some("db"));
@@ -500,7 +537,8 @@ fn secret_changed_on_a_consumed_provider_secret_emits_authentication_updated() {
         label: Some("other.3.abc.user.secret".into()),
         revision: None,
     });
-    assert!(requirer::handle(&mut env, &config, &other)
+    assert!(Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut env, &other))
         .unwrap()
         .events
         .is_empty());
@@ -513,8 +551,11 @@ fn events_carry_the_relation_alias() {
         relation_aliases: vec!["cluster1".into(), "cluster2".into()],
         ..config(vec![request("clientdb", "kkkkkkkk")])
     };
-    requirer::handle(&mut env, &config, &created(3)).unwrap();
-    let events = requirer::handle(&mut env, &config, &changed(3))
+    Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut env, &created(3)))
+        .unwrap();
+    let events = Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut env, &changed(3)))
         .unwrap()
         .events;
     assert_eq!(events[0].alias.as_deref(), Some("cluster1"));
@@ -525,7 +566,9 @@ fn the_owner_drops_a_removed_revision_and_ignores_other_endpoints() {
     let mut env = env_with_relation(true);
     let mut with_cert = request("clientdb", "kkkkkkkk");
     with_cert.mtls_cert = Some("CERT".into());
-    requirer::handle(&mut env, &config(vec![with_cert.clone()]), &created(3)).unwrap();
+    Requirer::new(config(vec![with_cert.clone()]))
+        .and_then(|handler| handler.handle(&mut env, &created(3)))
+        .unwrap();
     let id = env
         .secret_by_label("database.3.b7bf5c83ca2cd3de.mtls.secret")
         .unwrap()
@@ -539,25 +582,23 @@ fn the_owner_drops_a_removed_revision_and_ignores_other_endpoints() {
         })
     };
     let config = config(vec![with_cert]);
-    assert!(requirer::handle(
-        &mut env,
-        &config,
-        &remove("other.3.b7bf5c83ca2cd3de.mtls.secret")
-    )
-    .unwrap()
-    .events
-    .is_empty());
+    assert!(Requirer::new(config.clone())
+        .and_then(
+            |handler| handler.handle(&mut env, &remove("other.3.b7bf5c83ca2cd3de.mtls.secret"))
+        )
+        .unwrap()
+        .events
+        .is_empty());
     assert!(env
         .logs
         .borrow()
         .iter()
         .all(|line| !line.starts_with("removed revision")));
-    requirer::handle(
-        &mut env,
-        &config,
-        &remove("database.3.b7bf5c83ca2cd3de.mtls.secret"),
-    )
-    .unwrap();
+    Requirer::new(config.clone())
+        .and_then(|handler| {
+            handler.handle(&mut env, &remove("database.3.b7bf5c83ca2cd3de.mtls.secret"))
+        })
+        .unwrap();
     assert!(env
         .logs
         .borrow()
@@ -573,7 +614,8 @@ fn relation_broken_emits_nothing() {
         app: Some("db".into()),
         unit: None,
     });
-    assert!(requirer::handle(&mut env, &config(vec![]), &hook)
+    assert!(Requirer::new(config(vec![]))
+        .and_then(|handler| handler.handle(&mut env, &hook))
         .unwrap()
         .events
         .is_empty());
@@ -587,7 +629,8 @@ fn a_hook_of_another_endpoint_is_ignored() {
         endpoint: "cache".into(),
         ..config(vec![])
     };
-    assert!(requirer::handle(&mut env, &other, &changed(3))
+    assert!(Requirer::new(other.clone())
+        .and_then(|handler| handler.handle(&mut env, &changed(3)))
         .unwrap()
         .events
         .is_empty());
@@ -598,7 +641,9 @@ fn a_hook_of_another_endpoint_is_ignored() {
 fn a_response_whose_secret_is_unreadable_is_rejected_and_not_cached() {
     let mut env = env_with_response(false);
     env.secrets[0].visible = false;
-    let handled = requirer::handle(&mut env, &config(vec![]), &changed(3)).unwrap();
+    let handled = Requirer::new(config(vec![]))
+        .and_then(|handler| handler.handle(&mut env, &changed(3)))
+        .unwrap();
     assert!(handled.events.is_empty());
     assert_eq!(handled.rejections.len(), 1);
     let error = &handled.rejections[0].error;
@@ -608,7 +653,9 @@ fn a_response_whose_secret_is_unreadable_is_rejected_and_not_cached() {
         "the response is seen again once the secret can be read"
     );
     env.secrets[0].visible = true;
-    let handled = requirer::handle(&mut env, &config(vec![]), &changed(3)).unwrap();
+    let handled = Requirer::new(config(vec![]))
+        .and_then(|handler| handler.handle(&mut env, &changed(3)))
+        .unwrap();
     assert_eq!(handled.events.len(), 1);
     assert!(handled.rejections.is_empty());
 }

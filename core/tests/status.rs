@@ -8,7 +8,8 @@ use data_interfaces_core::error::Error;
 use data_interfaces_core::model::{
     Hook, ProviderConfig, RelationEvent, RequirerConfig, RequirerEventKind, Status,
 };
-use data_interfaces_core::{provider, requirer, status};
+use data_interfaces_core::requirer::Requirer;
+use data_interfaces_core::{provider, status};
 use support::FakeEnv;
 
 fn status(code: i32, message: &str, resolution: &str) -> Status {
@@ -221,11 +222,13 @@ fn the_requirer_reads_the_providers_statuses() {
         r#"[{"code": 1002, "message": "i", "resolution": "n"}, {"code": 4001, "message": "m", "resolution": "r"}]"#,
     );
     assert_eq!(
-        requirer::statuses(&mut env, &requirer_config(), 3).unwrap(),
+        Requirer::new(requirer_config())
+            .and_then(|handler| handler.statuses(&mut env, 3))
+            .unwrap(),
         vec![status(1002, "i", "n"), status(4001, "m", "r")]
     );
     assert_eq!(
-        requirer::statuses(&mut env, &requirer_config(), 99),
+        Requirer::new(requirer_config()).and_then(|handler| handler.statuses(&mut env, 99)),
         Err(Error::MissingRelation(99))
     );
 }
@@ -234,9 +237,11 @@ fn the_requirer_reads_the_providers_statuses() {
 fn a_malformed_status_key_is_an_invalid_databag_error_naming_it() {
     let mut env = requirer_env();
     env.put(3, Bag::RemoteApp, "status", r#"[{"code": "x"}]"#);
-    let error = requirer::statuses(&mut env, &requirer_config(), 3).unwrap_err();
+    let error = Requirer::new(requirer_config())
+        .and_then(|handler| handler.statuses(&mut env, 3))
+        .unwrap_err();
     assert!(
-        matches!(&error, Error::InvalidDatabag(e) if e.relation == 3 && e.bag == Bag::RemoteApp && e.key.as_deref() == Some("status")),
+        matches!(&error, Error::InvalidDatabag(e) if e.relation_id == 3 && e.bag == Bag::RemoteApp && e.key.as_deref() == Some("status")),
         "{error:?}"
     );
 }
@@ -244,17 +249,23 @@ fn a_malformed_status_key_is_an_invalid_databag_error_naming_it() {
 #[test]
 fn all_resources_are_created_once_every_response_with_an_id_has_credentials() {
     let mut env = requirer_env();
-    assert!(!requirer::are_all_resources_created(&mut env, &requirer_config(), 3).unwrap());
+    assert!(!Requirer::new(requirer_config())
+        .and_then(|handler| handler.are_all_resources_created(&mut env, 3))
+        .unwrap());
     env.put(
         3,
         Bag::RemoteApp,
         "requests",
         &RESPONSES.replace(r#""secret-entity": null"#, r#""secret-entity": "secret:e""#),
     );
-    assert!(requirer::are_all_resources_created(&mut env, &requirer_config(), 3).unwrap());
+    assert!(Requirer::new(requirer_config())
+        .and_then(|handler| handler.are_all_resources_created(&mut env, 3))
+        .unwrap());
     env.put(3, Bag::RemoteApp, "requests", "[]");
     assert!(
-        requirer::are_all_resources_created(&mut env, &requirer_config(), 3).unwrap(),
+        Requirer::new(requirer_config())
+            .and_then(|handler| handler.are_all_resources_created(&mut env, 3))
+            .unwrap(),
         "vacuously true without responses"
     );
 }
@@ -277,7 +288,9 @@ fn a_status_raised_and_cleared_between_provider_cache_writes_is_raised_and_resol
         unit: None,
     });
     let config = requirer_config();
-    requirer::handle(&mut env, &config, &hook).unwrap();
+    Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut env, &hook))
+        .unwrap();
     env.put(
         3,
         Bag::RemoteApp,
@@ -288,17 +301,83 @@ fn a_status_raised_and_cleared_between_provider_cache_writes_is_raised_and_resol
         events.into_iter().map(|e| e.kind).collect::<Vec<_>>()
     };
     assert_eq!(
-        kinds(requirer::handle(&mut env, &config, &hook).unwrap().events),
+        kinds(
+            Requirer::new(config.clone())
+                .and_then(|handler| handler.handle(&mut env, &hook))
+                .unwrap()
+                .events
+        ),
         vec![RequirerEventKind::StatusRaised]
     );
-    assert!(kinds(requirer::handle(&mut env, &config, &hook).unwrap().events).is_empty());
+    assert!(kinds(
+        Requirer::new(config.clone())
+            .and_then(|handler| handler.handle(&mut env, &hook))
+            .unwrap()
+            .events
+    )
+    .is_empty());
     env.bags
         .get_mut(&(3, Bag::RemoteApp))
         .unwrap()
         .shift_remove("status");
     assert_eq!(
-        kinds(requirer::handle(&mut env, &config, &hook).unwrap().events),
+        kinds(
+            Requirer::new(config.clone())
+                .and_then(|handler| handler.handle(&mut env, &hook))
+                .unwrap()
+                .events
+        ),
         vec![RequirerEventKind::StatusResolved]
     );
-    assert!(kinds(requirer::handle(&mut env, &config, &hook).unwrap().events).is_empty());
+    assert!(kinds(
+        Requirer::new(config.clone())
+            .and_then(|handler| handler.handle(&mut env, &hook))
+            .unwrap()
+            .events
+    )
+    .is_empty());
+}
+
+#[test]
+fn a_status_event_carries_the_statuses_the_provider_raises_after_the_change() {
+    let mut env = requirer_env();
+    env.put(
+        3,
+        Bag::RemoteApp,
+        "data",
+        r#"{"b7bf5c83ca2cd3de": {"resource": "clientdb"}, "9ecfabfbb5258f88": {"entity-type": "USER"}}"#,
+    );
+    env.remote_secret("secret:u", &[("username", "u")]);
+    let hook = Hook::RelationChanged(RelationEvent {
+        relation_id: 3,
+        app: Some("db".into()),
+        unit: None,
+    });
+    let handler = Requirer::new(requirer_config()).unwrap();
+    handler.handle(&mut env, &hook).unwrap();
+    env.put(
+        3,
+        Bag::RemoteApp,
+        "status",
+        r#"[{"code": 1002, "message": "i", "resolution": "n"}, {"code": 4001, "message": "m", "resolution": "r"}]"#,
+    );
+    let events = handler.handle(&mut env, &hook).unwrap().events;
+    let active = vec![status(1002, "i", "n"), status(4001, "m", "r")];
+    assert_eq!(events.len(), 2);
+    for event in &events {
+        assert_eq!(event.kind, RequirerEventKind::StatusRaised);
+        assert_eq!(event.active_statuses, active);
+    }
+
+    env.put(
+        3,
+        Bag::RemoteApp,
+        "status",
+        r#"[{"code": 4001, "message": "m", "resolution": "r"}]"#,
+    );
+    let events = handler.handle(&mut env, &hook).unwrap().events;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].kind, RequirerEventKind::StatusResolved);
+    assert_eq!(events[0].status, Some(status(1002, "i", "n")));
+    assert_eq!(events[0].active_statuses, vec![status(4001, "m", "r")]);
 }

@@ -8,7 +8,8 @@ use data_interfaces_core::error::Error;
 use data_interfaces_core::model::{
     EntityType, FieldSpec, Hook, ProviderConfig, RelationEvent, Request, RequirerConfig,
 };
-use data_interfaces_core::{provider, requirer};
+use data_interfaces_core::provider;
+use data_interfaces_core::requirer::Requirer;
 use support::FakeEnv;
 
 fn kafka_fields() -> Vec<FieldSpec> {
@@ -46,27 +47,39 @@ fn every_requirer_call_fails(config: &RequirerConfig, message: &str) {
     env.add_relation(3, "database", "db");
     let expected = Err(Error::InvalidModel(message.into()));
     assert_eq!(
-        requirer::handle(&mut env, config, &hook(true, 3)).map(|_| ()),
+        Requirer::new(config.clone())
+            .and_then(|handler| handler.handle(&mut env, &hook(true, 3)))
+            .map(|_| ()),
         expected
     );
     assert_eq!(
-        requirer::handle(&mut env, config, &hook(false, 3)).map(|_| ()),
+        Requirer::new(config.clone())
+            .and_then(|handler| handler.handle(&mut env, &hook(false, 3)))
+            .map(|_| ()),
         expected
     );
     assert_eq!(
-        requirer::responses(&mut env, config, 3).map(|_| ()),
+        Requirer::new(config.clone())
+            .and_then(|handler| handler.responses(&mut env, 3))
+            .map(|_| ()),
         expected
     );
     assert_eq!(
-        requirer::is_resource_created(&mut env, config, 3, "x").map(|_| ()),
+        Requirer::new(config.clone())
+            .and_then(|handler| handler.is_resource_created(&mut env, 3, "x"))
+            .map(|_| ()),
         expected
     );
     assert_eq!(
-        requirer::are_all_resources_created(&mut env, config, 3).map(|_| ()),
+        Requirer::new(config.clone())
+            .and_then(|handler| handler.are_all_resources_created(&mut env, 3))
+            .map(|_| ()),
         expected
     );
     assert_eq!(
-        requirer::statuses(&mut env, config, 3).map(|_| ()),
+        Requirer::new(config.clone())
+            .and_then(|handler| handler.statuses(&mut env, 3))
+            .map(|_| ()),
         expected
     );
     assert_eq!(env.applies, 0);
@@ -128,7 +141,9 @@ fn empty_roles_count_as_unset_as_in_the_library() {
     };
     let mut env = FakeEnv::new("client", true);
     env.add_relation(3, "database", "db");
-    requirer::handle(&mut env, &requirer_config(request, vec![]), &hook(true, 3)).unwrap();
+    Requirer::new(requirer_config(request, vec![]))
+        .and_then(|handler| handler.handle(&mut env, &hook(true, 3)))
+        .unwrap();
     assert!(env.get(3, Bag::LocalApp, "requests").is_some());
 }
 
@@ -160,7 +175,9 @@ fn a_consumer_group_prefix_with_a_later_star_or_none_is_accepted() {
         let mut env = FakeEnv::new("client", true);
         env.add_relation(3, "database", "db");
         let config = requirer_config(kafka_request(prefix), kafka_fields());
-        requirer::handle(&mut env, &config, &hook(true, 3)).unwrap();
+        Requirer::new(config.clone())
+            .and_then(|handler| handler.handle(&mut env, &hook(true, 3)))
+            .unwrap();
     }
 }
 
@@ -169,7 +186,9 @@ fn the_kafka_rule_applies_only_to_a_model_that_declares_the_field() {
     let mut env = FakeEnv::new("client", true);
     env.add_relation(3, "database", "db");
     let config = requirer_config(kafka_request("*"), vec![]);
-    requirer::handle(&mut env, &config, &hook(true, 3)).unwrap();
+    Requirer::new(config.clone())
+        .and_then(|handler| handler.handle(&mut env, &hook(true, 3)))
+        .unwrap();
 }
 
 fn provider_env(requests: &str) -> FakeEnv {
@@ -202,7 +221,7 @@ fn provider_refuses(requests: &str, fields: Vec<FieldSpec>, entry: usize, messag
         match error {
             Error::InvalidDatabag(e) => {
                 assert_eq!(
-                    (e.relation, e.bag, e.key.as_deref()),
+                    (e.relation_id, e.bag, e.key.as_deref()),
                     (1, Bag::RemoteApp, Some("requests"))
                 );
                 assert_eq!(e.reason, format!("entry {entry}: {message}"));

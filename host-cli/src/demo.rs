@@ -118,7 +118,8 @@ impl<'a, W: Write> Demo<'a, W> {
         self.banner(unit, kind, remote).map_err(io)?;
         let before = self.bags();
         let mut session = self.runtime.session(Box::new(self.juju.unit(unit)))?;
-        let handled = session.requirer_handle(&requirer_config(), &self.hook(kind, remote))?;
+        let requirer = session.requirer(&requirer_config())?;
+        let handled = session.requirer_handle(requirer, &self.hook(kind, remote))?;
         self.print_rejections(&handled.rejections)?;
         let events = handled.events;
         self.print_events(events.iter().map(display::requirer_event))?;
@@ -133,7 +134,8 @@ impl<'a, W: Write> Demo<'a, W> {
         let before = self.bags();
         let config = provider_config();
         let mut session = self.runtime.session(Box::new(self.juju.unit(unit)))?;
-        let handled = session.provider_handle(&config, &self.hook(kind, remote))?;
+        let provider = session.provider(&config)?;
+        let handled = session.provider_handle(provider, &self.hook(kind, remote))?;
         self.print_rejections(&handled.rejections)?;
         let events = handled.events;
         self.print_events(events.iter().map(display::provider_event))?;
@@ -159,7 +161,7 @@ impl<'a, W: Write> Demo<'a, W> {
                     display::response(&response)
                 )
                 .map_err(io)?;
-                session.provider_set_response(&config, event.relation_id, &response)?;
+                session.provider_set_response(provider, event.relation_id, &response)?;
             }
         }
         self.print_changed(before)

@@ -477,6 +477,11 @@ pub fn requirer_event<'py>(py: Python<'py>, e: &RequirerEvent) -> PyResult<Bound
         Some(s) => d.set_item("status", status_to_dict(py, s)?)?,
         None => d.set_item("status", py.None())?,
     }
+    let active = PyList::empty(py);
+    for status in &e.active_statuses {
+        active.append(status_to_dict(py, status)?)?;
+    }
+    d.set_item("active_statuses", active)?;
     Ok(d)
 }
 

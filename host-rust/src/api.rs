@@ -39,8 +39,9 @@
 use crate::backend::Backend;
 use crate::display;
 use crate::error::Error;
+use crate::handlers::{Held, PeerHandler, ProviderHandler, RequirerHandler};
 use crate::load::LoadOptions;
-use crate::runtime::{Runtime, Session};
+use crate::runtime::Runtime;
 use crate::wit;
 use std::borrow::Borrow;
 use std::fmt;
@@ -105,18 +106,14 @@ impl DataInterfaces {
         config: impl Into<wit::RequirerConfig>,
         backend: impl Backend + 'static,
     ) -> Result<Requirer, Error> {
-        Ok(Requirer {
-            session: self.runtime.session(Box::new(backend))?,
-            config: config.into(),
-        })
+        let held = Held::new(self.runtime.clone(), config.into(), Box::new(backend))?;
+        Ok(Requirer { held })
     }
 
     /// The peer data of a peer endpoint over a backend.
     pub fn peer(&self, config: PeerConfig, backend: impl Backend + 'static) -> Result<Peer, Error> {
-        Ok(Peer {
-            session: self.runtime.session(Box::new(backend))?,
-            config,
-        })
+        let held = Held::new(self.runtime.clone(), config, Box::new(backend))?;
+        Ok(Peer { held })
     }
 
     /// A provider handler over a backend.
@@ -125,10 +122,8 @@ impl DataInterfaces {
         config: impl Into<wit::ProviderConfig>,
         backend: impl Backend + 'static,
     ) -> Result<Provider, Error> {
-        Ok(Provider {
-            session: self.runtime.session(Box::new(backend))?,
-            config: config.into(),
-        })
+        let held = Held::new(self.runtime.clone(), config.into(), Box::new(backend))?;
+        Ok(Provider { held })
     }
 }
 
@@ -785,6 +780,9 @@ pub enum RequirerEvent {
         alias: Option<String>,
         /// The status.
         status: Status,
+        /// The statuses the provider raises after the change, as
+        /// [`Requirer::statuses`] would return them.
+        active_statuses: Vec<Status>,
     },
     /// The provider resolved a status.
     StatusResolved {
@@ -798,6 +796,9 @@ pub enum RequirerEvent {
         alias: Option<String>,
         /// The status.
         status: Status,
+        /// The statuses the provider raises after the change, as
+        /// [`Requirer::statuses`] would return them.
+        active_statuses: Vec<Status>,
     },
 }
 
@@ -823,6 +824,7 @@ impl RequirerEvent {
             alias,
             response,
             status,
+            active_statuses,
         } = event;
         let call = "requirer.handle";
         if matches!(kind, K::StatusRaised | K::StatusResolved) {
@@ -834,6 +836,7 @@ impl RequirerEvent {
                     unit,
                     alias,
                     status,
+                    active_statuses,
                 }
             } else {
                 RequirerEvent::StatusResolved {
@@ -842,6 +845,7 @@ impl RequirerEvent {
                     unit,
                     alias,
                     status,
+                    active_statuses,
                 }
             });
         }
@@ -1387,20 +1391,19 @@ impl From<ProviderBuilder> for wit::ProviderConfig {
 
 /// The requirer side of a relation endpoint, over one backend (one hook, usually).
 pub struct Requirer {
-    session: Session,
-    config: wit::RequirerConfig,
+    held: Held<RequirerHandler>,
 }
 
 impl fmt::Debug for Requirer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        requirer_config_debug("Requirer", &self.config, f)
+        requirer_config_debug("Requirer", self.held.config(), f)
     }
 }
 
 impl Requirer {
     /// The configuration.
     pub fn config(&self) -> &wit::RequirerConfig {
-        &self.config
+        self.held.config()
     }
 
     /// Handle a hook; returns the events to react to, in order. A hook of another endpoint
@@ -1409,13 +1412,13 @@ impl Requirer {
     /// A malformed response is rejected alone (see [`Handled`]); a failure of the whole hook
     /// (an unreadable bag, a backend error, a sandbox limit) is an [`Error`].
     pub fn handle(&mut self, hook: &Hook) -> Result<Handled<RequirerEvent>, Error> {
-        let handled = self.session.requirer_handle(&self.config, hook)?;
+        let handled = self.held.call(|s, h| s.requirer_handle(h, hook))?;
         Handled::from_wit(handled.events, handled.rejections, RequirerEvent::from_wit)
     }
 
     /// The responses on a relation, with their secret fields filled in.
     pub fn responses(&mut self, relation: RelationId) -> Result<Vec<Response>, Error> {
-        let responses = self.session.requirer_responses(&self.config, relation)?;
+        let responses = self.held.call(|s, h| s.requirer_responses(h, relation))?;
         Ok(responses.into_iter().map(Response).collect())
     }
 
@@ -1425,25 +1428,26 @@ impl Requirer {
         relation: RelationId,
         request_id: &str,
     ) -> Result<bool, Error> {
-        self.session
-            .requirer_is_resource_created(&self.config, relation, request_id)
+        self.held
+            .call(|s, h| s.requirer_is_resource_created(h, relation, request_id))
     }
 
     /// Whether every response with a request id carries credentials (true when none).
     pub fn are_all_resources_created(&mut self, relation: RelationId) -> Result<bool, Error> {
-        self.session
-            .requirer_are_all_resources_created(&self.config, relation)
+        self.held
+            .call(|s, h| s.requirer_are_all_resources_created(h, relation))
     }
 
     /// The statuses the provider raises on a relation, by code.
     pub fn statuses(&mut self, relation: RelationId) -> Result<Vec<Status>, Error> {
-        self.session.requirer_statuses(&self.config, relation)
+        self.held.call(|s, h| s.requirer_statuses(h, relation))
     }
 
     /// The alias this unit's bag records for a relation (the one its events carry); `None`
     /// when it records none, or when the endpoint has no such relation.
     pub fn relation_alias(&mut self, relation: RelationId) -> Result<Option<String>, Error> {
-        self.session.requirer_relation_alias(&self.config, relation)
+        self.held
+            .call(|s, h| s.requirer_relation_alias(h, relation))
     }
 
     /// Give a relation an alias as relation-created does, and return it: `None` without
@@ -1451,30 +1455,24 @@ impl Requirer {
     /// has, else the first alias no other relation holds (written to this unit's bag and, on
     /// the leader, to the application's bag; `None` when every alias is taken).
     pub fn assign_alias(&mut self, relation: RelationId) -> Result<Option<String>, Error> {
-        self.session.requirer_assign_alias(&self.config, relation)
-    }
-
-    /// The raw session (the per-export calls).
-    pub fn session(&mut self) -> &mut Session {
-        &mut self.session
+        self.held.call(|s, h| s.requirer_assign_alias(h, relation))
     }
 
     /// Give the backend back.
     pub fn into_backend(self) -> Box<dyn Backend> {
-        self.session.into_backend()
+        self.held.into_backend()
     }
 }
 
 /// The provider side of a relation endpoint, over one backend (one hook, usually).
 pub struct Provider {
-    session: Session,
-    config: wit::ProviderConfig,
+    held: Held<ProviderHandler>,
 }
 
 impl fmt::Debug for Provider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Provider")
-            .field("config", &self.config)
+            .field("config", self.held.config())
             .finish_non_exhaustive()
     }
 }
@@ -1482,7 +1480,7 @@ impl fmt::Debug for Provider {
 impl Provider {
     /// The configuration.
     pub fn config(&self) -> &wit::ProviderConfig {
-        &self.config
+        self.held.config()
     }
 
     /// Handle a hook; returns the events to react to, in order. A hook of another endpoint
@@ -1491,15 +1489,15 @@ impl Provider {
     /// A malformed request is rejected alone (see [`Handled`]); a failure of the whole hook
     /// (an unreadable bag, a backend error, a sandbox limit) is an [`Error`].
     pub fn handle(&mut self, hook: &Hook) -> Result<Handled<ProviderEvent>, Error> {
-        let handled = self.session.provider_handle(&self.config, hook)?;
+        let handled = self.held.call(|s, h| s.provider_handle(h, hook))?;
         Handled::from_wit(handled.events, handled.rejections, ProviderEvent::from_wit)
     }
 
     /// Write (or merge) a response on a relation; leader only. Secret fields go to Juju
     /// secrets granted to the relation; the databag gets their URIs.
     pub fn set_response(&mut self, relation: RelationId, response: &Response) -> Result<(), Error> {
-        self.session
-            .provider_set_response(&self.config, relation, &response.0)
+        self.held
+            .call(|s, h| s.provider_set_response(h, relation, &response.0))
     }
 
     /// Write responses as [`Provider::set_response`] called once for each, in order, but with
@@ -1510,8 +1508,8 @@ impl Provider {
         responses: &[Response],
     ) -> Result<(), Error> {
         let records: Vec<wit::Response> = responses.iter().map(|r| r.0.clone()).collect();
-        self.session
-            .provider_set_response_each(&self.config, relation, &records)
+        self.held
+            .call(|s, h| s.provider_set_response_each(h, relation, &records))
     }
 
     /// Write several responses on a relation at once; leader only.
@@ -1521,72 +1519,67 @@ impl Provider {
         responses: &[Response],
     ) -> Result<(), Error> {
         let records: Vec<wit::Response> = responses.iter().map(|r| r.0.clone()).collect();
-        self.session
-            .provider_set_responses(&self.config, relation, &records)
+        self.held
+            .call(|s, h| s.provider_set_responses(h, relation, &records))
     }
 
     /// The requests on a relation.
     pub fn requests(&mut self, relation: RelationId) -> Result<Vec<Request>, Error> {
-        let requests = self.session.provider_requests(&self.config, relation)?;
+        let requests = self.held.call(|s, h| s.provider_requests(h, relation))?;
         Ok(requests.into_iter().map(Request).collect())
     }
 
     /// The provider's own responses on a relation, secret fields filled in.
     pub fn responses(&mut self, relation: RelationId) -> Result<Vec<Response>, Error> {
-        let responses = self.session.provider_responses(&self.config, relation)?;
+        let responses = self.held.call(|s, h| s.provider_responses(h, relation))?;
         Ok(responses.into_iter().map(Response).collect())
     }
 
     /// Raise a status on a relation; leader only.
     pub fn raise_status(&mut self, relation: RelationId, status: &Status) -> Result<(), Error> {
-        self.session
-            .provider_raise_status(&self.config, relation, status)
+        self.held
+            .call(|s, h| s.provider_raise_status(h, relation, status))
     }
 
     /// Raise the status of the status schema with this code; leader only.
     pub fn raise_status_code(&mut self, relation: RelationId, code: i32) -> Result<(), Error> {
-        self.session
-            .provider_raise_status_code(&self.config, relation, code)
+        self.held
+            .call(|s, h| s.provider_raise_status_code(h, relation, code))
     }
 
     /// Resolve a raised status; leader only.
     pub fn resolve_status(&mut self, relation: RelationId, code: i32) -> Result<(), Error> {
-        self.session
-            .provider_resolve_status(&self.config, relation, code)
+        self.held
+            .call(|s, h| s.provider_resolve_status(h, relation, code))
     }
 
     /// Clear every status of a relation; leader only.
     pub fn clear_statuses(&mut self, relation: RelationId) -> Result<(), Error> {
-        self.session.provider_clear_statuses(&self.config, relation)
+        self.held
+            .call(|s, h| s.provider_clear_statuses(h, relation))
     }
 
     /// The statuses raised on a relation; leader only.
     pub fn statuses(&mut self, relation: RelationId) -> Result<Vec<Status>, Error> {
-        self.session.provider_statuses(&self.config, relation)
-    }
-
-    /// The raw session (the per-export calls).
-    pub fn session(&mut self) -> &mut Session {
-        &mut self.session
+        self.held.call(|s, h| s.provider_statuses(h, relation))
     }
 
     /// Give the backend back.
     pub fn into_backend(self) -> Box<dyn Backend> {
-        self.session.into_backend()
+        self.held.into_backend()
     }
 }
 
 /// The data of a peer relation (the component's `peer` export): plain fields in the databag,
 /// secret fields in secrets found by label. Values are JSON text.
 pub struct Peer {
-    session: Session,
-    config: PeerConfig,
+    held: Held<PeerHandler>,
 }
 
 impl fmt::Debug for Peer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Peer")
-            .field("config", &self.config)
+            .field("config", self.held.config())
             .finish()
     }
 }
@@ -1594,7 +1587,7 @@ impl fmt::Debug for Peer {
 impl Peer {
     /// The configuration.
     pub fn config(&self) -> &PeerConfig {
-        &self.config
+        self.held.config()
     }
 
     /// The data of a scope, by wire key, each value as JSON text (secret fields filled in).
@@ -1603,7 +1596,7 @@ impl Peer {
         relation: RelationId,
         scope: &PeerScope,
     ) -> Result<Vec<(String, String)>, Error> {
-        self.session.peer_read(&self.config, relation, scope)
+        self.held.call(|s, h| s.peer_read(h, relation, scope))
     }
 
     /// Set fields (JSON text) or delete them (`None`); other keys are left alone. The app
@@ -1614,8 +1607,8 @@ impl Peer {
         scope: &PeerScope,
         values: &[(String, Option<String>)],
     ) -> Result<(), Error> {
-        self.session
-            .peer_write(&self.config, relation, scope, values)
+        self.held
+            .call(|s, h| s.peer_write(h, relation, scope, values))
     }
 
     /// Delete fields of a scope.
@@ -1625,12 +1618,12 @@ impl Peer {
         scope: &PeerScope,
         keys: &[String],
     ) -> Result<(), Error> {
-        self.session
-            .peer_delete(&self.config, relation, scope, keys)
+        self.held
+            .call(|s, h| s.peer_delete(h, relation, scope, keys))
     }
 
     /// Give the backend back.
     pub fn into_backend(self) -> Box<dyn Backend> {
-        self.session.into_backend()
+        self.held.into_backend()
     }
 }

@@ -111,3 +111,68 @@ pub trait Backend {
     /// Write a log line.
     fn log(&mut self, level: LogLevel, message: &str);
 }
+
+/// A backend attached to no world: every import fails the call ([`BackendError::Fatal`]) and
+/// log lines are dropped. For calls that touch no world (salts, hashes), and for a session
+/// whose world is given call by call ([`crate::Session::replace_backend`]) before any call.
+pub struct Detached;
+
+fn no_world() -> BackendError {
+    BackendError::Fatal("this call has no backend".into())
+}
+
+impl Backend for Detached {
+    fn relations(&mut self, _: &str) -> Result<Vec<RelationInfo>, BackendError> {
+        Err(no_world())
+    }
+    fn read(&mut self, _: RelationId, _: &Bag) -> Result<Entries, BackendError> {
+        Err(no_world())
+    }
+    fn apply(&mut self, _: RelationId, _: &Bag, _: &ChangeSet) -> Result<(), BackendError> {
+        Err(no_world())
+    }
+    fn is_leader(&mut self) -> Result<bool, BackendError> {
+        Err(no_world())
+    }
+    fn local_app(&mut self) -> Result<String, BackendError> {
+        Err(no_world())
+    }
+    fn local_unit(&mut self) -> Result<String, BackendError> {
+        Err(no_world())
+    }
+    fn model_uuid(&mut self) -> Result<String, BackendError> {
+        Err(no_world())
+    }
+    fn secret_add(
+        &mut self,
+        _: Owner,
+        _: Option<&str>,
+        _: &[(String, String)],
+    ) -> Result<String, BackendError> {
+        Err(no_world())
+    }
+    fn secret_get(
+        &mut self,
+        _: Option<&str>,
+        _: Option<&str>,
+        _: bool,
+    ) -> Result<Option<Secret>, BackendError> {
+        Err(no_world())
+    }
+    fn secret_owned(&mut self, _: &str) -> Result<bool, BackendError> {
+        Err(no_world())
+    }
+    fn secret_set_content(&mut self, _: &str, _: &[(String, String)]) -> Result<(), BackendError> {
+        Err(no_world())
+    }
+    fn secret_grant(&mut self, _: &str, _: RelationId) -> Result<(), BackendError> {
+        Err(no_world())
+    }
+    fn secret_remove(&mut self, _: &str) -> Result<(), BackendError> {
+        Err(no_world())
+    }
+    fn secret_remove_revision(&mut self, _: &str, _: i32) -> Result<(), BackendError> {
+        Err(no_world())
+    }
+    fn log(&mut self, _: LogLevel, _: &str) {}
+}

@@ -84,6 +84,21 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// Whether the call left its instance unusable: it ran out of fuel, hit the memory cap,
+    /// trapped, or was aborted by its backend. The instance (and every handler in it) must be
+    /// made again; [`crate::handlers::Held`] does so before its next call.
+    pub fn poisons(&self) -> bool {
+        matches!(
+            self,
+            Error::OutOfFuel { .. }
+                | Error::MemoryCap { .. }
+                | Error::Trap { .. }
+                | Error::Backend(_)
+        )
+    }
+}
+
 /// A bag, named for people.
 pub fn bag_name(bag: &Bag) -> String {
     match bag {

@@ -82,6 +82,10 @@ impl HostState {
         self.backend
     }
 
+    pub(crate) fn replace_backend(&mut self, backend: Box<dyn Backend>) -> Box<dyn Backend> {
+        std::mem::replace(&mut self.backend, backend)
+    }
+
     pub(crate) fn begin_call(&mut self) {
         self.fatal = None;
         self.refused = None;

@@ -70,6 +70,7 @@ pub mod bindings;
 pub mod cache;
 pub mod display;
 pub mod error;
+pub mod handlers;
 pub mod hooktools;
 mod host;
 pub mod load;

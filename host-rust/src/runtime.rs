@@ -1,12 +1,8 @@
 //! The loaded component, and calling it under sandbox limits (loading itself: [`crate::load`]).
 
 use crate::backend::Backend;
-use crate::bindings::wit::{Bag, Diff, RelationData, RelationDataConfig};
-use crate::bindings::wit::{
-    Hook, PeerConfig, PeerScope, ProviderConfig, ProviderHandled, RelationId, Request,
-    RequirerConfig, RequirerHandled, Response, Status,
-};
-use crate::bindings::DataInterfaces;
+use crate::bindings::wit::{Bag, Diff, PeerScope, RelationId};
+use crate::bindings::DataInterfaces as Bindings;
 use crate::error::Error;
 use crate::host::HostState;
 use crate::load::{self, LoadOptions, LoadSource};
@@ -146,30 +142,41 @@ impl Runtime {
 
     /// A session over a backend: a fresh instance and store.
     pub fn session(&self, backend: Box<dyn Backend>) -> Result<Session, Error> {
+        self.open(backend).map_err(|(error, _)| error)
+    }
+
+    /// [`Runtime::session`], giving the backend back when the instance cannot be made.
+    pub(crate) fn open(
+        &self,
+        backend: Box<dyn Backend>,
+    ) -> Result<Session, (Error, Box<dyn Backend>)> {
         let mut store = Store::new(&self.engine, HostState::new(backend, self.limits));
         store.limiter(|state| state.limiter());
-        store
+        let made = store
             .set_fuel(self.limits.fuel)
-            .map_err(|e| Error::Load(format!("fuel: {e}")))?;
-        let bindings = match self
-            .instance_pre
-            .instantiate(&mut store)
-            .and_then(|instance| DataInterfaces::new(&mut store, &instance))
-        {
-            Ok(bindings) => bindings,
-            Err(_) if store.data().memory_cap_hit() => {
-                return Err(Error::MemoryCap {
-                    call: "instantiate",
-                    limit: self.limits.memory_bytes,
-                })
-            }
-            Err(e) => return Err(Error::Load(format!("instantiate: {e}"))),
-        };
-        Ok(Session {
-            store,
-            bindings,
-            limits: self.limits,
-        })
+            .map_err(|e| Error::Load(format!("fuel: {e}")))
+            .and_then(|()| {
+                match self
+                    .instance_pre
+                    .instantiate(&mut store)
+                    .and_then(|instance| Bindings::new(&mut store, &instance))
+                {
+                    Ok(bindings) => Ok(bindings),
+                    Err(_) if store.data().memory_cap_hit() => Err(Error::MemoryCap {
+                        call: "instantiate",
+                        limit: self.limits.memory_bytes,
+                    }),
+                    Err(e) => Err(Error::Load(format!("instantiate: {e}"))),
+                }
+            });
+        match made {
+            Ok(bindings) => Ok(Session {
+                store,
+                bindings,
+                limits: self.limits,
+            }),
+            Err(error) => Err((error, store.into_data().into_backend())),
+        }
     }
 }
 
@@ -180,10 +187,11 @@ impl Runtime {
 /// ([`Error::MemoryCap`]) or traps ([`Error::Trap`]), when the host refused one of its
 /// requests and it went on as if it had not ([`Error::Refused`]), and when it returns more
 /// than the host-call bound ([`Error::TooLarge`]). After a call that failed on a limit or a
-/// trap, the instance is poisoned: open a new session.
+/// trap, the instance is poisoned ([`Error::poisons`]): open a new session (the handlers of
+/// [`crate::handlers`] do so by themselves).
 pub struct Session {
     store: Store<HostState>,
-    bindings: DataInterfaces,
+    bindings: Bindings,
     limits: Limits,
 }
 
@@ -198,10 +206,17 @@ impl Session {
         self.store.into_data().into_backend()
     }
 
-    fn call<T: DataSize>(
+    /// Put another backend in place for the calls that follow (a host whose world object
+    /// changes between calls, as the Python host's does); returns the one it replaces.
+    pub fn replace_backend(&mut self, backend: Box<dyn Backend>) -> Box<dyn Backend> {
+        self.store.data_mut().replace_backend(backend)
+    }
+
+    /// Run one export under the sandbox's bounds (fresh fuel, the refusal and size checks).
+    pub(crate) fn call<T: DataSize>(
         &mut self,
         name: &'static str,
-        f: impl FnOnce(&DataInterfaces, &mut Store<HostState>) -> wasmtime::Result<T>,
+        f: impl FnOnce(&Bindings, &mut Store<HostState>) -> wasmtime::Result<T>,
     ) -> Result<T, Error> {
         self.store
             .set_fuel(self.limits.fuel)
@@ -254,347 +269,6 @@ impl Session {
             call,
             message: format!("{error:#}"),
         }
-    }
-
-    /// Handle a hook on the requirer side; returns the events to emit and the rejected
-    /// responses.
-    pub fn requirer_handle(
-        &mut self,
-        config: &RequirerConfig,
-        hook: &Hook,
-    ) -> Result<RequirerHandled, Error> {
-        self.call("requirer.handle", |b, s| {
-            b.charm_data_interfaces_requirer()
-                .call_handle(s, config, hook)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// The responses on a relation, with secret fields filled in.
-    pub fn requirer_responses(
-        &mut self,
-        config: &RequirerConfig,
-        relation: RelationId,
-    ) -> Result<Vec<Response>, Error> {
-        self.call("requirer.responses", |b, s| {
-            b.charm_data_interfaces_requirer()
-                .call_responses(s, config, relation)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// Whether the response to a request carries credentials.
-    pub fn requirer_is_resource_created(
-        &mut self,
-        config: &RequirerConfig,
-        relation: RelationId,
-        request_id: &str,
-    ) -> Result<bool, Error> {
-        self.call("requirer.is-resource-created", |b, s| {
-            b.charm_data_interfaces_requirer()
-                .call_is_resource_created(s, config, relation, request_id)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// Handle a hook on the provider side; returns the events to emit and the rejected
-    /// requests.
-    pub fn provider_handle(
-        &mut self,
-        config: &ProviderConfig,
-        hook: &Hook,
-    ) -> Result<ProviderHandled, Error> {
-        self.call("provider.handle", |b, s| {
-            b.charm_data_interfaces_provider()
-                .call_handle(s, config, hook)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// Write (or merge) a response on a relation.
-    pub fn provider_set_response(
-        &mut self,
-        config: &ProviderConfig,
-        relation: RelationId,
-        response: &Response,
-    ) -> Result<(), Error> {
-        self.call("provider.set-response", |b, s| {
-            b.charm_data_interfaces_provider()
-                .call_set_response(s, config, relation, response)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// Write responses as [`Session::provider_set_response`] called once for each, in order,
-    /// with one read and one write of the bag.
-    pub fn provider_set_response_each(
-        &mut self,
-        config: &ProviderConfig,
-        relation: RelationId,
-        responses: &[Response],
-    ) -> Result<(), Error> {
-        self.call("provider.set-response-each", |b, s| {
-            b.charm_data_interfaces_provider()
-                .call_set_response_each(s, config, relation, responses)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// Write several responses on a relation at once.
-    pub fn provider_set_responses(
-        &mut self,
-        config: &ProviderConfig,
-        relation: RelationId,
-        responses: &[Response],
-    ) -> Result<(), Error> {
-        self.call("provider.set-responses", |b, s| {
-            b.charm_data_interfaces_provider()
-                .call_set_responses(s, config, relation, responses)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// The requests on a relation.
-    pub fn provider_requests(
-        &mut self,
-        config: &ProviderConfig,
-        relation: RelationId,
-    ) -> Result<Vec<Request>, Error> {
-        self.call("provider.requests", |b, s| {
-            b.charm_data_interfaces_provider()
-                .call_requests(s, config, relation)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// The provider's own responses on a relation, with their secret fields filled from its
-    /// own secrets.
-    pub fn provider_responses(
-        &mut self,
-        config: &ProviderConfig,
-        relation: RelationId,
-    ) -> Result<Vec<Response>, Error> {
-        self.call("provider.responses", |b, s| {
-            b.charm_data_interfaces_provider()
-                .call_responses(s, config, relation)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// The statuses the provider raises on a relation, as the requirer sees them.
-    pub fn requirer_statuses(
-        &mut self,
-        config: &RequirerConfig,
-        relation: RelationId,
-    ) -> Result<Vec<Status>, Error> {
-        self.call("requirer.statuses", |b, s| {
-            b.charm_data_interfaces_requirer()
-                .call_statuses(s, config, relation)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// Whether every response with a request id carries credentials.
-    pub fn requirer_are_all_resources_created(
-        &mut self,
-        config: &RequirerConfig,
-        relation: RelationId,
-    ) -> Result<bool, Error> {
-        self.call("requirer.are-all-resources-created", |b, s| {
-            b.charm_data_interfaces_requirer()
-                .call_are_all_resources_created(s, config, relation)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// The alias this unit's bag records for a relation of the requirer's endpoint (none
-    /// when it records none or the endpoint has no such relation).
-    pub fn requirer_relation_alias(
-        &mut self,
-        config: &RequirerConfig,
-        relation: RelationId,
-    ) -> Result<Option<String>, Error> {
-        self.call("requirer.relation-alias", |b, s| {
-            b.charm_data_interfaces_requirer()
-                .call_relation_alias(s, config, relation)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// Give a relation of the requirer's endpoint an alias as relation-created does, and
-    /// return it (none without relation aliases, for an unknown relation, or when every alias
-    /// is taken).
-    pub fn requirer_assign_alias(
-        &mut self,
-        config: &RequirerConfig,
-        relation: RelationId,
-    ) -> Result<Option<String>, Error> {
-        self.call("requirer.assign-alias", |b, s| {
-            b.charm_data_interfaces_requirer()
-                .call_assign_alias(s, config, relation)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// Raise a status on a relation (leader only).
-    pub fn provider_raise_status(
-        &mut self,
-        config: &ProviderConfig,
-        relation: RelationId,
-        status: &Status,
-    ) -> Result<(), Error> {
-        self.call("provider.raise-status", |b, s| {
-            b.charm_data_interfaces_provider()
-                .call_raise_status(s, config, relation, status)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// Raise the status of the status schema with this code (leader only).
-    pub fn provider_raise_status_code(
-        &mut self,
-        config: &ProviderConfig,
-        relation: RelationId,
-        code: i32,
-    ) -> Result<(), Error> {
-        self.call("provider.raise-status-code", |b, s| {
-            b.charm_data_interfaces_provider()
-                .call_raise_status_code(s, config, relation, code)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// Resolve a raised status (leader only).
-    pub fn provider_resolve_status(
-        &mut self,
-        config: &ProviderConfig,
-        relation: RelationId,
-        code: i32,
-    ) -> Result<(), Error> {
-        self.call("provider.resolve-status", |b, s| {
-            b.charm_data_interfaces_provider()
-                .call_resolve_status(s, config, relation, code)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// Clear every status of a relation (leader only).
-    pub fn provider_clear_statuses(
-        &mut self,
-        config: &ProviderConfig,
-        relation: RelationId,
-    ) -> Result<(), Error> {
-        self.call("provider.clear-statuses", |b, s| {
-            b.charm_data_interfaces_provider()
-                .call_clear_statuses(s, config, relation)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// The statuses raised on a relation (leader only).
-    pub fn provider_statuses(
-        &mut self,
-        config: &ProviderConfig,
-        relation: RelationId,
-    ) -> Result<Vec<Status>, Error> {
-        self.call("provider.statuses", |b, s| {
-            b.charm_data_interfaces_provider()
-                .call_statuses(s, config, relation)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// The peer data of a scope, by wire key, with each value as JSON text (secret fields
-    /// filled from their secrets).
-    pub fn peer_read(
-        &mut self,
-        config: &PeerConfig,
-        relation: RelationId,
-        scope: &PeerScope,
-    ) -> Result<Vec<(String, String)>, Error> {
-        self.call("peer.read", |b, s| {
-            b.charm_data_interfaces_peer()
-                .call_read(s, config, relation, scope)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// Set (JSON text) or delete (`None`) peer fields of a scope (the app scope is leader
-    /// only; another unit's data is read only).
-    pub fn peer_write(
-        &mut self,
-        config: &PeerConfig,
-        relation: RelationId,
-        scope: &PeerScope,
-        values: &[(String, Option<String>)],
-    ) -> Result<(), Error> {
-        self.call("peer.write", |b, s| {
-            b.charm_data_interfaces_peer()
-                .call_write(s, config, relation, scope, values)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// Delete peer fields of a scope.
-    pub fn peer_delete(
-        &mut self,
-        config: &PeerConfig,
-        relation: RelationId,
-        scope: &PeerScope,
-        keys: &[String],
-    ) -> Result<(), Error> {
-        self.call("peer.delete", |b, s| {
-            b.charm_data_interfaces_peer()
-                .call_delete(s, config, relation, scope, keys)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// A relation's data as the library's relation repository lays it out: the scope's
-    /// databag (each value raw and as JSON text) and the declared secret fields that have a
-    /// value. The local application's data is leader only.
-    pub fn relation_data_read(
-        &mut self,
-        config: &RelationDataConfig,
-        relation: RelationId,
-        scope: &Bag,
-    ) -> Result<RelationData, Error> {
-        self.call("relation-data.read", |b, s| {
-            b.charm_data_interfaces_relation_data()
-                .call_read(s, config, relation, scope)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// Set (a string) or delete (`None`, or an empty string) keys of the local application's
-    /// (leader only) or unit's data; declared secret fields go to their group's secret.
-    pub fn relation_data_write(
-        &mut self,
-        config: &RelationDataConfig,
-        relation: RelationId,
-        scope: &Bag,
-        values: &[(String, Option<String>)],
-    ) -> Result<(), Error> {
-        self.call("relation-data.write", |b, s| {
-            b.charm_data_interfaces_relation_data()
-                .call_write(s, config, relation, scope, values)
-        })?
-        .map_err(Error::Protocol)
-    }
-
-    /// Delete keys of the local application's (leader only) or unit's data.
-    pub fn relation_data_delete(
-        &mut self,
-        config: &RelationDataConfig,
-        relation: RelationId,
-        scope: &Bag,
-        keys: &[String],
-    ) -> Result<(), Error> {
-        self.call("relation-data.delete", |b, s| {
-            b.charm_data_interfaces_relation_data()
-                .call_delete(s, config, relation, scope, keys)
-        })?
-        .map_err(Error::Protocol)
     }
 
     /// A fresh salt.

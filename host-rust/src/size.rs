@@ -45,6 +45,13 @@ scalar!(
     wit::ProviderEventKind
 );
 
+/// A handle to a resource the component made: a handle's size.
+impl DataSize for wasmtime::component::ResourceAny {
+    fn data_size(&self) -> usize {
+        4
+    }
+}
+
 impl DataSize for () {
     fn data_size(&self) -> usize {
         0
@@ -215,6 +222,7 @@ impl DataSize for wit::RequirerEvent {
             alias,
             response,
             status,
+            active_statuses,
         } = self;
         kind.data_size()
             + relation_id.data_size()
@@ -223,6 +231,7 @@ impl DataSize for wit::RequirerEvent {
             + alias.data_size()
             + response.data_size()
             + status.data_size()
+            + active_statuses.data_size()
     }
 }
 

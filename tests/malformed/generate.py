@@ -185,6 +185,7 @@ def provider_vectors() -> list[dict[str, Any]]:
             "databags": {"local_app": {"data": dumps(GOOD_CACHE)}, "local_unit": {}},
         }
 
+    slugs: set[str] = set()
     for field, value, reason in WRONG_TYPES:
         bad = {
             **GOOD_REQUEST,
@@ -193,6 +194,10 @@ def provider_vectors() -> list[dict[str, Any]]:
             field: value,
         }
         slug = f"{field}-as-{type(value).__name__}"
+        if slug in slugs and isinstance(value, list) and value:
+            # A second list of another kind: named by its items' type (names are unique).
+            slug += f"-of-{type(value[0]).__name__}"
+        slugs.add(slug)
         add(
             f"wrong-type-{slug}",
             f"A request whose `{field}` is {json.dumps(value)}: rejected with a typed error naming "

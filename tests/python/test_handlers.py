@@ -106,39 +106,58 @@ def test_an_exception_in_the_backend_reaches_the_caller_unchanged() -> None:
     config = {"endpoint": "database", "requests": [], "request_fields": []}
     hook = {"kind": "relation-changed", "relation_id": 1, "app": "x", "unit": "x/0"}
     with pytest.raises(BoomError) as raised:
-        runtime.requirer_handle(ExplodingBackend(), config, hook)
+        runtime.requirer(config).handle(ExplodingBackend(), hook)
     assert type(raised.value) is BoomError
 
 
+class NotFoundBackend(ExplodingBackend):
+    def relations(self, endpoint: str) -> list:
+        return [{"id": 1, "endpoint": endpoint, "remote_app": "x", "remote_units": ["x/0"]}]
+
+    def read(self, relation_id: int, bag: str, unit: str | None) -> list:
+        raise _native.HostError("permission-denied", "no reading here")
+
+    def is_leader(self) -> bool:
+        return True
+
+    def local_app(self) -> str:
+        return "client"
+
+    def local_unit(self) -> str:
+        return "client/0"
+
+    def model_uuid(self) -> str:
+        return "uuid"
+
+    def log(self, level: str, message: str) -> None:
+        pass
+
+
 def test_a_host_error_from_the_backend_is_told_to_the_component() -> None:
-    class NotFoundBackend(ExplodingBackend):
-        def relations(self, endpoint: str) -> list:
-            return [{"id": 1, "endpoint": endpoint, "remote_app": "x", "remote_units": ["x/0"]}]
-
-        def read(self, relation_id: int, bag: str, unit: str | None) -> list:
-            raise _native.HostError("permission-denied", "no reading here")
-
-        def is_leader(self) -> bool:
-            return True
-
-        def local_app(self) -> str:
-            return "client"
-
-        def local_unit(self) -> str:
-            return "client/0"
-
-        def model_uuid(self) -> str:
-            return "uuid"
-
-        def log(self, level: str, message: str) -> None:
-            pass
-
     runtime = _native.Runtime()
     config = {"endpoint": "database", "requests": []}
     hook = {"kind": "relation-changed", "relation_id": 1, "app": "x", "unit": "x/0"}
     with pytest.raises(_native.ProtocolError) as raised:
-        runtime.requirer_handle(NotFoundBackend(), config, hook)
+        runtime.requirer(config).handle(NotFoundBackend(), hook)
     assert "no reading here" in str(raised.value)
+
+
+def test_a_handler_whose_backend_aborted_a_call_serves_the_next_call() -> None:
+    requirer = _native.Runtime().requirer({"endpoint": "database", "requests": []})
+    hook = {"kind": "relation-changed", "relation_id": 1, "app": "x", "unit": "x/0"}
+    with pytest.raises(BoomError):
+        requirer.handle(ExplodingBackend(), hook)
+    with pytest.raises(_native.ProtocolError) as raised:
+        requirer.handle(NotFoundBackend(), hook)
+    assert "no reading here" in str(raised.value)
+
+
+def test_an_invalid_requirer_configuration_is_refused_when_the_handler_is_made() -> None:
+    password_without_name = {"resource": "db", "entity_password": "p"}
+    config = {"endpoint": "database", "requests": [password_without_name]}
+    with pytest.raises(_native.ProtocolError) as raised:
+        _native.Runtime().requirer(config)
+    assert raised.value.kind == "invalid-model"
 
 
 class ThreeDatabasesClient(charms_ours.ClientCharm):

@@ -641,6 +641,22 @@ def test_the_resource_aliases_are_the_components() -> None:
     assert ours.RESOURCE_ALIASES == list(runtime().resource_aliases()) == ref.RESOURCE_ALIASES
 
 
+def test_the_cross_model_consumer_secrets_are_the_keys_the_component_blanks() -> None:
+    import json
+
+    from data_interfaces_wasm._ops_backend import LogBackend
+    from data_interfaces_wasm._runtime import runtime
+
+    keys = [*ours.RequirerCommonModel.model_fields, *ours.ResourceProviderModel.model_fields]
+    dashed = list(dict.fromkeys(key.replace("_", "-") for key in keys))
+    new_data = [(key, json.dumps("value")) for key in dashed]
+    stored = json.loads(runtime().store_new_data(LogBackend(), None, new_data, None, [], None))
+    blanked = [key for key, value in stored.items() if value == ""]
+    assert blanked == [key for key in dashed if key in ours.CROSS_MODEL_RELATION_CONSUMER_SECRETS]
+    assert set(blanked) == set(ours.CROSS_MODEL_RELATION_CONSUMER_SECRETS)
+    assert ours.CROSS_MODEL_RELATION_CONSUMER_SECRETS == ref.CROSS_MODEL_RELATION_CONSUMER_SECRETS
+
+
 # --- generics ---------------------------------------------------------------------------------
 
 GENERICS = [

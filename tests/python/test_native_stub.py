@@ -7,14 +7,30 @@ import inspect
 import pathlib
 
 import data_interfaces_wasm
+import pytest
 from data_interfaces_wasm import _native
 
 STUB = pathlib.Path(data_interfaces_wasm.__file__).parent / "_native.pyi"
 
 
+TYPING_ONLY_BASES = {"TypedDict", "Protocol"}
+"""Classes the stub declares for typing only (record shapes, the backend's protocol)."""
+
+
 def stub_classes() -> dict[str, ast.ClassDef]:
+    """The classes of the compiled module, as the stub declares them."""
     tree = ast.parse(STUB.read_text())
-    return {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    return {
+        node.name: node
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+        and not {ast.unparse(b) for b in node.bases} & TYPING_ONLY_BASES
+    }
+
+
+def handler_classes() -> list[str]:
+    """The classes with methods: the runtime and the handlers it makes."""
+    return [name for name, node in stub_classes().items() if not node.bases]
 
 
 def stub_members(node: ast.ClassDef) -> dict[str, ast.FunctionDef | None]:
@@ -51,27 +67,31 @@ def test_every_class_has_the_stubs_bases() -> None:
         assert [b.__name__ for b in getattr(_native, name).__bases__] == bases, name
 
 
-def test_runtime_has_exactly_the_stubs_methods_and_properties() -> None:
-    members = stub_members(stub_classes()["Runtime"])
-    members.pop("__init__")
-    compiled = {n for n in vars(_native.Runtime) if not n.startswith("_")}
+@pytest.mark.parametrize("name", handler_classes())
+def test_a_class_has_exactly_the_stubs_methods_and_properties(name: str) -> None:
+    cls = getattr(_native, name)
+    members = stub_members(stub_classes()[name])
+    members.pop("__init__", None)
+    compiled = {n for n in vars(cls) if not n.startswith("_")}
     assert compiled == set(members)
-    for name, node in members.items():
-        attribute = inspect.getattr_static(_native.Runtime, name)
+    for member, node in members.items():
+        attribute = inspect.getattr_static(cls, member)
         is_property = node is not None and any(
             ast.unparse(d) == "property" for d in node.decorator_list
         )
-        assert is_property == (not callable(attribute)), name
+        assert is_property == (not callable(attribute)), member
 
 
-def test_runtime_methods_take_the_stubs_parameters() -> None:
-    for name, node in stub_members(stub_classes()["Runtime"]).items():
+@pytest.mark.parametrize("name", handler_classes())
+def test_a_classs_methods_take_the_stubs_parameters(name: str) -> None:
+    cls = getattr(_native, name)
+    for member, node in stub_members(stub_classes()[name]).items():
         if node is None or any(ast.unparse(d) == "property" for d in node.decorator_list):
             continue
         wanted = [a.arg for a in node.args.args][1:]
-        target = _native.Runtime if name == "__init__" else getattr(_native.Runtime, name)
+        target = cls if member == "__init__" else getattr(cls, member)
         got = [p for p in inspect.signature(target).parameters if p != "self"]
-        assert got == wanted, name
+        assert got == wanted, member
 
 
 def test_exceptions_carry_the_stubs_attributes() -> None:

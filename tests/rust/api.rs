@@ -186,6 +186,68 @@ fn the_requirer_and_provider_read_back_responses_and_requests() {
     assert!(db.statuses(relation).unwrap().is_empty());
 }
 
+#[test]
+fn a_requirer_status_event_carries_the_statuses_active_after_it() {
+    let (juju, relation, _, _) = handshake();
+    let engine = engine();
+    let mut db = ProviderBuilder::new("database")
+        .status(4001, "database full", "add storage")
+        .status(4002, "degraded", "wait")
+        .build(&engine, juju.unit("postgresql/0"))
+        .unwrap();
+    let mut client = RequirerBuilder::new("database")
+        .build(&engine, juju.unit("client/0"))
+        .unwrap();
+    let codes = |event: &RequirerEvent| -> (i32, Vec<i32>) {
+        match event {
+            RequirerEvent::StatusRaised {
+                status,
+                active_statuses,
+                ..
+            }
+            | RequirerEvent::StatusResolved {
+                status,
+                active_statuses,
+                ..
+            } => (
+                status.code,
+                active_statuses.iter().map(|s| s.code).collect(),
+            ),
+            other => panic!("expected a status event, got {other:?}"),
+        }
+    };
+
+    db.raise_status_code(relation, 4002).unwrap();
+    db.raise_status_code(relation, 4001).unwrap();
+    let raised = client
+        .handle(&relation_changed(relation, "postgresql"))
+        .unwrap()
+        .events;
+    assert!(
+        raised
+            .iter()
+            .all(|e| matches!(e, RequirerEvent::StatusRaised { .. })),
+        "{raised:?}"
+    );
+    let raised: Vec<(i32, Vec<i32>)> = raised.iter().map(codes).collect();
+    assert_eq!(
+        raised,
+        [(4001, vec![4001, 4002]), (4002, vec![4001, 4002])],
+        "sorted by code"
+    );
+
+    db.resolve_status(relation, 4001).unwrap();
+    let resolved = client
+        .handle(&relation_changed(relation, "postgresql"))
+        .unwrap()
+        .events;
+    assert!(
+        matches!(&resolved[..], [RequirerEvent::StatusResolved { .. }]),
+        "{resolved:?}"
+    );
+    assert_eq!(codes(&resolved[0]), (4001, vec![4002]));
+}
+
 /// `client` asks for two databases; `postgresql` answers each with `answer` and returns its
 /// app bag and how many secrets the model holds.
 fn answered_with(
@@ -475,6 +537,7 @@ fn an_event_without_its_payload_is_a_contract_error_not_a_panic() {
         alias: None,
         response: None,
         status: None,
+        active_statuses: Vec::new(),
     };
     let error = RequirerEvent::from_wit(bare).unwrap_err();
     assert!(

@@ -3,23 +3,31 @@
 //!
 //! Each vector builds its unit's world in a fresh [`Juju`] (applications, the relation, the
 //! databags written by their owners, the secrets added by their owners and granted), runs its
-//! step in a fresh [`Session`] of one [`Runtime`], and compares the databags, the secrets, the
-//! events or the error with the vector's expectation (the shared code of
-//! `support/conformance.rs`). Every vector runs; the test fails at the end with the name and
-//! the differences of each vector that did not conform.
-//! `tests/conformance/README.md` describes the format.
+//! step in a fresh [`Session`] of one [`Runtime`] (the handler made there from the vector's
+//! configuration), and compares the databags, the secrets, the events or the error with the
+//! vector's expectation (the shared code of `support/conformance.rs`), and scans what the step
+//! produced for the vector's secret values.
+//!
+//! Each vector is one trial (libtest-mimic, `harness = false`), named
+//! `<file stem>::<vector name>`; the malformed-input corpus's (`tests/malformed`) are named
+//! `malformed::<file stem>::<vector name>`. A failure names its vector, and a filter runs a
+//! file's vectors: `cargo test --release -p data-interfaces-host --test conformance --
+//! lifecycle::`. `tests/conformance/README.md` describes the format.
 
 #[path = "support/conformance.rs"]
 mod support;
 
-use data_interfaces_host::config::{error_to_json, protocol_error_to_json};
+use data_interfaces_host::error::{error_to_json, protocol_error_to_json};
 use data_interfaces_host::memory::app_of;
 use data_interfaces_host::wit::{
     Bag, FieldSpec, PeerConfig, Rejection, RelationData, RelationDataConfig, Response, Status,
 };
 use data_interfaces_host::{Backend, Error, LoadOptions, Runtime, Session};
+use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
+use std::process::ExitCode;
+use std::sync::OnceLock;
 use support::*;
 
 /// A step's events (or a call's result), or the host's error.
@@ -48,7 +56,18 @@ fn run_peer_step(
     };
     let result = |value: Value| vec![json!({"result": value})];
     let field = || str_of(step, "field").to_owned();
-    Ok(match str_of(step, "peer") {
+    let kind = str_of(step, "peer");
+    // The layout the library's call uses: the model's, one plain field, or one secret field.
+    let layout = match kind {
+        "write_model" | "read_model" => model.clone(),
+        "write_field" | "delete_field" | "get_field" => one(None),
+        _ => one(step["group"].as_str()),
+    };
+    let handler = match session.peer(&layout) {
+        Ok(handler) => handler,
+        Err(error) => return Ok(Err(error)),
+    };
+    Ok(match kind {
         "write_model" => {
             let given = step["model"].as_object().cloned().unwrap_or_default();
             let mut values: Vec<(String, Option<String>)> = model
@@ -69,10 +88,10 @@ fn run_peer_step(
                 }
             }
             session
-                .peer_write(&model, relation, &scope, &values)
+                .peer_write(handler, relation, &scope, &values)
                 .map(|()| Vec::new())
         }
-        "read_model" => session.peer_read(&model, relation, &scope).map(|pairs| {
+        "read_model" => session.peer_read(handler, relation, &scope).map(|pairs| {
             let read: BTreeMap<String, String> = pairs.into_iter().collect();
             let object: Map<String, Value> = model
                 .fields
@@ -89,53 +108,47 @@ fn run_peer_step(
         }),
         "write_field" => session
             .peer_write(
-                &one(None),
+                handler,
                 relation,
                 &scope,
                 &[(field(), json_text(&step["value"]))],
             )
             .map(|()| Vec::new()),
         "delete_field" => session
-            .peer_delete(&one(None), relation, &scope, &[field()])
+            .peer_delete(handler, relation, &scope, &[field()])
             .map(|()| Vec::new()),
-        "get_field" => session
-            .peer_read(&one(None), relation, &scope)
-            .map(|pairs| {
-                let value = pairs.into_iter().find(|(key, _)| *key == field()).map_or(
-                    Value::Null,
-                    |(_, text)| match serde_json::from_str::<Value>(&text) {
-                        Ok(Value::String(raw)) => Value::String(raw),
-                        _ => Value::String(text),
-                    },
-                );
-                result(value)
-            }),
+        "get_field" => session.peer_read(handler, relation, &scope).map(|pairs| {
+            let value = pairs.into_iter().find(|(key, _)| *key == field()).map_or(
+                Value::Null,
+                |(_, text)| match serde_json::from_str::<Value>(&text) {
+                    Ok(Value::String(raw)) => Value::String(raw),
+                    _ => Value::String(text),
+                },
+            );
+            result(value)
+        }),
         "write_secret_field" => session
             .peer_write(
-                &one(step["group"].as_str()),
+                handler,
                 relation,
                 &scope,
                 &[(field(), json_text(&step["value"]))],
             )
             .map(|()| Vec::new()),
         "delete_secret_field" => session
-            .peer_delete(&one(step["group"].as_str()), relation, &scope, &[field()])
+            .peer_delete(handler, relation, &scope, &[field()])
             .map(|()| Vec::new()),
-        "get_secret_field" => session
-            .peer_read(&one(step["group"].as_str()), relation, &scope)
-            .map(|pairs| {
-                let value = pairs
-                    .into_iter()
-                    .find(|(key, _)| *key == field())
-                    .and_then(|(_, text)| serde_json::from_str::<Value>(&text).ok())
-                    .map_or(Value::Null, |value| match value {
-                        Value::String(raw) => {
-                            serde_json::from_str(&raw).unwrap_or(Value::String(raw))
-                        }
-                        other => other,
-                    });
-                result(value)
-            }),
+        "get_secret_field" => session.peer_read(handler, relation, &scope).map(|pairs| {
+            let value = pairs
+                .into_iter()
+                .find(|(key, _)| *key == field())
+                .and_then(|(_, text)| serde_json::from_str::<Value>(&text).ok())
+                .map_or(Value::Null, |value| match value {
+                    Value::String(raw) => serde_json::from_str(&raw).unwrap_or(Value::String(raw)),
+                    other => other,
+                });
+            result(value)
+        }),
         other => return Err(format!("runner: unknown peer step {other}")),
     })
 }
@@ -192,9 +205,13 @@ fn run_relation_step(
             .collect()
     };
     let written = |r: Result<(), Error>| r.map(|()| Vec::new());
+    let handler = match session.relation_data(&config) {
+        Ok(handler) => handler,
+        Err(error) => return Ok(Err(error)),
+    };
     Ok(match str_of(step, "relation") {
         "get_data" => session
-            .relation_data_read(&config, relation, &scope)
+            .relation_data_read(handler, relation, &scope)
             .map(|data| {
                 let object: Map<String, Value> = data
                     .bag
@@ -207,10 +224,10 @@ fn run_relation_step(
                 result(Value::Object(object))
             }),
         "get_field" => session
-            .relation_data_read(&config, relation, &scope)
+            .relation_data_read(handler, relation, &scope)
             .map(|data| result(raw(&data).get(&field).map_or(Value::Null, |v| json!(v)))),
         "get_fields" => session
-            .relation_data_read(&config, relation, &scope)
+            .relation_data_read(handler, relation, &scope)
             .map(|data| {
                 let bag = raw(&data);
                 let object: Map<String, Value> = names("fields")
@@ -220,7 +237,7 @@ fn run_relation_step(
                 result(Value::Object(object))
             }),
         "write_field" | "write_secret_field" => written(session.relation_data_write(
-            &config,
+            handler,
             relation,
             &scope,
             &[(field.clone(), text(&step["value"]))],
@@ -232,19 +249,19 @@ fn run_relation_step(
                 .flatten()
                 .map(|(k, v)| (k.clone(), text(v)))
                 .collect();
-            written(session.relation_data_write(&config, relation, &scope, &values))
+            written(session.relation_data_write(handler, relation, &scope, &values))
         }
         "delete_field" | "delete_secret_field" => written(session.relation_data_delete(
-            &config,
+            handler,
             relation,
             &scope,
             std::slice::from_ref(&field),
         )),
         "delete_fields" => {
-            written(session.relation_data_delete(&config, relation, &scope, &names("fields")))
+            written(session.relation_data_delete(handler, relation, &scope, &names("fields")))
         }
         "get_secret_field" => session
-            .relation_data_read(&config, relation, &scope)
+            .relation_data_read(handler, relation, &scope)
             .map(|data| {
                 let value = data
                     .secrets
@@ -281,7 +298,8 @@ fn run_step(
         let hook = hook(vector, world)?;
         return Ok(if requirer {
             session
-                .requirer_handle(&requirer_config(vector), &hook)
+                .requirer(&requirer_config(vector))
+                .and_then(|handler| session.requirer_handle(handler, &hook))
                 .map(|h| {
                     shown.extend(h.events.iter().map(|e| {
                         format!(
@@ -294,7 +312,8 @@ fn run_step(
                 })
         } else {
             session
-                .provider_handle(&provider_config(vector), &hook)
+                .provider(&provider_config(vector))
+                .and_then(|handler| session.provider_handle(handler, &hook))
                 .map(|h| {
                     shown.extend(h.events.iter().map(|e| {
                         format!(
@@ -310,14 +329,42 @@ fn run_step(
     let relation = step["relation_id"]
         .as_i64()
         .map_or(world.relation, |id| id as i32);
-    let config = provider_config(vector);
-    let requirer_config = requirer_config(vector);
+    let call = str_of(step, "call");
     let statuses = |list: Vec<Status>| -> Vec<Value> { list.iter().map(status_json).collect() };
     let result = |value: Value| vec![json!({"result": value})];
-    Ok(match str_of(step, "call") {
+    let on_requirer = match call {
+        "is_resource_created" | "are_all_resources_created" => true,
+        "get_statuses" => requirer,
+        "set_response" | "set_responses" | "raise_status" | "resolve_status" | "clear_statuses"
+        | "requests" | "responses" => false,
+        other => return Err(format!("runner: unknown call {other}")),
+    };
+    if on_requirer {
+        let handler = match session.requirer(&requirer_config(vector)) {
+            Ok(handler) => handler,
+            Err(error) => return Ok(Err(error)),
+        };
+        return Ok(match call {
+            "get_statuses" => session
+                .requirer_statuses(handler, relation)
+                .map(|list| result(Value::Array(statuses(list)))),
+            "is_resource_created" => session
+                .requirer_is_resource_created(handler, relation, str_of(step, "request_id"))
+                .map(|created| result(Value::Bool(created))),
+            "are_all_resources_created" => session
+                .requirer_are_all_resources_created(handler, relation)
+                .map(|created| result(Value::Bool(created))),
+            other => return Err(format!("runner: {other} is not a requirer call")),
+        });
+    }
+    let handler = match session.provider(&provider_config(vector)) {
+        Ok(handler) => handler,
+        Err(error) => return Ok(Err(error)),
+    };
+    Ok(match call {
         "set_response" => session
             .provider_set_response(
-                &config,
+                handler,
                 relation,
                 &response(&step["response"], &world.matcher),
             )
@@ -328,12 +375,12 @@ fn run_step(
                 .map(|a| a.iter().map(|r| response(r, &world.matcher)).collect())
                 .unwrap_or_default();
             session
-                .provider_set_responses(&config, relation, &responses)
+                .provider_set_responses(handler, relation, &responses)
                 .map(|()| Vec::new())
         }
         "raise_status" => match &step["status"] {
             Value::Number(code) => session.provider_raise_status_code(
-                &config,
+                handler,
                 relation,
                 code.as_i64().unwrap_or(0) as i32,
             ),
@@ -344,35 +391,26 @@ fn run_step(
                     message: opt_str(fields, "message").unwrap_or_default(),
                     resolution: opt_str(fields, "resolution").unwrap_or_default(),
                 };
-                session.provider_raise_status(&config, relation, &status)
+                session.provider_raise_status(handler, relation, &status)
             }
         }
         .map(|()| Vec::new()),
         "resolve_status" => session
-            .provider_resolve_status(&config, relation, step["code"].as_i64().unwrap_or(0) as i32)
+            .provider_resolve_status(handler, relation, step["code"].as_i64().unwrap_or(0) as i32)
             .map(|()| Vec::new()),
         "clear_statuses" => session
-            .provider_clear_statuses(&config, relation)
+            .provider_clear_statuses(handler, relation)
             .map(|()| Vec::new()),
-        "get_statuses" if requirer => session
-            .requirer_statuses(&requirer_config, relation)
-            .map(|list| result(Value::Array(statuses(list)))),
         "get_statuses" => session
-            .provider_statuses(&config, relation)
+            .provider_statuses(handler, relation)
             .map(|list| result(Value::Array(statuses(list)))),
         "requests" => session
-            .provider_requests(&config, relation)
+            .provider_requests(handler, relation)
             .map(|list| result(list.iter().map(request_json).collect())),
         "responses" => session
-            .provider_responses(&config, relation)
+            .provider_responses(handler, relation)
             .map(|list| result(list.iter().map(response_json).collect())),
-        "is_resource_created" => session
-            .requirer_is_resource_created(&requirer_config, relation, str_of(step, "request_id"))
-            .map(|created| result(Value::Bool(created))),
-        "are_all_resources_created" => session
-            .requirer_are_all_resources_created(&requirer_config, relation)
-            .map(|created| result(Value::Bool(created))),
-        other => return Err(format!("runner: unknown call {other}")),
+        other => return Err(format!("runner: {other} is not a provider call")),
     })
 }
 
@@ -389,39 +427,117 @@ fn with_rejections(mut events: Vec<Value>, rejections: &[Rejection]) -> Vec<Valu
     events
 }
 
-/// Runs every vector of a directory of `tests/` through the component over the in-memory Juju,
-/// with the secret scan.
-fn run_directory(dir: &str) {
-    let runtime = Runtime::load_with(&LoadOptions {
-        cache_dir: Some(std::env::temp_dir().join("data-interfaces-test-cache")),
-        ..LoadOptions::default()
+/// The component, loaded once for every trial (through the test cache).
+fn runtime() -> &'static Runtime {
+    static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        Runtime::load_with(&LoadOptions {
+            cache_dir: Some(std::env::temp_dir().join("data-interfaces-test-cache")),
+            ..LoadOptions::default()
+        })
+        .expect("the component loads")
     })
-    .expect("the component loads");
-    let mut scanned = Scanned::default();
-    run_all(
-        dir,
-        |_, _, _| true,
-        |_, _| None,
-        |_, vector, world| {
-            let mut shown = Vec::new();
-            let step = run_step(&runtime, vector, world, &mut shown)?;
-            if let Err(error) = &step {
-                shown.push(format!("{error} / {error:?}"));
-            }
-            let leaks = secret_leaks(vector, world, &shown, &mut scanned);
-            Ok(Outcome {
-                step: step.map_err(|e| error_to_json(&e)),
-                observed: Box::new(world.juju.clone()),
-                leaks,
+}
+
+/// Every way a vector's outcome through the component differs from its expectation, secret
+/// leaks included; what the secret scan looked at is added to `scanned`.
+fn vector_problems(vector: &Value, scanned: &mut Scanned) -> Vec<String> {
+    check(vector, |world| {
+        let mut shown = Vec::new();
+        let step = run_step(runtime(), vector, world, &mut shown)?;
+        if let Err(error) = &step {
+            shown.push(format!("{error} / {error:?}"));
+        }
+        let leaks = secret_leaks(vector, world, &shown, scanned);
+        Ok(Outcome {
+            step: step.map_err(|e| error_to_json(&e)),
+            observed: Box::new(world.juju.clone()),
+            leaks,
+        })
+    })
+}
+
+/// One trial per vector of a directory of `tests/`, named `<file stem>::<vector name>`
+/// (`prefix` before it, if any): the vector conforms and leaks no secret value.
+fn vector_trials(dir: &str, prefix: &str) -> Vec<Trial> {
+    let vectors = load_vectors(dir);
+    assert!(!vectors.is_empty(), "no vectors in tests/{dir}");
+    vectors
+        .into_iter()
+        .map(|(name, vector)| {
+            let (stem, vector_name) = name
+                .split_once('/')
+                .expect("a vector's name is <file stem>/<name>");
+            Trial::test(format!("{prefix}{stem}::{vector_name}"), move || {
+                let problems = vector_problems(&vector, &mut Scanned::default());
+                if problems.is_empty() {
+                    return Ok(());
+                }
+                Err(format!(
+                    "{}\n    {}",
+                    vector["description"].as_str().unwrap_or_default(),
+                    problems.join("\n    ")
+                )
+                .into())
             })
-        },
-    );
-    println!("secret scan: {scanned:?}");
-    // The scan looked at every kind of output (secret values, bags, logs, errors and events).
-    assert!(
-        scanned.secrets > 0 && scanned.bag_values > 0 && scanned.log_lines > 0 && scanned.shown > 0,
-        "the secret scan saw too little: {scanned:?}"
-    );
+        })
+        .collect()
+}
+
+/// The secret scan of a directory's vectors looks at every kind of output (secret values, the
+/// local bags, log lines, and errors, rejections and events): the vectors run, in order, until
+/// the scan has seen each kind, so a scan that sees nothing fails.
+fn the_secret_scan_sees_every_kind_of_output(dir: &str) -> Result<(), Failed> {
+    let mut scanned = Scanned::default();
+    for (_, vector) in load_vectors(dir) {
+        // Whether the vector conforms is its own trial's business.
+        vector_problems(&vector, &mut scanned);
+        if scanned.saw_every_kind() {
+            return Ok(());
+        }
+    }
+    Err(format!("the secret scan of tests/{dir} saw too little: {scanned:?}").into())
+}
+
+/// Every trial: one per vector of the conformance corpus (`tests/conformance`, named
+/// `<file stem>::<vector name>`) and of the malformed-input corpus (`tests/malformed`, named
+/// `malformed::<file stem>::<vector name>`), and the secret scan's own checks.
+fn trials() -> Vec<Trial> {
+    let mut trials = vec![
+        Trial::test(
+            "the_secret_scan_reports_a_secret_value_in_a_log_line_and_an_event",
+            || {
+                the_secret_scan_reports_a_secret_value_in_a_log_line_and_an_event();
+                Ok(())
+            },
+        ),
+        Trial::test(
+            "the_secret_scan_of_the_conformance_vectors_sees_every_kind_of_output",
+            || the_secret_scan_sees_every_kind_of_output("conformance"),
+        ),
+        Trial::test(
+            "the_secret_scan_of_the_malformed_inputs_sees_every_kind_of_output",
+            || the_secret_scan_sees_every_kind_of_output("malformed"),
+        ),
+    ];
+    trials.extend(vector_trials("conformance", ""));
+    // The malformed-input corpus: hostile bags get typed errors or rejections, the well-formed
+    // entries next to them are handled, nothing else is written.
+    trials.extend(vector_trials("malformed", "malformed::"));
+    let mut names = BTreeSet::new();
+    for trial in &trials {
+        assert!(
+            names.insert(trial.name().to_owned()),
+            "two trials are named {}: a vector's name must be unique in its file",
+            trial.name()
+        );
+    }
+    trials
+}
+
+fn main() -> ExitCode {
+    let arguments = Arguments::from_args();
+    libtest_mimic::run(&arguments, trials()).exit_code()
 }
 
 // --- secret hygiene -------------------------------------------------------------------------
@@ -508,6 +624,13 @@ struct Scanned {
     shown: usize,
 }
 
+impl Scanned {
+    /// Whether the scan looked at each kind of output at least once.
+    fn saw_every_kind(&self) -> bool {
+        self.secrets > 0 && self.bag_values > 0 && self.log_lines > 0 && self.shown > 0
+    }
+}
+
 /// Where a secret value of the vector shows in what the step produced, if anywhere: the local
 /// unit's bags as the step left them (the remote bags are the vector's input), every log line,
 /// and `shown` (the error's `Display` and `Debug`, the `Debug` of each typed event and
@@ -555,7 +678,7 @@ fn secret_leaks(
     leaks
 }
 
-#[test]
+/// The secret scan finds a vector's secret value in a log line and in an event's output.
 fn the_secret_scan_reports_a_secret_value_in_a_log_line_and_an_event() {
     let vectors = load_vectors("conformance");
     let (name, vector) = vectors
@@ -583,16 +706,4 @@ fn the_secret_scan_reports_a_secret_value_in_a_log_line_and_an_event() {
     assert_eq!(leaks.len(), 2, "{leaks:?}");
     assert!(leaks[0].contains("log line"), "{leaks:?}");
     assert!(leaks[1].contains("event output"), "{leaks:?}");
-}
-
-#[test]
-fn every_conformance_vector() {
-    run_directory("conformance");
-}
-
-/// The malformed-input corpus (`tests/malformed/`): hostile bags get typed errors or
-/// rejections, the well-formed entries next to them are handled, nothing else is written.
-#[test]
-fn every_malformed_input() {
-    run_directory("malformed");
 }

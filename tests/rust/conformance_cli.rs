@@ -415,6 +415,13 @@ fn requirer_event(line: &Value) -> Result<wit::RequirerEvent, String> {
             Some(s) => Some(status_from_json(s).map_err(bad)?),
             None => None,
         },
+        // The vectors do not compare them; read them if the line prints them.
+        active_statuses: line["active-statuses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|s| status_from_json(s).map_err(bad))
+            .collect::<Result<_, _>>()?,
     })
 }
 

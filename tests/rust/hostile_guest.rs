@@ -2,8 +2,11 @@
 //! `wasm32-wasip2` and loaded with [`Runtime::load_component`]) loops, hoards memory, panics,
 //! returns too much, and asks for writes and secret changes this unit may not make, ignoring
 //! every refusal. For each, the call fails with a typed error from the host, the backend is
-//! never asked to write, and the real component then works on the same world.
+//! never asked to write, and the real component then works on the same world. A handler it
+//! makes keeps its misbehaviour for every call, which shows that a [`Held`] handler is made
+//! again after a call that poisoned its instance.
 
+use data_interfaces_host::handlers::{Held, RequirerHandler};
 use data_interfaces_host::memory::{Juju, UnitBackend};
 use data_interfaces_host::wit::{
     self, ChangeSet, HostErrorKind, Owner, ProviderConfig, RelationId, RelationInfo,
@@ -17,7 +20,7 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::rc::Rc;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// The size of the hostile guest's oversized data (its `HUGE`).
 const HUGE: usize = 1 << 20;
@@ -322,7 +325,8 @@ fn a_guest_that_loops_is_stopped_by_the_fuel_bound() {
         ..limits()
     };
     let mut session = hostile(limits).session(world.spy("client/0")).unwrap();
-    match session.requirer_handle(&requirer("loop"), &world.changed_by_db()) {
+    let handler = session.requirer(&requirer("loop")).unwrap();
+    match session.requirer_handle(handler, &world.changed_by_db()) {
         Err(Error::OutOfFuel { call, fuel }) => {
             assert_eq!((call, fuel), ("requirer.handle", 50_000_000));
         }
@@ -339,7 +343,8 @@ fn a_guest_that_allocates_without_end_is_stopped_by_the_memory_cap() {
         ..limits()
     };
     let mut session = hostile(limits).session(world.spy("client/0")).unwrap();
-    match session.requirer_handle(&requirer("alloc"), &world.changed_by_db()) {
+    let handler = session.requirer(&requirer("alloc")).unwrap();
+    match session.requirer_handle(handler, &world.changed_by_db()) {
         Err(Error::MemoryCap { call, limit }) => {
             assert_eq!((call, limit), ("requirer.handle", 16 << 20));
         }
@@ -352,7 +357,8 @@ fn a_guest_that_allocates_without_end_is_stopped_by_the_memory_cap() {
 fn a_guest_that_panics_is_stopped_with_a_trap() {
     let world = World::new();
     let mut session = hostile(limits()).session(world.spy("client/0")).unwrap();
-    match session.provider_handle(&provider("panic"), &world.changed_by_db()) {
+    let handler = session.provider(&provider("panic")).unwrap();
+    match session.provider_handle(handler, &world.changed_by_db()) {
         Err(Error::Trap { call, .. }) => assert_eq!(call, "provider.handle"),
         other => panic!("expected a trap, got {other:?}"),
     }
@@ -367,13 +373,14 @@ fn after_a_limit_a_fresh_session_of_the_same_component_works() {
         ..limits()
     });
     let mut looping = runtime.session(world.spy("client/0")).unwrap();
-    let config = requirer("loop");
+    let handler = looping.requirer(&requirer("loop")).unwrap();
     assert!(looping
-        .requirer_handle(&config, &world.changed_by_db())
+        .requirer_handle(handler, &world.changed_by_db())
         .is_err());
     let mut fresh = runtime.session(world.spy("client/0")).unwrap();
+    let handler = fresh.requirer(&requirer("write-own-unit")).unwrap();
     fresh
-        .requirer_handle(&requirer("write-own-unit"), &world.changed_by_db())
+        .requirer_handle(handler, &world.changed_by_db())
         .unwrap();
     assert_eq!(
         world.juju.unit_bag(world.relation, "client/0")["guest"],
@@ -385,7 +392,8 @@ fn after_a_limit_a_fresh_session_of_the_same_component_works() {
 fn a_change_set_over_the_host_call_bound_is_refused() {
     let world = World::new();
     let mut session = hostile(limits()).session(world.spy("client/0")).unwrap();
-    let result = session.requirer_handle(&requirer("write-huge"), &world.changed_by_db());
+    let handler = session.requirer(&requirer("write-huge")).unwrap();
+    let result = session.requirer_handle(handler, &world.changed_by_db());
     let message = assert_refused(result, "requirer.handle", HostErrorKind::TooLarge);
     assert!(message.contains(&format!("{BOUND} bytes")), "{message}");
     assert_eq!(world.writes(), Vec::<String>::new());
@@ -397,7 +405,8 @@ fn a_change_set_over_the_host_call_bound_is_refused() {
 fn a_secret_over_the_host_call_bound_is_refused() {
     let world = World::new();
     let mut session = hostile(limits()).session(world.spy("client/0")).unwrap();
-    let result = session.requirer_handle(&requirer("add-huge-secret"), &world.changed_by_db());
+    let handler = session.requirer(&requirer("add-huge-secret")).unwrap();
+    let result = session.requirer_handle(handler, &world.changed_by_db());
     assert_refused(result, "requirer.handle", HostErrorKind::TooLarge);
     assert_eq!(world.writes(), Vec::<String>::new());
     assert!(world.secrets_are_untouched());
@@ -408,8 +417,9 @@ fn a_secret_over_the_host_call_bound_is_refused() {
 fn a_log_line_over_the_host_call_bound_is_cut_to_the_bound() {
     let world = World::new();
     let mut session = hostile(limits()).session(world.spy("client/0")).unwrap();
+    let handler = session.requirer(&requirer("log-huge")).unwrap();
     session
-        .requirer_handle(&requirer("log-huge"), &world.changed_by_db())
+        .requirer_handle(handler, &world.changed_by_db())
         .unwrap();
     let log = world.juju.log();
     let line = log.last().expect("the guest logged a line");
@@ -425,7 +435,8 @@ fn a_log_line_over_the_host_call_bound_is_cut_to_the_bound() {
 fn a_result_over_the_host_call_bound_is_refused() {
     let world = World::new();
     let mut session = hostile(limits()).session(world.spy("client/0")).unwrap();
-    match session.provider_requests(&provider("huge-return"), world.relation) {
+    let handler = session.provider(&provider("huge-return")).unwrap();
+    match session.provider_requests(handler, world.relation) {
         Err(Error::TooLarge { call, bytes, limit }) => {
             assert_eq!((call, bytes, limit), ("provider.requests", HUGE + 1, BOUND));
         }
@@ -483,12 +494,165 @@ fn a_diff_cache_call_that_writes_the_remote_app_bag_is_refused() {
 fn an_error_message_over_the_host_call_bound_is_refused() {
     let world = World::new();
     let mut session = hostile(limits()).session(world.spy("client/0")).unwrap();
-    match session.requirer_statuses(&requirer("huge-error"), world.relation) {
+    let handler = session.requirer(&requirer("huge-error")).unwrap();
+    match session.requirer_statuses(handler, world.relation) {
         Err(Error::TooLarge { call, bytes, .. }) => {
             assert_eq!((call, bytes), ("requirer.statuses", HUGE));
         }
         other => panic!("expected too large, got {other:?}"),
     }
+}
+
+// ---- a hostile handler creation ----
+
+#[test]
+fn a_guest_that_loops_while_making_a_handler_is_stopped_by_the_fuel_bound() {
+    let world = World::new();
+    let limits = Limits {
+        fuel: 50_000_000,
+        ..limits()
+    };
+    let mut session = hostile(limits).session(world.spy("client/0")).unwrap();
+    match session.requirer(&requirer("create-loop")) {
+        Err(Error::OutOfFuel { call, fuel }) => {
+            assert_eq!((call, fuel), ("requirer.handler.create", 50_000_000));
+        }
+        other => panic!("expected out of fuel, got {other:?}"),
+    }
+    world.real_component_still_works();
+}
+
+#[test]
+fn a_guest_that_panics_while_making_a_handler_is_stopped_with_a_trap() {
+    let world = World::new();
+    let mut session = hostile(limits()).session(world.spy("client/0")).unwrap();
+    match session.provider(&provider("create-panic")) {
+        Err(Error::Trap { call, .. }) => assert_eq!(call, "provider.handler.create"),
+        other => panic!("expected a trap, got {other:?}"),
+    }
+    world.real_component_still_works();
+}
+
+#[test]
+fn a_held_handler_refuses_a_configuration_whose_creation_runs_out_of_fuel() {
+    let world = World::new();
+    let runtime = Arc::new(hostile(Limits {
+        fuel: 50_000_000,
+        ..limits()
+    }));
+    let held =
+        Held::<RequirerHandler>::new(runtime, requirer("create-loop"), world.spy("client/0"));
+    match held {
+        Err(Error::OutOfFuel { call, .. }) => assert_eq!(call, "requirer.handler.create"),
+        other => panic!("expected out of fuel, got {other:?}"),
+    }
+    assert_eq!(world.writes(), Vec::<String>::new());
+}
+
+// ---- held handlers ----
+
+#[test]
+fn a_session_poisoned_by_running_out_of_fuel_cannot_be_entered_again() {
+    // The control case of the held handlers' tests below: without a fresh instance, the call
+    // after a poisoning error is not the guest's misbehaviour again.
+    let world = World::new();
+    let runtime = hostile(Limits {
+        fuel: 50_000_000,
+        ..limits()
+    });
+    let mut session = runtime.session(world.spy("client/0")).unwrap();
+    let handler = session.requirer(&requirer("loop")).unwrap();
+    let first = session.requirer_handle(handler, &world.changed_by_db());
+    assert!(matches!(first, Err(Error::OutOfFuel { .. })), "{first:?}");
+    let second = session.requirer_handle(handler, &world.changed_by_db());
+    assert!(
+        matches!(&second, Err(e) if !matches!(e, Error::OutOfFuel { .. })),
+        "{second:?}"
+    );
+}
+
+#[test]
+fn a_held_handler_whose_call_ran_out_of_fuel_is_made_again_for_the_next_call() {
+    let world = World::new();
+    let runtime = Arc::new(hostile(Limits {
+        fuel: 50_000_000,
+        ..limits()
+    }));
+    let mut held =
+        Held::<RequirerHandler>::new(runtime, requirer("loop"), world.spy("client/0")).unwrap();
+    for attempt in ["first", "second", "third"] {
+        match held.call(|session, handler| session.requirer_handle(handler, &world.changed_by_db()))
+        {
+            Err(Error::OutOfFuel { call, fuel }) => {
+                assert_eq!(
+                    (call, fuel),
+                    ("requirer.handle", 50_000_000),
+                    "{attempt} call"
+                );
+            }
+            other => panic!("{attempt} call: expected out of fuel, got {other:?}"),
+        }
+    }
+    assert_eq!(world.writes(), Vec::<String>::new());
+}
+
+#[test]
+fn a_held_handler_whose_call_trapped_is_made_again_for_the_next_call() {
+    let world = World::new();
+    let runtime = Arc::new(hostile(limits()));
+    let mut held =
+        Held::<RequirerHandler>::new(runtime, requirer("panic"), world.spy("client/0")).unwrap();
+    let mut traps = Vec::new();
+    for _ in 0..2 {
+        match held.call(|session, handler| session.requirer_statuses(handler, world.relation)) {
+            Err(Error::Trap { call, message }) => {
+                assert_eq!(call, "requirer.statuses");
+                traps.push(message);
+            }
+            other => panic!("expected a trap, got {other:?}"),
+        }
+    }
+    // The second trap is the guest's panic again, not a refusal to enter a poisoned instance.
+    assert_eq!(traps[0], traps[1]);
+}
+
+#[test]
+fn a_held_handlers_replaced_backend_serves_the_next_call() {
+    let world = World::new();
+    let runtime = Arc::new(hostile(limits()));
+    let mut held =
+        Held::<RequirerHandler>::new(runtime, requirer("write-own-unit"), world.spy("client/0"))
+            .unwrap();
+    let mut previous = held.replace_backend(Box::new(world.juju.unit("client/1")));
+    assert_eq!(previous.local_unit().unwrap(), "client/0");
+    held.call(|session, handler| session.requirer_handle(handler, &world.changed_by_db()))
+        .unwrap();
+    assert_eq!(
+        world.juju.unit_bag(world.relation, "client/1")["guest"],
+        "was here"
+    );
+    assert!(world.juju.unit_bag(world.relation, "client/0").is_empty());
+    assert_eq!(held.backend().local_unit().unwrap(), "client/1");
+}
+
+#[test]
+fn a_backend_replaced_after_a_poisoning_error_serves_the_remade_handler() {
+    let world = World::new();
+    let runtime = Arc::new(hostile(Limits {
+        fuel: 50_000_000,
+        ..limits()
+    }));
+    let mut held =
+        Held::<RequirerHandler>::new(runtime, requirer("loop"), world.spy("client/0")).unwrap();
+    let first =
+        held.call(|session, handler| session.requirer_handle(handler, &world.changed_by_db()));
+    assert!(matches!(first, Err(Error::OutOfFuel { .. })), "{first:?}");
+    let mut previous = held.replace_backend(Box::new(world.juju.unit("client/1")));
+    assert_eq!(previous.local_unit().unwrap(), "client/0");
+    let second =
+        held.call(|session, handler| session.requirer_handle(handler, &world.changed_by_db()));
+    assert!(matches!(second, Err(Error::OutOfFuel { .. })), "{second:?}");
+    assert_eq!(held.into_backend().local_unit().unwrap(), "client/1");
 }
 
 // ---- the host never trusts the guest ----
@@ -497,8 +661,9 @@ fn an_error_message_over_the_host_call_bound_is_refused() {
 fn a_write_to_its_own_unit_bag_goes_through() {
     let world = World::new();
     let mut session = hostile(limits()).session(world.spy("client/1")).unwrap();
+    let handler = session.requirer(&requirer("write-own-unit")).unwrap();
     session
-        .requirer_handle(&requirer("write-own-unit"), &world.changed_by_db())
+        .requirer_handle(handler, &world.changed_by_db())
         .unwrap();
     let expected = format!("apply {} {:?}", world.relation, wit::Bag::LocalUnit);
     assert_eq!(world.writes(), [expected]);
@@ -512,7 +677,8 @@ fn a_write_to_its_own_unit_bag_goes_through() {
 fn a_write_to_another_units_bag_is_refused() {
     let world = World::new();
     let mut session = hostile(limits()).session(world.spy("client/0")).unwrap();
-    let result = session.requirer_handle(&requirer("write-remote-unit"), &world.changed_by_db());
+    let handler = session.requirer(&requirer("write-remote-unit")).unwrap();
+    let result = session.requirer_handle(handler, &world.changed_by_db());
     let message = assert_refused(result, "requirer.handle", HostErrorKind::PermissionDenied);
     assert!(message.contains("db/0"), "{message}");
     assert_eq!(world.writes(), Vec::<String>::new());
@@ -524,7 +690,8 @@ fn a_write_to_another_units_bag_is_refused() {
 fn a_write_to_the_remote_app_bag_is_refused() {
     let world = World::new();
     let mut session = hostile(limits()).session(world.spy("client/0")).unwrap();
-    let result = session.requirer_handle(&requirer("write-remote-app"), &world.changed_by_db());
+    let handler = session.requirer(&requirer("write-remote-app")).unwrap();
+    let result = session.requirer_handle(handler, &world.changed_by_db());
     assert_refused(result, "requirer.handle", HostErrorKind::PermissionDenied);
     assert_eq!(world.writes(), Vec::<String>::new());
     assert!(world.bags_are_empty());
@@ -535,7 +702,8 @@ fn a_write_to_the_remote_app_bag_is_refused() {
 fn an_app_bag_write_by_a_non_leader_is_refused() {
     let world = World::new();
     let mut session = hostile(limits()).session(world.spy("client/1")).unwrap();
-    let result = session.requirer_handle(&requirer("write-local-app"), &world.changed_by_db());
+    let handler = session.requirer(&requirer("write-local-app")).unwrap();
+    let result = session.requirer_handle(handler, &world.changed_by_db());
     assert_refused(result, "requirer.handle", HostErrorKind::NotLeader);
     assert_eq!(world.writes(), Vec::<String>::new());
     assert!(world.bags_are_empty());
@@ -546,7 +714,8 @@ fn an_app_bag_write_by_a_non_leader_is_refused() {
 fn an_empty_databag_key_is_refused() {
     let world = World::new();
     let mut session = hostile(limits()).session(world.spy("client/0")).unwrap();
-    let result = session.requirer_handle(&requirer("write-empty-key"), &world.changed_by_db());
+    let handler = session.requirer(&requirer("write-empty-key")).unwrap();
+    let result = session.requirer_handle(handler, &world.changed_by_db());
     assert_refused(result, "requirer.handle", HostErrorKind::InvalidArgument);
     assert_eq!(world.writes(), Vec::<String>::new());
     assert!(world.bags_are_empty());
@@ -558,8 +727,8 @@ fn a_refusal_fails_a_charm_facing_call_too() {
     let world = World::new();
     let mut session = hostile(limits()).session(world.spy("client/1")).unwrap();
     let response = data_interfaces_host::Response::new("clientdb").into_wit();
-    let result =
-        session.provider_set_response(&provider("write-local-app"), world.relation, &response);
+    let handler = session.provider(&provider("write-local-app")).unwrap();
+    let result = session.provider_set_response(handler, world.relation, &response);
     assert_refused(result, "provider.set-response", HostErrorKind::NotLeader);
     assert_eq!(world.writes(), Vec::<String>::new());
 }
@@ -569,7 +738,8 @@ fn setting_the_content_of_a_secret_it_does_not_own_is_refused() {
     let world = World::new();
     let mut session = hostile(limits()).session(world.spy("client/0")).unwrap();
     let hook = secret_changed(&world.granted);
-    let result = session.requirer_handle(&requirer("set-foreign-secret"), &hook);
+    let handler = session.requirer(&requirer("set-foreign-secret")).unwrap();
+    let result = session.requirer_handle(handler, &hook);
     let message = assert_refused(result, "requirer.handle", HostErrorKind::PermissionDenied);
     assert!(message.contains(&world.granted), "{message}");
     assert_eq!(world.writes(), Vec::<String>::new());
@@ -582,7 +752,8 @@ fn granting_a_secret_it_does_not_own_is_refused() {
     let world = World::new();
     let mut session = hostile(limits()).session(world.spy("client/0")).unwrap();
     let hook = secret_changed(&world.ungranted);
-    let result = session.requirer_handle(&requirer("grant-foreign-secret"), &hook);
+    let handler = session.requirer(&requirer("grant-foreign-secret")).unwrap();
+    let result = session.requirer_handle(handler, &hook);
     assert_refused(result, "requirer.handle", HostErrorKind::PermissionDenied);
     assert_eq!(world.writes(), Vec::<String>::new());
     let mut client = world.juju.unit("client/0");
@@ -597,7 +768,10 @@ fn removing_a_secret_it_does_not_own_is_refused() {
     let world = World::new();
     let mut session = hostile(limits()).session(world.spy("client/0")).unwrap();
     let hook = secret_changed(&world.granted);
-    let result = session.requirer_handle(&requirer("remove-foreign-secret"), &hook);
+    let handler = session
+        .requirer(&requirer("remove-foreign-secret"))
+        .unwrap();
+    let result = session.requirer_handle(handler, &hook);
     assert_refused(result, "requirer.handle", HostErrorKind::PermissionDenied);
     assert_eq!(world.writes(), Vec::<String>::new());
     assert!(world.secrets_are_untouched());
@@ -609,7 +783,10 @@ fn removing_a_revision_of_a_secret_it_does_not_own_is_refused() {
     let world = World::new();
     let mut session = hostile(limits()).session(world.spy("client/0")).unwrap();
     let hook = secret_changed(&world.granted);
-    let result = session.requirer_handle(&requirer("remove-foreign-revision"), &hook);
+    let handler = session
+        .requirer(&requirer("remove-foreign-revision"))
+        .unwrap();
+    let result = session.requirer_handle(handler, &hook);
     assert_refused(result, "requirer.handle", HostErrorKind::PermissionDenied);
     assert_eq!(world.writes(), Vec::<String>::new());
     assert!(world.secrets_are_untouched());
@@ -621,7 +798,10 @@ fn reading_a_secret_granted_to_no_relation_of_this_unit_is_denied() {
     let world = World::new();
     let mut session = hostile(limits()).session(world.spy("client/0")).unwrap();
     let hook = secret_changed(&world.ungranted);
-    match session.requirer_handle(&requirer("read-ungranted-secret"), &hook) {
+    let handler = session
+        .requirer(&requirer("read-ungranted-secret"))
+        .unwrap();
+    match session.requirer_handle(handler, &hook) {
         Err(Error::Protocol(wit::Error::Host(e))) => {
             assert_eq!(e.kind, HostErrorKind::PermissionDenied);
             assert!(!e.message.contains(SECRET_VALUE));

@@ -1,6 +1,7 @@
 //! Peer relation data through the component over the in-memory Juju: an application related
 //! with itself on its peer endpoint, two units.
 
+use data_interfaces_host::handlers::PeerHandler;
 use data_interfaces_host::memory::{Juju, SecretOwner};
 use data_interfaces_host::wit::{self, FieldSpec, PeerConfig, PeerScope, RelationId};
 use data_interfaces_host::{Error, LoadOptions, Runtime, Session};
@@ -37,10 +38,13 @@ fn model() -> (Juju, RelationId) {
     (juju, relation)
 }
 
-fn session(runtime: &Runtime, juju: &Juju, unit: &str) -> Session {
-    runtime
+/// A session over a unit, and the peer handler of [`config`] made in it.
+fn session(runtime: &Runtime, juju: &Juju, unit: &str) -> (Session, PeerHandler) {
+    let mut session = runtime
         .session(Box::new(juju.unit(unit)))
-        .expect("a session opens")
+        .expect("a session opens");
+    let handler = session.peer(&config()).expect("the peer handler is made");
+    (session, handler)
 }
 
 fn values(pairs: &[(&str, &str)]) -> Vec<(String, Option<String>)> {
@@ -75,7 +79,7 @@ fn secret(juju: &Juju, label: &str) -> Option<Seen> {
 fn app_data_round_trips_through_the_component_with_secret_fields_in_labelled_secrets() {
     let runtime = runtime();
     let (juju, relation) = model();
-    let mut leader = session(&runtime, &juju, "myapp/0");
+    let (mut leader, leader_peer) = session(&runtime, &juju, "myapp/0");
     let written = values(&[
         ("plain-text", r#""hello é""#),
         ("plain-list", r#"["a","b"]"#),
@@ -83,7 +87,7 @@ fn app_data_round_trips_through_the_component_with_secret_fields_in_labelled_sec
         ("operator-password", r#""op""#),
     ]);
     leader
-        .peer_write(&config(), relation, &PeerScope::App, &written)
+        .peer_write(leader_peer, relation, &PeerScope::App, &written)
         .expect("the leader writes app data");
     let bag: Vec<(String, String)> = juju.app_bag(relation, "myapp").into_iter().collect();
     assert_eq!(
@@ -100,7 +104,7 @@ fn app_data_round_trips_through_the_component_with_secret_fields_in_labelled_sec
         Some((app, owned(&[("operator-password", "op")]), 1))
     );
     let read = leader
-        .peer_read(&config(), relation, &PeerScope::App)
+        .peer_read(leader_peer, relation, &PeerScope::App)
         .expect("the leader reads app data");
     assert_eq!(
         read,
@@ -112,11 +116,11 @@ fn app_data_round_trips_through_the_component_with_secret_fields_in_labelled_sec
         ])
     );
     leader
-        .peer_write(&config(), relation, &PeerScope::App, &written)
+        .peer_write(leader_peer, relation, &PeerScope::App, &written)
         .expect("the same write again");
     leader
         .peer_delete(
-            &config(),
+            leader_peer,
             relation,
             &PeerScope::App,
             &["operator-password".to_string()],
@@ -134,10 +138,10 @@ fn app_data_round_trips_through_the_component_with_secret_fields_in_labelled_sec
 fn a_unit_reads_another_units_plain_data_but_cannot_write_it() {
     let runtime = runtime();
     let (juju, relation) = model();
-    let mut other = session(&runtime, &juju, "myapp/1");
+    let (mut other, other_peer) = session(&runtime, &juju, "myapp/1");
     let written = values(&[("plain-text", r#""hi""#), ("admin-password", r#""unitpw""#)]);
     other
-        .peer_write(&config(), relation, &PeerScope::Unit, &written)
+        .peer_write(other_peer, relation, &PeerScope::Unit, &written)
         .expect("a non-leader writes its unit data");
     assert_eq!(
         secret(&juju, "peers.myapp.unit"),
@@ -147,13 +151,13 @@ fn a_unit_reads_another_units_plain_data_but_cannot_write_it() {
             1
         ))
     );
-    let mut leader = session(&runtime, &juju, "myapp/0");
+    let (mut leader, leader_peer) = session(&runtime, &juju, "myapp/0");
     let scope = PeerScope::OtherUnit("myapp/1".into());
     let read = leader
-        .peer_read(&config(), relation, &scope)
+        .peer_read(leader_peer, relation, &scope)
         .expect("another unit's data reads");
     assert_eq!(read, owned(&[("plain-text", r#""hi""#)]));
-    match leader.peer_write(&config(), relation, &scope, &written) {
+    match leader.peer_write(leader_peer, relation, &scope, &written) {
         Err(Error::Protocol(wit::Error::InvalidModel(message))) => {
             assert_eq!(message, "It's not possible to update data of another unit.")
         }
@@ -165,19 +169,19 @@ fn a_unit_reads_another_units_plain_data_but_cannot_write_it() {
 fn a_non_leader_app_write_is_not_leader() {
     let runtime = runtime();
     let (juju, relation) = model();
-    let mut follower = session(&runtime, &juju, "myapp/1");
+    let (mut follower, follower_peer) = session(&runtime, &juju, "myapp/1");
     let written = values(&[("plain-text", r#""x""#)]);
-    match follower.peer_write(&config(), relation, &PeerScope::App, &written) {
+    match follower.peer_write(follower_peer, relation, &PeerScope::App, &written) {
         Err(Error::Protocol(wit::Error::NotLeader(_))) => {}
         other => panic!("expected not-leader, got {other:?}"),
     }
     assert!(juju.app_bag(relation, "myapp").is_empty());
-    let mut leader = session(&runtime, &juju, "myapp/0");
+    let (mut leader, leader_peer) = session(&runtime, &juju, "myapp/0");
     leader
-        .peer_write(&config(), relation, &PeerScope::App, &written)
+        .peer_write(leader_peer, relation, &PeerScope::App, &written)
         .expect("the leader writes app data");
     let read = follower
-        .peer_read(&config(), relation, &PeerScope::App)
+        .peer_read(follower_peer, relation, &PeerScope::App)
         .expect("every unit reads the app data of its peer relation");
     assert_eq!(read, owned(&[("plain-text", r#""x""#)]));
 }

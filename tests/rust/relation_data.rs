@@ -53,9 +53,10 @@ fn a_providers_secret_field_is_read_by_the_requirer_through_the_uri_in_the_bag()
     let runtime = runtime();
     let (juju, relation) = model();
     let mut provider = session(&runtime, &juju, "postgresql/0");
+    let handler = provider.relation_data(&config("database")).unwrap();
     provider
         .relation_data_write(
-            &config("database"),
+            handler,
             relation,
             &Bag::LocalApp,
             &values(&[("endpoints", "10.0.0.1:5432"), ("password", "s3cr3t")]),
@@ -76,8 +77,9 @@ fn a_providers_secret_field_is_read_by_the_requirer_through_the_uri_in_the_bag()
     assert!(!bag.values().any(|value| value.contains("s3cr3t")));
 
     let mut requirer = session(&runtime, &juju, "client/0");
+    let handler = requirer.relation_data(&config("db")).unwrap();
     let data = requirer
-        .relation_data_read(&config("db"), relation, &Bag::RemoteApp)
+        .relation_data_read(handler, relation, &Bag::RemoteApp)
         .expect("the requirer reads the provider's data");
     let secrets: Vec<(String, String)> = data
         .secrets
@@ -99,7 +101,8 @@ fn a_non_leader_cannot_read_its_applications_data() {
     let runtime = runtime();
     let (juju, relation) = model();
     let mut follower = session(&runtime, &juju, "postgresql/1");
-    let result = follower.relation_data_read(&config("database"), relation, &Bag::LocalApp);
+    let handler = follower.relation_data(&config("database")).unwrap();
+    let result = follower.relation_data_read(handler, relation, &Bag::LocalApp);
     assert!(matches!(
         result,
         Err(Error::Protocol(

@@ -5,7 +5,8 @@
 
 #![no_main]
 
-use data_interfaces_core::{provider, requirer};
+use data_interfaces_core::provider;
+use data_interfaces_core::requirer::Requirer;
 use data_interfaces_core_fuzz::support::FakeEnv;
 use data_interfaces_core_fuzz::{HookInput, Side, SECRET_MARK};
 use libfuzzer_sys::fuzz_target;
@@ -40,10 +41,12 @@ fuzz_target!(|input: HookInput| {
             .iter()
             .any(|(_, value)| value.contains(SECRET_MARK));
     let mut produced = match side {
-        Side::Requirer => match requirer::handle(&mut env, &requirer_config, &hook) {
-            Ok(events) => vec![("events".to_string(), format!("{events:?}"))],
-            Err(error) => vec![("error".to_string(), format!("{error} {error:?}"))],
-        },
+        Side::Requirer => {
+            match Requirer::new(requirer_config).and_then(|h| h.handle(&mut env, &hook)) {
+                Ok(events) => vec![("events".to_string(), format!("{events:?}"))],
+                Err(error) => vec![("error".to_string(), format!("{error} {error:?}"))],
+            }
+        }
         Side::Provider => match provider::handle(&mut env, &provider_config, &hook) {
             Ok(events) => vec![("events".to_string(), format!("{events:?}"))],
             Err(error) => vec![("error".to_string(), format!("{error} {error:?}"))],

@@ -1,41 +1,173 @@
 """The native module: the protocol component under wasmtime (see ``host-python/src``).
 
-Dict keys are the contract's (WIT) field names with underscores. A request dict has
-``resource, request_id, salt, extra_user_roles, extra_group_roles, external_node_connectivity,
-entity_type ("USER" | "GROUP" | None), entity_permissions (list of {resource_name,
-resource_type, privileges} or None), secret_mtls, mtls_cert, secret_requested_entity,
-entity_name, entity_password, prefix_matching, extra ({wire-key: JSON text})``; a response
-dict has ``resource, request_id, salt, endpoints, read_only_endpoints, secret_user, secret_tls,
-secret_extra, secret_entity, username, password, uris, read_only_uris, tls (bool | None),
-tls_ca, entity_name, entity_password, version, prefix_resources, extra``, and, in the
-responses a charm writes, an optional ``cleared`` (list of the wire keys of the fields the
-charm set to ``None``).
+Records cross as dicts keyed by the contract's (WIT) field names with underscores. Requests
+and responses are the WIT's ``request`` and ``response`` records: their fields are the wire
+fields, whose one source is the WIT (and, for Python, the models of ``models.py``), so they are
+typed as :data:`RequestRecord` and :data:`ResponseRecord` here rather than listed a third time.
+An ``entity_type`` is ``"USER"``, ``"GROUP"`` or ``None``; ``extra`` maps a subclass field's
+wire key to its JSON text; a response the charm writes may carry ``cleared`` (the wire keys of
+the fields it set to ``None``).
 
-A hook dict is ``{"kind": "relation-created" | "relation-changed" | "relation-broken",
-"relation_id", "app", "unit"}`` or ``{"kind": "secret-changed" | "secret-remove", "id",
-"label", "revision"}``. A requirer config is ``{endpoint, requests, request_fields,
-response_fields, relation_aliases}``; a provider config is ``{endpoint, request_fields,
-response_fields, mtls_enabled, bulk_event, status_schema, resource_aliases}``; a field spec is
-``{key, secret_group}``, a status ``{code, message, resolution}``. A peer config is
-``{endpoint, fields}`` (field specs); a peer scope is ``"app"``, ``"unit"`` or
-``"other-unit"`` (with ``unit``, the other unit's name).
-
-Requirer events come back as ``{kind, relation_id, app, unit, alias, response, status}`` and
-provider events as ``{kind, relation_id, app, unit, requests, old_mtls_cert}``, ``kind`` being
-the ops event name (``resource_created``, ``resource_requested``, ...).
-
-The backend object implements ``relations(endpoint)``, ``read(relation_id, bag, unit)``,
-``apply(relation_id, bag, unit, set, delete)``, ``is_leader()``, ``local_app()``,
-``local_unit()``, ``model_uuid()``, ``secret_add(owner, label, content)``,
-``secret_get(id, label, refresh)``, ``secret_owned(id)``, ``secret_set_content(id, content)``,
-``secret_grant(id, relation_id)``, ``secret_remove(id)``,
-``secret_remove_revision(id, revision)`` and ``log(level, message)``; see
-``data_interfaces_wasm._ops_backend.OpsBackend``.
+The handlers (:class:`Requirer`, :class:`Provider`, :class:`Peer`, :class:`RelationData`) are
+made by the :class:`Runtime` from a configuration, which the component checks then, and hold
+one of the component's handler resources for as long as Python keeps them. Each call takes the
+:class:`Backend` it runs over.
 """
 
 import os
 import pathlib
-from typing import Any, Literal
+from typing import Any, Literal, NotRequired, Protocol, TypeAlias, TypedDict
+
+RequestRecord: TypeAlias = dict[str, Any]
+"""The WIT ``request`` record (``resource``, ``request_id``, ``salt``, ...)."""
+ResponseRecord: TypeAlias = dict[str, Any]
+"""The WIT ``response`` record (``resource``, ``request_id``, ``salt``, ``endpoints``, ...)."""
+
+class FieldSpec(TypedDict):
+    """A field a model subclass adds: its wire key and secret group (``None``: plain)."""
+
+    key: str
+    secret_group: str | None
+
+class StatusRecord(TypedDict):
+    """A relation status."""
+
+    code: int
+    message: str
+    resolution: str
+
+class RequirerConfig(TypedDict):
+    """How a requirer handler is configured."""
+
+    endpoint: str
+    requests: list[RequestRecord]
+    request_fields: NotRequired[list[FieldSpec]]
+    response_fields: NotRequired[list[FieldSpec]]
+    relation_aliases: NotRequired[list[str]]
+
+class ProviderConfig(TypedDict):
+    """How a provider handler is configured (its response fields: one response model's)."""
+
+    endpoint: str
+    request_fields: NotRequired[list[FieldSpec]]
+    response_fields: NotRequired[list[FieldSpec]]
+    mtls_enabled: NotRequired[bool]
+    bulk_event: NotRequired[bool]
+    status_schema: NotRequired[list[StatusRecord]]
+    resource_aliases: NotRequired[list[str]]
+
+class PeerConfig(TypedDict):
+    """How a peer relation's data is laid out."""
+
+    endpoint: str
+    fields: list[FieldSpec]
+
+class RelationDataConfig(TypedDict):
+    """How a relation's data is addressed: secret fields, label short uuid, known URIs."""
+
+    endpoint: str
+    fields: list[FieldSpec]
+    short_uuid: str | None
+    secret_uris: dict[str, str]
+
+class RelationHook(TypedDict):
+    """A relation hook."""
+
+    kind: Literal["relation-created", "relation-changed", "relation-broken"]
+    relation_id: int
+    app: str | None
+    unit: str | None
+
+class SecretHook(TypedDict):
+    """A secret hook."""
+
+    kind: Literal["secret-changed", "secret-remove"]
+    id: str
+    label: str | None
+    revision: int | None
+
+Hook: TypeAlias = RelationHook | SecretHook
+
+class RequirerEvent(TypedDict):
+    """An event for the requirer charm (``kind``: the ops event name)."""
+
+    kind: str
+    relation_id: int
+    app: str | None
+    unit: str | None
+    alias: str | None
+    response: ResponseRecord | None
+    status: StatusRecord | None
+    active_statuses: list[StatusRecord]
+
+class ProviderEvent(TypedDict):
+    """An event for the provider charm (``kind``: the ops event name)."""
+
+    kind: str
+    relation_id: int
+    app: str | None
+    unit: str | None
+    requests: list[RequestRecord]
+    old_mtls_cert: str | None
+
+class Rejection(TypedDict):
+    """An entry a hook could not handle, while it handled the others."""
+
+    relation_id: int
+    request_id: str | None
+    alias: str | None
+    error: ProtocolError
+
+class RelationInfo(TypedDict):
+    """A relation as the local unit sees it (what :meth:`Backend.relations` returns)."""
+
+    id: int
+    endpoint: str
+    remote_app: str | None
+    remote_units: list[str]
+    remote_model_uuid: NotRequired[str | None]
+
+class SecretRecord(TypedDict):
+    """A secret as :meth:`Backend.secret_get` returns it."""
+
+    id: str
+    label: str | None
+    content: dict[str, str]
+
+Bag = Literal["local-app", "local-unit", "remote-app", "remote-unit"]
+PeerScope = Literal["app", "unit", "other-unit"]
+
+class Backend(Protocol):
+    """The world a call runs over (``data_interfaces_wasm._ops_backend.OpsBackend`` is the ops
+    one). A method raises :class:`HostError` for a failure the component may handle; any
+    other exception aborts the call and reaches the caller unchanged."""
+
+    def relations(self, endpoint: str) -> list[RelationInfo]: ...
+    def read(self, relation_id: int, bag: Bag, unit: str | None) -> list[tuple[str, str]]: ...
+    def apply(
+        self,
+        relation_id: int,
+        bag: Bag,
+        unit: str | None,
+        set: list[tuple[str, str]],
+        delete: list[str],
+    ) -> None: ...
+    def is_leader(self) -> bool: ...
+    def local_app(self) -> str: ...
+    def local_unit(self) -> str: ...
+    def model_uuid(self) -> str: ...
+    def secret_add(
+        self, owner: Literal["application", "unit"], label: str | None, content: dict[str, str]
+    ) -> str: ...
+    def secret_get(
+        self, id: str | None, label: str | None, refresh: bool
+    ) -> SecretRecord | None: ...
+    def secret_owned(self, id: str) -> bool: ...
+    def secret_set_content(self, id: str, content: dict[str, str]) -> None: ...
+    def secret_grant(self, id: str, relation_id: int) -> None: ...
+    def secret_remove(self, id: str) -> None: ...
+    def secret_remove_revision(self, id: str, revision: int) -> None: ...
+    def log(self, level: Literal["debug", "info", "warning", "error"], message: str) -> None: ...
 
 class Runtime:
     """The protocol component, loaded; one per process, used from the thread that made it."""
@@ -50,150 +182,14 @@ class Runtime:
     @property
     def load_time_ms(self) -> float:
         """How long the load took, in milliseconds."""
-    def requirer_handle(
-        self, backend: object, config: dict[str, Any], hook: dict[str, Any]
-    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """Handle a hook on the requirer side; the events to emit and the rejected responses
-        (``relation_id``, ``request_id``, ``alias``: the relation's alias or ``None``,
-        ``error``: a :class:`ProtocolError`)."""
-    def requirer_responses(
-        self, backend: object, config: dict[str, Any], relation_id: int
-    ) -> list[dict[str, Any]]:
-        """The responses on a relation, with their secret fields filled in."""
-    def requirer_is_resource_created(
-        self, backend: object, config: dict[str, Any], relation_id: int, request_id: str
-    ) -> bool:
-        """Whether the response to a request carries credentials."""
-    def provider_handle(
-        self, backend: object, config: dict[str, Any], hook: dict[str, Any]
-    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """Handle a hook on the provider side; the events to emit and the rejected requests
-        (``relation_id``, ``request_id``, ``alias``: always ``None``, ``error``: a
-        :class:`ProtocolError`)."""
-    def provider_set_response(
-        self, backend: object, config: dict[str, Any], relation_id: int, response: dict[str, Any]
-    ) -> None:
-        """Write (or merge) a response on a relation."""
-    def provider_set_response_each(
-        self,
-        backend: object,
-        config: dict[str, Any],
-        relation_id: int,
-        responses: list[dict[str, Any]],
-    ) -> None:
-        """Write responses as ``provider_set_response`` once for each, in one read and write."""
-    def provider_set_responses(
-        self,
-        backend: object,
-        config: dict[str, Any],
-        relation_id: int,
-        responses: list[dict[str, Any]],
-    ) -> None:
-        """Write several responses on a relation at once."""
-    def provider_requests(
-        self, backend: object, config: dict[str, Any], relation_id: int
-    ) -> list[dict[str, Any]]:
-        """The requests on a relation."""
-    def provider_responses(
-        self, backend: object, config: dict[str, Any], relation_id: int
-    ) -> list[dict[str, Any]]:
-        """The provider's own responses on a relation, secret fields filled from its secrets."""
-    def peer_read(
-        self,
-        backend: object,
-        config: dict[str, Any],
-        relation_id: int,
-        scope: Literal["app", "unit", "other-unit"],
-        unit: str | None = None,
-    ) -> list[tuple[str, str]]:
-        """A peer scope's data as ``(wire key, JSON text)`` pairs (declared fields first)."""
-    def peer_write(
-        self,
-        backend: object,
-        config: dict[str, Any],
-        relation_id: int,
-        scope: Literal["app", "unit", "other-unit"],
-        values: list[tuple[str, str | None]],
-        unit: str | None = None,
-    ) -> None:
-        """Set (JSON text) or delete (``None``) peer fields of a scope."""
-    def peer_delete(
-        self,
-        backend: object,
-        config: dict[str, Any],
-        relation_id: int,
-        scope: Literal["app", "unit", "other-unit"],
-        keys: list[str],
-        unit: str | None = None,
-    ) -> None:
-        """Delete peer fields of a scope, by wire key."""
-    def relation_data_read(
-        self,
-        backend: object,
-        config: dict[str, Any],
-        relation_id: int,
-        scope: Literal["local-app", "local-unit", "remote-app", "remote-unit"],
-        unit: str | None = None,
-    ) -> dict[str, list[tuple[str, str, str]]]:
-        """A relation bag and its declared secret fields: ``{"bag": [...], "secrets": [...]}``,
-        each ``(key, raw string, JSON text)``."""
-    def relation_data_write(
-        self,
-        backend: object,
-        config: dict[str, Any],
-        relation_id: int,
-        scope: Literal["local-app", "local-unit", "remote-app", "remote-unit"],
-        values: list[tuple[str, str | None]],
-        unit: str | None = None,
-    ) -> None:
-        """Set (a string) or delete (``None``) keys of a relation's local bag."""
-    def relation_data_delete(
-        self,
-        backend: object,
-        config: dict[str, Any],
-        relation_id: int,
-        scope: Literal["local-app", "local-unit", "remote-app", "remote-unit"],
-        keys: list[str],
-        unit: str | None = None,
-    ) -> None:
-        """Delete keys of a relation's local bag."""
-    def requirer_are_all_resources_created(
-        self, backend: object, config: dict[str, Any], relation_id: int
-    ) -> bool:
-        """Whether every response with a request id carries credentials (true with none)."""
-    def requirer_relation_alias(
-        self, backend: object, config: dict[str, Any], relation_id: int
-    ) -> str | None:
-        """The alias this unit's bag records for a relation (``None``: none, or no relation)."""
-    def requirer_assign_alias(
-        self, backend: object, config: dict[str, Any], relation_id: int
-    ) -> str | None:
-        """Give a relation an alias as relation-created does, and return it (``None`` without
-        aliases, for an unknown relation, or when every alias is taken)."""
-    def requirer_statuses(
-        self, backend: object, config: dict[str, Any], relation_id: int
-    ) -> list[dict[str, Any]]:
-        """The statuses the provider raises on a relation, as the requirer sees them."""
-    def provider_raise_status(
-        self, backend: object, config: dict[str, Any], relation_id: int, status: dict[str, Any]
-    ) -> None:
-        """Raise a status (``{code, message, resolution}``) on a relation."""
-    def provider_raise_status_code(
-        self, backend: object, config: dict[str, Any], relation_id: int, code: int
-    ) -> None:
-        """Raise the status the status schema defines for a code."""
-    def provider_resolve_status(
-        self, backend: object, config: dict[str, Any], relation_id: int, code: int
-    ) -> None:
-        """Resolve a raised status."""
-    def provider_clear_statuses(
-        self, backend: object, config: dict[str, Any], relation_id: int
-    ) -> None:
-        """Clear every status of a relation."""
-    def provider_statuses(
-        self, backend: object, config: dict[str, Any], relation_id: int
-    ) -> list[dict[str, Any]]:
-        """The statuses raised on a relation."""
+    def requirer(self, config: RequirerConfig) -> Requirer:
+        """A requirer handler (an invalid configured request is a :class:`ProtocolError`)."""
+    def provider(self, config: ProviderConfig) -> Provider:
+        """A provider handler."""
+    def peer(self, config: PeerConfig) -> Peer:
+        """A peer-data handler."""
+    def relation_data(self, config: RelationDataConfig) -> RelationData:
+        """A relation-data handler."""
     def gen_salt(self) -> str:
         """A fresh salt."""
     def gen_hash(self, resource: str, salt: str) -> str:
@@ -204,15 +200,15 @@ class Runtime:
         """A relation secret's label: ``{endpoint}.{relation_id}.{short_uuid}.{group}.secret``,
         without the short uuid when it is ``None`` or empty."""
     def peer_secret_label(
-        self, backend: object, endpoint: str, scope: Literal["app", "unit"], group: str
+        self, backend: Backend, endpoint: str, scope: Literal["app", "unit"], group: str
     ) -> str:
         """A peer secret's label: ``{endpoint}.{local app}.{scope}``, then ``.{group}`` unless
         the group is ``extra``."""
-    def is_cross_model(self, backend: object, endpoint: str, relation_id: int) -> bool:
+    def is_cross_model(self, backend: Backend, endpoint: str, relation_id: int) -> bool:
         """Whether a relation of the endpoint crosses models (``missing-relation`` if unknown)."""
     def compute_diff(
         self,
-        backend: object,
+        backend: Backend,
         endpoint: str,
         relation_id: int,
         cache_bag: Literal["local-app", "local-unit"],
@@ -225,7 +221,7 @@ class Runtime:
         ``store``; ``(added, changed, deleted)``."""
     def store_new_data(
         self,
-        backend: object,
+        backend: Backend,
         cached: str | None,
         new_data: list[tuple[str, str]],
         short_uuid: str | None,
@@ -245,6 +241,108 @@ class Runtime:
         extra_aliases: list[str],
     ) -> bool:
         """Whether the diff added ``resource``, a ``RESOURCE_ALIASES`` key or an extra alias."""
+
+class Requirer:
+    """The component's requirer handler of an endpoint, held while Python keeps it."""
+
+    def handle(self, backend: Backend, hook: Hook) -> tuple[list[RequirerEvent], list[Rejection]]:
+        """Handle a hook: the events to emit and the rejected responses."""
+    def responses(self, backend: Backend, relation_id: int) -> list[ResponseRecord]:
+        """The responses on a relation, with their secret fields filled in."""
+    def is_resource_created(self, backend: Backend, relation_id: int, request_id: str) -> bool:
+        """Whether the response to a request carries credentials."""
+    def are_all_resources_created(self, backend: Backend, relation_id: int) -> bool:
+        """Whether every response with a request id carries credentials (true with none)."""
+    def statuses(self, backend: Backend, relation_id: int) -> list[StatusRecord]:
+        """The statuses the provider raises on a relation."""
+    def relation_alias(self, backend: Backend, relation_id: int) -> str | None:
+        """The alias this unit's bag records for a relation (``None``: none, or no relation)."""
+    def assign_alias(self, backend: Backend, relation_id: int) -> str | None:
+        """Give a relation an alias as relation-created does, and return it (``None`` without
+        aliases, for an unknown relation, or when every alias is taken)."""
+
+class Provider:
+    """The component's provider handler of an endpoint, for one response model."""
+
+    def handle(self, backend: Backend, hook: Hook) -> tuple[list[ProviderEvent], list[Rejection]]:
+        """Handle a hook: the events to emit and the rejected requests."""
+    def set_response(self, backend: Backend, relation_id: int, response: ResponseRecord) -> None:
+        """Write (or merge) a response on a relation."""
+    def set_response_each(
+        self, backend: Backend, relation_id: int, responses: list[ResponseRecord]
+    ) -> None:
+        """Write responses as ``set_response`` once for each, in one read and write."""
+    def set_responses(
+        self, backend: Backend, relation_id: int, responses: list[ResponseRecord]
+    ) -> None:
+        """Write several responses on a relation at once."""
+    def requests(self, backend: Backend, relation_id: int) -> list[RequestRecord]:
+        """The requests on a relation."""
+    def responses(self, backend: Backend, relation_id: int) -> list[ResponseRecord]:
+        """The provider's own responses on a relation, secret fields filled from its secrets."""
+    def raise_status(self, backend: Backend, relation_id: int, status: StatusRecord) -> None:
+        """Raise a status on a relation."""
+    def raise_status_code(self, backend: Backend, relation_id: int, code: int) -> None:
+        """Raise the status the status schema defines for a code."""
+    def resolve_status(self, backend: Backend, relation_id: int, code: int) -> None:
+        """Resolve a raised status."""
+    def clear_statuses(self, backend: Backend, relation_id: int) -> None:
+        """Clear every status of a relation."""
+    def statuses(self, backend: Backend, relation_id: int) -> list[StatusRecord]:
+        """The statuses raised on a relation."""
+
+class Peer:
+    """The component's peer-data handler for a peer model's layout."""
+
+    def read(
+        self, backend: Backend, relation_id: int, scope: PeerScope, unit: str | None = None
+    ) -> list[tuple[str, str]]:
+        """A scope's data as ``(wire key, JSON text)`` pairs (declared fields first)."""
+    def write(
+        self,
+        backend: Backend,
+        relation_id: int,
+        scope: PeerScope,
+        values: list[tuple[str, str | None]],
+        unit: str | None = None,
+    ) -> None:
+        """Set (JSON text) or delete (``None``) fields of a scope."""
+    def delete(
+        self,
+        backend: Backend,
+        relation_id: int,
+        scope: PeerScope,
+        keys: list[str],
+        unit: str | None = None,
+    ) -> None:
+        """Delete fields of a scope, by wire key."""
+
+class RelationData:
+    """The component's relation-data handler for an endpoint's secret fields and label."""
+
+    def read(
+        self, backend: Backend, relation_id: int, scope: Bag, unit: str | None = None
+    ) -> dict[str, list[tuple[str, str, str]]]:
+        """A relation bag and its declared secret fields: ``{"bag": [...], "secrets": [...]}``,
+        each ``(key, raw string, JSON text)``."""
+    def write(
+        self,
+        backend: Backend,
+        relation_id: int,
+        scope: Bag,
+        values: list[tuple[str, str | None]],
+        unit: str | None = None,
+    ) -> None:
+        """Set (a string) or delete (``None``) keys of a relation's local bag."""
+    def delete(
+        self,
+        backend: Backend,
+        relation_id: int,
+        scope: Bag,
+        keys: list[str],
+        unit: str | None = None,
+    ) -> None:
+        """Delete keys of a relation's local bag."""
 
 class HostError(Exception):
     """Raised by a backend to report a host error to the component."""

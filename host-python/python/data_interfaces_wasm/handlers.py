@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from ops import Object, RelationEvent
 
 from ._ops_backend import OpsBackend
-from ._runtime import runtime
+from ._runtime import held, runtime
 from .errors import SecretError
 from .events import (
     REQUIRER_EVENT_TYPES,
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from ops import Application, CharmBase, EventBase, Relation, Unit
     from ops.charm import SecretChangedEvent, SecretRemoveEvent
 
+    from ._native import Provider, Requirer
     from .diff import Diff
     from .repository import AbstractRepository
     from .repository_interfaces import OpsRelationRepositoryInterface, RepositoryInterface
@@ -379,11 +380,13 @@ class ResourceProviderEventHandler(EventHandlers, Generic[TRequirerCommonModel])
             "resource_aliases": self._resource_aliases,
         }
 
+    def _provider(self, response_model: type[ResourceProviderModel] | None = None) -> Provider:
+        """The component's provider handler for a response model."""
+        return held(self, self._config(response_model), runtime().provider)
+
     def _handle(self, hook: dict[str, Any], event: EventBase) -> None:
         relation = getattr(event, "relation", None)
-        events, rejections = runtime().provider_handle(
-            self._backend(relation), self._config(), hook
-        )
+        events, rejections = self._provider().handle(self._backend(relation), hook)
         if self._answers is not None:  # a hook handled while another's events are emitted
             for emitted in events:
                 self._emit(emitted, event)
@@ -409,9 +412,8 @@ class ResourceProviderEventHandler(EventHandlers, Generic[TRequirerCommonModel])
             end = start + 1
             while end < len(answers) and answers[end][:2] == (relation_id, model):
                 end += 1
-            runtime().provider_set_response_each(
+            self._provider(model).set_response_each(
                 self._backend(),
-                self._config(model),
                 relation_id,
                 [record for _, _, record in answers[start:end]],
             )
@@ -448,22 +450,20 @@ class ResourceProviderEventHandler(EventHandlers, Generic[TRequirerCommonModel])
         if self._answers is not None:
             self._answers.append((relation_id, type(response), response._to_wit()))
             return
-        runtime().provider_set_response(
-            self._backend(), self._config(type(response)), relation_id, response._to_wit()
+        self._provider(type(response)).set_response(
+            self._backend(), relation_id, response._to_wit()
         )
 
     def set_responses(self, relation_id: int, responses: list[ResourceProviderModel]) -> None:
         """Write several responses on a relation at once."""
         self._write_answers()
-        config = self._config(type(responses[0]) if responses else None)
-        runtime().provider_set_responses(
-            self._backend(), config, relation_id, [r._to_wit() for r in responses]
-        )
+        provider = self._provider(type(responses[0]) if responses else None)
+        provider.set_responses(self._backend(), relation_id, [r._to_wit() for r in responses])
 
     def requests(self, relation: Relation) -> Sequence[TRequirerCommonModel]:
         """The requests on a relation."""
         self._write_answers()
-        records = runtime().provider_requests(self._backend(relation), self._config(), relation.id)
+        records = self._provider().requests(self._backend(relation), relation.id)
         return [self.request_model._from_wit(r) for r in records]
 
     def responses(
@@ -475,9 +475,7 @@ class ResourceProviderEventHandler(EventHandlers, Generic[TRequirerCommonModel])
         secret fields filled from this application's own secrets.
         """
         self._write_answers()
-        records = runtime().provider_responses(
-            self._backend(relation), self._config(model), relation.id
-        )
+        records = self._provider(model).responses(self._backend(relation), relation.id)
         return [model._from_wit(r) for r in records]
 
     # --- status --------------------------------------------------------------------------
@@ -487,14 +485,14 @@ class ResourceProviderEventHandler(EventHandlers, Generic[TRequirerCommonModel])
     ) -> None:
         """Raise a status on a relation: a code of the status schema, a dict or a status."""
         self._write_answers()
-        backend, config = self._backend(), self._config()
+        backend, provider = self._backend(), self._provider()
         if isinstance(status, bool) or not isinstance(status, (int, dict, RelationStatus)):
             raise ValueError(f"Invalid status: {status!r}")
         if isinstance(status, int):
             from ._native import ProtocolError
 
             try:
-                runtime().provider_raise_status_code(backend, config, relation_id, status)
+                provider.raise_status_code(backend, relation_id, status)
             except ProtocolError as error:
                 if error.kind == "invalid-model":  # the only refusal of a code: not defined
                     raise _status_code_not_defined()(
@@ -503,23 +501,21 @@ class ResourceProviderEventHandler(EventHandlers, Generic[TRequirerCommonModel])
                 raise
             return
         record = status.model_dump() if isinstance(status, RelationStatus) else dict(status)
-        runtime().provider_raise_status(backend, config, relation_id, record)
+        provider.raise_status(backend, relation_id, record)
 
     def resolve_status(self, relation_id: int, status_code: int) -> None:
         """Resolve the status with this code on a relation."""
         self._write_answers()
-        runtime().provider_resolve_status(
-            self._backend(), self._config(), relation_id, status_code
-        )
+        self._provider().resolve_status(self._backend(), relation_id, status_code)
 
     def clear_statuses(self, relation_id: int) -> None:
         """Clear every status raised on a relation."""
         self._write_answers()
-        runtime().provider_clear_statuses(self._backend(), self._config(), relation_id)
+        self._provider().clear_statuses(self._backend(), relation_id)
 
     def _status_records(self, relation_id: int) -> list[dict[str, Any]]:
         self._write_answers()
-        return runtime().provider_statuses(self._backend(), self._config(), relation_id)
+        return self._provider().statuses(self._backend(), relation_id)
 
 
 class ResourceRequirerEventHandler(EventHandlers, Generic[TResourceProviderModel]):
@@ -577,11 +573,11 @@ class ResourceRequirerEventHandler(EventHandlers, Generic[TResourceProviderModel
 
     def _assign_relation_alias(self, relation_id: int) -> None:
         """Give the relation an alias, if it has none (the component picks the first free)."""
-        runtime().requirer_assign_alias(self._backend(), self._config(), relation_id)
+        self._requirer().assign_alias(self._backend(), relation_id)
 
     def _get_relation_alias(self, relation_id: int) -> str | None:
         """The alias this unit's bag records for the relation."""
-        return runtime().requirer_relation_alias(self._backend(), self._config(), relation_id)
+        return self._requirer().relation_alias(self._backend(), relation_id)
 
     def _emit_aliased_event(self, event: Any, event_name: str, response: Any) -> None:
         """Emit ``<alias>_<event_name>`` for the event's relation, when it has an alias."""
@@ -600,11 +596,13 @@ class ResourceRequirerEventHandler(EventHandlers, Generic[TResourceProviderModel
             "relation_aliases": self.relation_aliases,
         }
 
+    def _requirer(self) -> Requirer:
+        """The component's requirer handler for the current requests."""
+        return held(self, self._config(), runtime().requirer)
+
     def _handle(self, hook: dict[str, Any], event: EventBase) -> None:
         relation = getattr(event, "relation", None)
-        events, rejections = runtime().requirer_handle(
-            self._backend(relation), self._config(), hook
-        )
+        events, rejections = self._requirer().handle(self._backend(relation), hook)
         for emitted in events:
             self._emit(emitted, event)
         self._emit_rejections(rejections, event, "response_rejected")
@@ -619,7 +617,9 @@ class ResourceRequirerEventHandler(EventHandlers, Generic[TResourceProviderModel
             names.append(f"{emitted['alias']}_{kind}")
         if kind in ("status_raised", "status_resolved"):
             status = RelationStatus(**emitted["status"])
-            active = list(self.get_statuses(relation.id).values())
+            active = list(
+                {r["code"]: RelationStatus(**r) for r in emitted["active_statuses"]}.values()
+            )
             for name in names:
                 getattr(self.on, name).emit(
                     relation, status=status, app=app, unit=unit, active_statuses=active
@@ -633,7 +633,7 @@ class ResourceRequirerEventHandler(EventHandlers, Generic[TResourceProviderModel
 
     def responses(self, relation_id: int) -> list[TResourceProviderModel]:
         """The responses on a relation, with their secret fields filled in."""
-        records = runtime().requirer_responses(self._backend(), self._config(), relation_id)
+        records = self._requirer().responses(self._backend(), relation_id)
         return [self._response_item._from_wit(r) for r in records]
 
     def is_resource_created(self, rel_id: int, request_id: str, model: Any = None) -> bool:
@@ -641,15 +641,11 @@ class ResourceRequirerEventHandler(EventHandlers, Generic[TResourceProviderModel
 
         ``model`` is accepted for compatibility and ignored.
         """
-        return runtime().requirer_is_resource_created(
-            self._backend(), self._config(), rel_id, request_id
-        )
+        return self._requirer().is_resource_created(self._backend(), rel_id, request_id)
 
     def are_all_resources_created(self, rel_id: int) -> bool:
         """Whether every response on a relation carries credentials (true with none)."""
-        return runtime().requirer_are_all_resources_created(
-            self._backend(), self._config(), rel_id
-        )
+        return self._requirer().are_all_resources_created(self._backend(), rel_id)
 
     def is_postgresql_plugin_enabled(self, plugin: str, relation_index: int = 0) -> bool:
         """Whether a PostgreSQL extension is enabled in the database of a relation.
@@ -689,4 +685,4 @@ class ResourceRequirerEventHandler(EventHandlers, Generic[TResourceProviderModel
         return False
 
     def _status_records(self, relation_id: int) -> list[dict[str, Any]]:
-        return runtime().requirer_statuses(self._backend(), self._config(), relation_id)
+        return self._requirer().statuses(self._backend(), relation_id)

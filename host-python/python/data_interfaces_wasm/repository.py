@@ -32,7 +32,7 @@ from ops import Application, Unit
 from ops.model import RelationDataTypeError
 
 from ._ops_backend import OpsBackend
-from ._runtime import runtime
+from ._runtime import held, runtime
 from .errors import SecretError
 from .secrets import CachedSecret, SecretCache
 from .types import Scope, SecretGroup
@@ -353,8 +353,8 @@ class OpsRelationRepository(OpsRepository):
         relation_id = self._relation().id
         return self._leader_only(
             name,
-            lambda: runtime().relation_data_read(
-                self._backend(), config, relation_id, scope, unit
+            lambda: held(self, config, runtime().relation_data).read(
+                self._backend(), relation_id, scope, unit
             ),
         )
 
@@ -365,8 +365,8 @@ class OpsRelationRepository(OpsRepository):
         relation_id = self._relation().id
         self._leader_only(
             name,
-            lambda: runtime().relation_data_write(
-                self._backend(), config, relation_id, scope, values, unit
+            lambda: held(self, config, runtime().relation_data).write(
+                self._backend(), relation_id, scope, values, unit
             ),
         )
 
@@ -375,8 +375,8 @@ class OpsRelationRepository(OpsRepository):
         relation_id = self._relation().id
         self._leader_only(
             name,
-            lambda: runtime().relation_data_delete(
-                self._backend(), config, relation_id, scope, keys, unit
+            lambda: held(self, config, runtime().relation_data).delete(
+                self._backend(), relation_id, scope, keys, unit
             ),
         )
 
@@ -517,21 +517,20 @@ class OpsPeerRepository(OpsRepository):
     def _read(self, fields: list[dict[str, Any]]) -> list[tuple[str, str]]:
         scope, unit = self._peer_scope
         relation = self._relation()
-        return runtime().peer_read(self._backend(), self._config(fields), relation.id, scope, unit)
+        peer = held(self, self._config(fields), runtime().peer)
+        return peer.read(self._backend(), relation.id, scope, unit)
 
     def _write(self, fields: list[dict[str, Any]], values: list[tuple[str, str | None]]) -> None:
         scope, unit = self._peer_scope
         relation = self._relation()
-        runtime().peer_write(
-            self._backend(), self._config(fields), relation.id, scope, values, unit
-        )
+        peer = held(self, self._config(fields), runtime().peer)
+        peer.write(self._backend(), relation.id, scope, values, unit)
 
     def _delete(self, fields: list[dict[str, Any]], keys: list[str]) -> None:
         scope, unit = self._peer_scope
         relation = self._relation()
-        runtime().peer_delete(
-            self._backend(), self._config(fields), relation.id, scope, keys, unit
-        )
+        peer = held(self, self._config(fields), runtime().peer)
+        peer.delete(self._backend(), relation.id, scope, keys, unit)
 
     # --- plain fields ----------------------------------------------------------------------
 

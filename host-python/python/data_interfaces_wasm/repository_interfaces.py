@@ -202,8 +202,8 @@ def _write_responses(repository: OpsRelationRepository, contract: DataContractV1
         "resource_aliases": [],
     }
     backend = OpsBackend(repository.model, relation.name, relation)
-    runtime().provider_set_responses(
-        backend, config, relation.id, [response._to_wit() for response in requests]
+    runtime().provider(config).set_responses(
+        backend, relation.id, [response._to_wit() for response in requests]
     )
 
 

@@ -1,6 +1,10 @@
 //! A hostile build of the data-interfaces component: it exports the same world as the real
-//! one, and every export breaks one rule of the sandbox, chosen by the handler's endpoint name
-//! (the "mode"). The host's tests (`tests/rust/hostile_guest.rs`) load it in place of the real
+//! one, and every export breaks one rule of the sandbox, chosen by a "mode": the endpoint of a
+//! handler's configuration, or the endpoint argument of the `util` and `diff-cache` functions.
+//! A handler (the `requirer`, `provider`, `peer` and `relation-data` resources) is made
+//! without fuss and keeps its mode; each of its methods then misbehaves. An endpoint
+//! `create-<mode>` misbehaves in `<mode>` while the handler is made instead (its methods then
+//! behave). The host's tests (`tests/rust/hostile_guest.rs`) load it in place of the real
 //! component and check that the host stops or refuses each misbehaviour.
 //!
 //! Modes that ask the host for something forbidden ignore the refusal and report success, as
@@ -39,6 +43,9 @@ use exports::charm::data_interfaces::{diff_cache, peer, provider, relation_data,
 /// The size of the oversized data the guest hands the host (1 MiB); the tests set the
 /// host-call bound below it.
 pub const HUGE: usize = 1 << 20;
+
+/// The prefix of an endpoint whose mode applies while the handler is made (`create-loop`).
+const CREATE: &str = "create-";
 
 /// The endpoint whose first relation the secret modes use when the hook names none.
 const RELATION_ENDPOINT: &str = "database";
@@ -235,6 +242,49 @@ fn huge_response() -> wit::Response {
 /// The misbehaving component.
 struct Hostile;
 
+/// What a handler was made with: the mode its methods misbehave in (the configuration's
+/// endpoint).
+struct Mode(String);
+
+impl Mode {
+    /// The mode of a configuration's endpoint. An endpoint `create-<mode>` misbehaves in
+    /// `<mode>` while the handler is made (its methods then do nothing wrong); any other
+    /// endpoint makes the handler as asked and is the mode of its methods.
+    fn create(endpoint: String) -> Result<Mode, wit::Error> {
+        match endpoint.strip_prefix(CREATE) {
+            Some(mode) => {
+                misbehave(mode, &Target::default())?;
+                Ok(Mode(String::new()))
+            }
+            None => Ok(Mode(endpoint)),
+        }
+    }
+
+    /// Misbehave as the mode says, aimed at what a hook names.
+    fn on_hook(&self, hook: &wit::Hook) -> Result<(), wit::Error> {
+        misbehave(&self.0, &Target::of_hook(hook))
+    }
+
+    /// Misbehave as the mode says, aimed at a relation.
+    fn on_relation(&self, relation: wit::RelationId) -> Result<(), wit::Error> {
+        misbehave(&self.0, &Target::of_relation(relation))
+    }
+
+    /// Whether the mode is `huge-return`.
+    fn huge_return(&self) -> bool {
+        self.0 == "huge-return"
+    }
+}
+
+/// The requirer handler.
+struct Requirer(Mode);
+/// The provider handler.
+struct Provider(Mode);
+/// The peer handler.
+struct Peer(Mode);
+/// The relation-data handler.
+struct RelationData(Mode);
+
 impl util::Guest for Hostile {
     fn gen_salt() -> String {
         "hostile-guest-01".to_owned()
@@ -312,76 +362,72 @@ impl diff_cache::Guest for Hostile {
 }
 
 impl requirer::Guest for Hostile {
-    fn handle(
-        config: wit::RequirerConfig,
-        hook: wit::Hook,
-    ) -> Result<wit::RequirerHandled, wit::Error> {
-        misbehave(&config.endpoint, &Target::of_hook(&hook))?;
+    type Handler = Requirer;
+}
+
+impl requirer::GuestHandler for Requirer {
+    fn create(config: wit::RequirerConfig) -> Result<requirer::Handler, wit::Error> {
+        Mode::create(config.endpoint).map(|mode| requirer::Handler::new(Requirer(mode)))
+    }
+
+    fn handle(&self, hook: wit::Hook) -> Result<wit::RequirerHandled, wit::Error> {
+        self.0.on_hook(&hook)?;
         Ok(wit::RequirerHandled {
             events: Vec::new(),
             rejections: Vec::new(),
         })
     }
 
-    fn responses(
-        config: wit::RequirerConfig,
-        relation: wit::RelationId,
-    ) -> Result<Vec<wit::Response>, wit::Error> {
-        misbehave(&config.endpoint, &Target::of_relation(relation))?;
-        Ok(match config.endpoint.as_str() {
-            "huge-return" => vec![huge_response()],
-            _ => Vec::new(),
+    fn responses(&self, relation: wit::RelationId) -> Result<Vec<wit::Response>, wit::Error> {
+        self.0.on_relation(relation)?;
+        Ok(if self.0.huge_return() {
+            vec![huge_response()]
+        } else {
+            Vec::new()
         })
     }
 
     fn is_resource_created(
-        config: wit::RequirerConfig,
+        &self,
         relation: wit::RelationId,
         _request_id: String,
     ) -> Result<bool, wit::Error> {
-        misbehave(&config.endpoint, &Target::of_relation(relation))?;
+        self.0.on_relation(relation)?;
         Ok(true)
     }
 
-    fn statuses(
-        config: wit::RequirerConfig,
-        relation: wit::RelationId,
-    ) -> Result<Vec<wit::Status>, wit::Error> {
-        misbehave(&config.endpoint, &Target::of_relation(relation))?;
+    fn statuses(&self, relation: wit::RelationId) -> Result<Vec<wit::Status>, wit::Error> {
+        self.0.on_relation(relation)?;
         Ok(Vec::new())
     }
 
-    fn are_all_resources_created(
-        config: wit::RequirerConfig,
-        relation: wit::RelationId,
-    ) -> Result<bool, wit::Error> {
-        misbehave(&config.endpoint, &Target::of_relation(relation))?;
+    fn are_all_resources_created(&self, relation: wit::RelationId) -> Result<bool, wit::Error> {
+        self.0.on_relation(relation)?;
         Ok(true)
     }
 
-    fn relation_alias(
-        config: wit::RequirerConfig,
-        relation: wit::RelationId,
-    ) -> Result<Option<String>, wit::Error> {
-        misbehave(&config.endpoint, &Target::of_relation(relation))?;
+    fn relation_alias(&self, relation: wit::RelationId) -> Result<Option<String>, wit::Error> {
+        self.0.on_relation(relation)?;
         Ok(None)
     }
 
-    fn assign_alias(
-        config: wit::RequirerConfig,
-        relation: wit::RelationId,
-    ) -> Result<Option<String>, wit::Error> {
-        misbehave(&config.endpoint, &Target::of_relation(relation))?;
+    fn assign_alias(&self, relation: wit::RelationId) -> Result<Option<String>, wit::Error> {
+        self.0.on_relation(relation)?;
         Ok(None)
     }
 }
 
 impl provider::Guest for Hostile {
-    fn handle(
-        config: wit::ProviderConfig,
-        hook: wit::Hook,
-    ) -> Result<wit::ProviderHandled, wit::Error> {
-        misbehave(&config.endpoint, &Target::of_hook(&hook))?;
+    type Handler = Provider;
+}
+
+impl provider::GuestHandler for Provider {
+    fn create(config: wit::ProviderConfig) -> Result<provider::Handler, wit::Error> {
+        Mode::create(config.endpoint).map(|mode| provider::Handler::new(Provider(mode)))
+    }
+
+    fn handle(&self, hook: wit::Hook) -> Result<wit::ProviderHandled, wit::Error> {
+        self.0.on_hook(&hook)?;
         Ok(wit::ProviderHandled {
             events: Vec::new(),
             rejections: Vec::new(),
@@ -389,130 +435,129 @@ impl provider::Guest for Hostile {
     }
 
     fn set_response(
-        config: wit::ProviderConfig,
+        &self,
         relation: wit::RelationId,
         _response: wit::Response,
     ) -> Result<(), wit::Error> {
-        misbehave(&config.endpoint, &Target::of_relation(relation))
-    }
-
-    fn set_responses(
-        config: wit::ProviderConfig,
-        relation: wit::RelationId,
-        _responses: Vec<wit::Response>,
-    ) -> Result<(), wit::Error> {
-        misbehave(&config.endpoint, &Target::of_relation(relation))
+        self.0.on_relation(relation)
     }
 
     fn set_response_each(
-        config: wit::ProviderConfig,
+        &self,
         relation: wit::RelationId,
         _responses: Vec<wit::Response>,
     ) -> Result<(), wit::Error> {
-        misbehave(&config.endpoint, &Target::of_relation(relation))
+        self.0.on_relation(relation)
     }
 
-    fn requests(
-        config: wit::ProviderConfig,
+    fn set_responses(
+        &self,
         relation: wit::RelationId,
-    ) -> Result<Vec<wit::Request>, wit::Error> {
-        misbehave(&config.endpoint, &Target::of_relation(relation))?;
-        Ok(match config.endpoint.as_str() {
-            "huge-return" => vec![huge_request()],
-            _ => Vec::new(),
+        _responses: Vec<wit::Response>,
+    ) -> Result<(), wit::Error> {
+        self.0.on_relation(relation)
+    }
+
+    fn requests(&self, relation: wit::RelationId) -> Result<Vec<wit::Request>, wit::Error> {
+        self.0.on_relation(relation)?;
+        Ok(if self.0.huge_return() {
+            vec![huge_request()]
+        } else {
+            Vec::new()
         })
     }
 
-    fn responses(
-        config: wit::ProviderConfig,
-        relation: wit::RelationId,
-    ) -> Result<Vec<wit::Response>, wit::Error> {
-        misbehave(&config.endpoint, &Target::of_relation(relation))?;
-        Ok(match config.endpoint.as_str() {
-            "huge-return" => vec![huge_response()],
-            _ => Vec::new(),
+    fn responses(&self, relation: wit::RelationId) -> Result<Vec<wit::Response>, wit::Error> {
+        self.0.on_relation(relation)?;
+        Ok(if self.0.huge_return() {
+            vec![huge_response()]
+        } else {
+            Vec::new()
         })
     }
 
     fn raise_status(
-        config: wit::ProviderConfig,
+        &self,
         relation: wit::RelationId,
         _status: wit::Status,
     ) -> Result<(), wit::Error> {
-        misbehave(&config.endpoint, &Target::of_relation(relation))
+        self.0.on_relation(relation)
     }
 
-    fn raise_status_code(
-        config: wit::ProviderConfig,
-        relation: wit::RelationId,
-        _code: i32,
-    ) -> Result<(), wit::Error> {
-        misbehave(&config.endpoint, &Target::of_relation(relation))
+    fn raise_status_code(&self, relation: wit::RelationId, _code: i32) -> Result<(), wit::Error> {
+        self.0.on_relation(relation)
     }
 
-    fn resolve_status(
-        config: wit::ProviderConfig,
-        relation: wit::RelationId,
-        _code: i32,
-    ) -> Result<(), wit::Error> {
-        misbehave(&config.endpoint, &Target::of_relation(relation))
+    fn resolve_status(&self, relation: wit::RelationId, _code: i32) -> Result<(), wit::Error> {
+        self.0.on_relation(relation)
     }
 
-    fn clear_statuses(
-        config: wit::ProviderConfig,
-        relation: wit::RelationId,
-    ) -> Result<(), wit::Error> {
-        misbehave(&config.endpoint, &Target::of_relation(relation))
+    fn clear_statuses(&self, relation: wit::RelationId) -> Result<(), wit::Error> {
+        self.0.on_relation(relation)
     }
 
-    fn statuses(
-        config: wit::ProviderConfig,
-        relation: wit::RelationId,
-    ) -> Result<Vec<wit::Status>, wit::Error> {
-        misbehave(&config.endpoint, &Target::of_relation(relation))?;
+    fn statuses(&self, relation: wit::RelationId) -> Result<Vec<wit::Status>, wit::Error> {
+        self.0.on_relation(relation)?;
         Ok(Vec::new())
     }
 }
 
 impl peer::Guest for Hostile {
+    type Handler = Peer;
+}
+
+impl peer::GuestHandler for Peer {
+    fn create(config: wit::PeerConfig) -> Result<peer::Handler, wit::Error> {
+        Mode::create(config.endpoint).map(|mode| peer::Handler::new(Peer(mode)))
+    }
+
     fn read(
-        config: wit::PeerConfig,
+        &self,
         relation: wit::RelationId,
         _scope: wit::PeerScope,
     ) -> Result<Vec<(String, String)>, wit::Error> {
-        misbehave(&config.endpoint, &Target::of_relation(relation))?;
-        Ok(match config.endpoint.as_str() {
-            "huge-return" => vec![("guest".to_owned(), huge())],
-            _ => Vec::new(),
+        self.0.on_relation(relation)?;
+        Ok(if self.0.huge_return() {
+            vec![("guest".to_owned(), huge())]
+        } else {
+            Vec::new()
         })
     }
 
     fn write(
-        config: wit::PeerConfig,
+        &self,
         relation: wit::RelationId,
         _scope: wit::PeerScope,
         _values: Vec<(String, Option<String>)>,
     ) -> Result<(), wit::Error> {
-        misbehave(&config.endpoint, &Target::of_relation(relation))
+        self.0.on_relation(relation)
     }
 
     fn delete(
-        config: wit::PeerConfig,
+        &self,
         relation: wit::RelationId,
         _scope: wit::PeerScope,
         _keys: Vec<String>,
     ) -> Result<(), wit::Error> {
-        misbehave(&config.endpoint, &Target::of_relation(relation))
+        self.0.on_relation(relation)
     }
 }
 
 impl relation_data::Guest for Hostile {
+    type Handler = RelationData;
+}
+
+impl relation_data::GuestHandler for RelationData {
+    fn create(config: wit::RelationDataConfig) -> Result<relation_data::Handler, wit::Error> {
+        Mode::create(config.endpoint).map(|mode| relation_data::Handler::new(RelationData(mode)))
+    }
+
     fn read(
-        config: wit::RelationDataConfig,
+        &self,
         relation: wit::RelationId,
         _scope: wit::Bag,
     ) -> Result<wit::RelationData, wit::Error> {
-        misbehave(&config.endpoint, &Target::of_relation(relation))?;
+        self.0.on_relation(relation)?;
         Ok(wit::RelationData {
             bag: Vec::new(),
             secrets: Vec::new(),
@@ -520,21 +565,21 @@ impl relation_data::Guest for Hostile {
     }
 
     fn write(
-        config: wit::RelationDataConfig,
+        &self,
         relation: wit::RelationId,
         _scope: wit::Bag,
         _values: Vec<(String, Option<String>)>,
     ) -> Result<(), wit::Error> {
-        misbehave(&config.endpoint, &Target::of_relation(relation))
+        self.0.on_relation(relation)
     }
 
     fn delete(
-        config: wit::RelationDataConfig,
+        &self,
         relation: wit::RelationId,
         _scope: wit::Bag,
         _keys: Vec<String>,
     ) -> Result<(), wit::Error> {
-        misbehave(&config.endpoint, &Target::of_relation(relation))
+        self.0.on_relation(relation)
     }
 }
 

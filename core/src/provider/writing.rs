@@ -1,0 +1,291 @@
+//! Writing the charm's answers: merging responses into the stored ones, their secrets (one
+//! per group, granted to the relation) and the `requests` list of the provider's bag.
+
+use serde_json::Value;
+
+use crate::bag::{find_relation, Databag, Staged};
+use crate::env::{Bag, Env, RelationId};
+use crate::error::{Error, Result};
+use crate::ids::{gen_hash, salt_or_fresh};
+use crate::model::{ProviderConfig, Response};
+use crate::secrets::{self};
+use crate::v0;
+use crate::wire;
+
+use super::reading::version;
+use super::{Rules, Version};
+
+/// Copies the fields a charm set on `new` into `old`, and clears the fields it cleared (the
+/// library's `update`: every field the charm gave, `None` included); salt and request id are
+/// never replaced. `old` remembers which keys stay cleared, for the secrets: a key set again
+/// by a later response is no longer cleared.
+pub(super) fn merge(old: &mut Response, new: &Response) {
+    fn take<T: Clone>(old: &mut Option<T>, new: &Option<T>) {
+        if new.is_some() {
+            old.clone_from(new);
+        }
+    }
+    if !new.resource.is_empty() {
+        old.resource.clone_from(&new.resource);
+    }
+    take(&mut old.endpoints, &new.endpoints);
+    take(&mut old.read_only_endpoints, &new.read_only_endpoints);
+    take(&mut old.secret_user, &new.secret_user);
+    take(&mut old.secret_tls, &new.secret_tls);
+    take(&mut old.secret_extra, &new.secret_extra);
+    take(&mut old.secret_entity, &new.secret_entity);
+    take(&mut old.username, &new.username);
+    take(&mut old.password, &new.password);
+    take(&mut old.uris, &new.uris);
+    take(&mut old.read_only_uris, &new.read_only_uris);
+    take(&mut old.tls, &new.tls);
+    take(&mut old.tls_ca, &new.tls_ca);
+    take(&mut old.entity_name, &new.entity_name);
+    take(&mut old.entity_password, &new.entity_password);
+    take(&mut old.version, &new.version);
+    take(&mut old.prefix_resources, &new.prefix_resources);
+    for (key, value) in &new.extra {
+        secrets::set_extra(&mut old.extra, key, Some(value.clone()));
+    }
+    old.cleared.retain(|key| !is_set(new, key));
+    apply_cleared(old, &new.cleared);
+}
+
+/// Clears the fields of `cleared` in a response and records them in its `cleared`: a standard
+/// field becomes none, an extra field JSON null (the library dumps a field set to `None` as
+/// null, a key its model does not declare included). Salt and request id are left alone.
+pub(super) fn apply_cleared(response: &mut Response, cleared: &[String]) {
+    for key in cleared {
+        match key.as_str() {
+            "request-id" | "salt" | "resource" => continue,
+            "endpoints" => response.endpoints = None,
+            "read-only-endpoints" => response.read_only_endpoints = None,
+            "secret-user" => response.secret_user = None,
+            "secret-tls" => response.secret_tls = None,
+            "secret-extra" => response.secret_extra = None,
+            "secret-entity" => response.secret_entity = None,
+            "username" => response.username = None,
+            "password" => response.password = None,
+            "uris" => response.uris = None,
+            "read-only-uris" => response.read_only_uris = None,
+            "tls" => response.tls = None,
+            "tls-ca" => response.tls_ca = None,
+            "entity-name" => response.entity_name = None,
+            "entity-password" => response.entity_password = None,
+            "version" => response.version = None,
+            "prefix-resources" => response.prefix_resources = None,
+            _ => secrets::set_extra(&mut response.extra, key, Some("null".into())),
+        }
+        if !response.cleared.contains(key) {
+            response.cleared.push(key.clone());
+        }
+    }
+}
+
+/// Whether a response sets a field, by wire key (an extra field set to JSON null does not).
+pub(super) fn is_set(response: &Response, key: &str) -> bool {
+    match key {
+        "resource" => !response.resource.is_empty(),
+        "request-id" => response.request_id.is_some(),
+        "salt" => !response.salt.is_empty(),
+        "endpoints" => response.endpoints.is_some(),
+        "read-only-endpoints" => response.read_only_endpoints.is_some(),
+        "secret-user" => response.secret_user.is_some(),
+        "secret-tls" => response.secret_tls.is_some(),
+        "secret-extra" => response.secret_extra.is_some(),
+        "secret-entity" => response.secret_entity.is_some(),
+        "username" => response.username.is_some(),
+        "password" => response.password.is_some(),
+        "uris" => response.uris.is_some(),
+        "read-only-uris" => response.read_only_uris.is_some(),
+        "tls" => response.tls.is_some(),
+        "tls-ca" => response.tls_ca.is_some(),
+        "entity-name" => response.entity_name.is_some(),
+        "entity-password" => response.entity_password.is_some(),
+        "version" => response.version.is_some(),
+        "prefix-resources" => response.prefix_resources.is_some(),
+        _ => response
+            .extra
+            .iter()
+            .any(|(k, text)| k == key && !matches!(crate::json::loads(text), Ok(Value::Null))),
+    }
+}
+
+/// Checks the keys a response clears: `resource` and `salt` cannot be cleared (the library's
+/// model refuses `None` for them), nor can an empty key, and no key may be both cleared and
+/// set.
+pub(super) fn check_cleared(response: &Response) -> Result<()> {
+    for key in &response.cleared {
+        if key.is_empty() || key == "resource" || key == "salt" {
+            return Err(Error::InvalidModel(format!(
+                "`{key}` cannot be cleared in a response"
+            )));
+        }
+        if is_set(response, key) {
+            return Err(Error::InvalidModel(format!(
+                "`{key}` is both set and cleared in a response"
+            )));
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn write_responses(
+    env: &mut impl Env,
+    config: &ProviderConfig,
+    relation: RelationId,
+    new: &[Response],
+    rules: Rules,
+) -> Result<()> {
+    let call = rules.call();
+    let batch = rules == Rules::Batch && new.len() > 1;
+    if !env.is_leader() {
+        return Err(Error::NotLeader(format!(
+            "{call} can only be called by the leader unit"
+        )));
+    }
+    find_relation(env, &config.endpoint, relation).ok_or(Error::MissingRelation(relation))?;
+    for response in new {
+        check_cleared(response)?;
+    }
+    let remote = Databag::read(env, relation, Bag::RemoteApp)?;
+    let mut app = Staged::new(Databag::read(env, relation, Bag::LocalApp)?);
+    if version(&remote)? == Version::V0 {
+        if batch {
+            return Err(Error::InvalidModel("V0 only expects one response".into()));
+        }
+        let mut current = v0::read_response(app.current(), &config.response_fields)?;
+        for response in new {
+            merge(&mut current, response);
+            current.request_id = None;
+            if current.salt.is_empty() {
+                current.salt = salt_or_fresh(&response.salt);
+            }
+        }
+        let mut responses = vec![current];
+        write_secrets(env, config, relation, &mut responses, &[0], Version::V0)?;
+        v0::write_response(&mut app, &responses[0], &config.response_fields)?;
+        return app.commit(env);
+    }
+    let mut responses: Vec<Response> = match app.current().json_array("requests")? {
+        None => Vec::new(),
+        Some(items) => items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| {
+                wire::parse_response(item, &config.response_fields).map_err(|reason| {
+                    app.current()
+                        .error("requests", format!("entry {index}: {reason}"))
+                })
+            })
+            .collect::<Result<_>>()?,
+    };
+
+    // Merge: by request id, or appended (set-responses drops responses without one).
+    let mut touched = Vec::new();
+    for response in new {
+        if batch && response.request_id.is_none() {
+            continue;
+        }
+        if batch && responses.iter().any(|r| r.request_id.is_none()) {
+            return Err(app
+                .current()
+                .error("requests", "Missing request id in the response"));
+        }
+        let index = match responses
+            .iter()
+            .position(|r| r.request_id == response.request_id)
+        {
+            Some(index) => {
+                merge(&mut responses[index], response);
+                index
+            }
+            None => {
+                let mut fresh = Response {
+                    cleared: Vec::new(),
+                    ..response.clone()
+                };
+                apply_cleared(&mut fresh, &response.cleared);
+                fresh.salt = salt_or_fresh(&fresh.salt);
+                responses.push(fresh);
+                responses.len() - 1
+            }
+        };
+        if !touched.contains(&index) {
+            touched.push(index);
+        }
+    }
+
+    write_secrets(env, config, relation, &mut responses, &touched, Version::V1)?;
+    let mut items = Vec::with_capacity(responses.len());
+    for response in &responses {
+        let mut object =
+            wire::response_dump(response, &config.response_fields).map_err(Error::InvalidModel)?;
+        wire::null_sensitive(&mut object);
+        items.push(Value::Object(object));
+    }
+    app.set("version", "v1".into());
+    app.set_json("requests", &Value::Array(items));
+    app.commit(env)
+}
+
+/// Creates, updates or removes the secrets of the touched responses and puts their URIs in
+/// them. Every response and every secret value is checked before any secret is touched.
+///
+/// A cleared secret field leaves its group's secret, and a secret left empty is removed (its
+/// URI becomes none). A cleared `secret-{group}` URI stays none unless the secret is created
+/// here: the library finds the existing secret by its label, which does not give the secret's
+/// id back, so it has no URI to write again.
+pub(super) fn write_secrets(
+    env: &mut impl Env,
+    config: &ProviderConfig,
+    relation: RelationId,
+    responses: &mut [Response],
+    touched: &[usize],
+    version: Version,
+) -> Result<()> {
+    for response in responses.iter() {
+        wire::response_dump(response, &config.response_fields).map_err(Error::InvalidModel)?;
+    }
+    let groups = secrets::response_groups(&config.response_fields);
+    let mut planned = Vec::new();
+    for &index in touched {
+        for group in &groups {
+            let values =
+                secrets::response_group_values(&responses[index], group, &config.response_fields)?;
+            planned.push((index, group, values));
+        }
+    }
+    for (index, group, values) in planned {
+        let response = &mut responses[index];
+        let uuid = match version {
+            Version::V0 => None,
+            Version::V1 => Some(
+                response
+                    .request_id
+                    .clone()
+                    .unwrap_or_else(|| gen_hash(&response.resource, &response.salt)),
+            ),
+        };
+        let label = secrets::label(&config.endpoint, relation, uuid.as_deref(), group);
+        let known = secrets::response_uri(response, group);
+        let removed: Vec<&str> = values
+            .iter()
+            .map(|(key, _)| key.as_str())
+            .filter(|key| response.cleared.iter().any(|cleared| cleared == key))
+            .collect();
+        let written = secrets::upsert(env, relation, &label, known.as_deref(), &values, &removed)?;
+        let uri_cleared = response
+            .cleared
+            .iter()
+            .any(|key| *key == secrets::uri_key(group));
+        match written {
+            secrets::Upserted::Removed => secrets::clear_response_uri(response, group),
+            secrets::Upserted::Kept(_) if uri_cleared => {
+                secrets::clear_response_uri(response, group)
+            }
+            written => secrets::set_response_uri(response, group, written.uri(known.as_deref())),
+        }
+    }
+    Ok(())
+}
