@@ -25,8 +25,11 @@ use data_interfaces_host::wit;
 use data_interfaces_host::{LoadOptions, LoadSource, Runtime, COMPONENT};
 use serde_json::{json, Map, Value};
 
+mod metered;
 #[path = "../../core/tests/support/mod.rs"]
 mod support;
+
+use metered::{Meter, Metered};
 
 use support::{deliver, FakeEnv};
 
@@ -90,12 +93,27 @@ enum Answer {
 
 /// The times of one handshake.
 struct Handshake {
-    /// The provider's relation-changed: `handle` alone.
+    /// The provider's relation-changed: making its handler, then `handle`.
     provider: Duration,
     /// The provider's answers (`set-responses`, or every `set-response`).
     answer: Duration,
-    /// The requirer's relation-changed that sees the responses.
+    /// The requirer's relation-changed that sees the responses: making its handler, then
+    /// `handle`.
     requirer: Duration,
+    /// Through the component: where the two relation-changed hooks' time went.
+    split: Option<[Split; 2]>,
+}
+
+/// Where one hook's time through the component went (provider, then requirer).
+#[derive(Clone, Copy)]
+struct Split {
+    /// Making the handler (the configuration lowered into the guest, and checked).
+    create: Duration,
+    /// The imports the hook made.
+    imports: usize,
+    /// The time the host's world (the in-memory Juju, behind the host's checks) took to
+    /// answer them.
+    world: Duration,
 }
 
 /// Times through the component for one handshake with `n` requests, each step a fresh
@@ -116,16 +134,24 @@ fn component_handshake(runtime: &Runtime, n: usize, answer: Answer) -> Handshake
     )
     .unwrap();
 
+    let meter = Meter::default();
     let mut s = runtime
-        .session(Box::new(juju.unit("postgresql/0")))
+        .session(Box::new(Metered::new(juju.unit("postgresql/0"), &meter)))
         .unwrap();
     let hook = wit::Hook::RelationChanged(wit_event(rel, "client/0"));
     // A hook makes its handler (checking the configuration) and handles: both are timed, as
     // the native side's are.
     let start = Instant::now();
     let handler = s.provider(&pconfig).unwrap();
+    let create = start.elapsed();
+    meter.reset();
     let events = s.provider_handle(handler, &hook).unwrap().events;
     let provider = start.elapsed();
+    let provider_split = Split {
+        create,
+        imports: meter.calls(),
+        world: meter.time(),
+    };
     let mut answered = 0;
     let responses: Vec<wit::Response> = events
         .iter()
@@ -152,17 +178,27 @@ fn component_handshake(runtime: &Runtime, n: usize, answer: Answer) -> Handshake
     }
     let answer = start.elapsed();
 
-    let mut s = runtime.session(Box::new(juju.unit("client/0"))).unwrap();
+    let mut s = runtime
+        .session(Box::new(Metered::new(juju.unit("client/0"), &meter)))
+        .unwrap();
     let hook = wit::Hook::RelationChanged(wit_event(rel, "postgresql/0"));
     let start = Instant::now();
     let handler = s.requirer(&rconfig).unwrap();
+    let create = start.elapsed();
+    meter.reset();
     let events = s.requirer_handle(handler, &hook).unwrap().events;
     let requirer = start.elapsed();
     assert!(!events.is_empty(), "the requirer saw the responses");
+    let requirer_split = Split {
+        create,
+        imports: meter.calls(),
+        world: meter.time(),
+    };
     Handshake {
         provider,
         answer,
         requirer,
+        split: Some([provider_split, requirer_split]),
     }
 }
 
@@ -264,6 +300,7 @@ fn native_handshake(n: usize, answer: Answer) -> Handshake {
         provider,
         answer,
         requirer,
+        split: None,
     }
 }
 
@@ -454,10 +491,17 @@ fn main() {
         let mut np = Vec::new();
         let mut nr = Vec::new();
         let (mut bp, mut br) = (Vec::new(), Vec::new());
+        // Per side (provider, requirer): create, imports, world.
+        let mut split: [(Vec<f64>, Vec<f64>, usize); 2] = Default::default();
         for _ in 0..iterations {
             let c = component_handshake(&runtime, n, Answer::Batch);
             cp.push(us(c.provider));
             cr.push(us(c.requirer));
+            for (side, got) in split.iter_mut().zip(c.split.iter().flatten()) {
+                side.0.push(us(got.create));
+                side.1.push(us(got.world));
+                side.2 = got.imports;
+            }
             let b = component_handshake(&baseline, n, Answer::Batch);
             bp.push(us(b.provider));
             br.push(us(b.requirer));
@@ -485,7 +529,28 @@ fn main() {
         put(&format!("hook{label}_requirer_component_us"), json!(cr));
         put(&format!("hook{label}_requirer_native_us"), json!(nr));
         put(&format!("hook{label}_requirer_ratio"), json!(cr / nr));
+        for (name, side) in ["provider", "requirer"].iter().zip(split.iter_mut()) {
+            put(&format!("hook{label}_{name}_create_us"), json!(median(&mut side.0)));
+            put(&format!("hook{label}_{name}_world_us"), json!(median(&mut side.1)));
+            put(&format!("hook{label}_{name}_imports"), json!(side.2));
+        }
     }
+
+    // The fixed cost of an export call: `util.gen-hash` (two short strings in, one out, a
+    // SHA-256 in the guest) against the same hash natively.
+    let mut session = runtime.session(Box::new(juju.unit("client/0"))).unwrap();
+    let export_call = sample(2001, || {
+        let start = Instant::now();
+        session.gen_hash("clientdb", "0123456789abcdef").unwrap();
+        start.elapsed()
+    });
+    let native_hash = sample(2001, || {
+        let start = Instant::now();
+        std::hint::black_box(core::ids::gen_hash("clientdb", "0123456789abcdef"));
+        start.elapsed()
+    });
+    put("export_call_us", json!(export_call));
+    put("export_call_native_us", json!(native_hash));
 
     // Scale: one provider relation-changed with n requests.
     let mut scale = Vec::new();
