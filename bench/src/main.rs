@@ -530,8 +530,14 @@ fn main() {
         put(&format!("hook{label}_requirer_native_us"), json!(nr));
         put(&format!("hook{label}_requirer_ratio"), json!(cr / nr));
         for (name, side) in ["provider", "requirer"].iter().zip(split.iter_mut()) {
-            put(&format!("hook{label}_{name}_create_us"), json!(median(&mut side.0)));
-            put(&format!("hook{label}_{name}_world_us"), json!(median(&mut side.1)));
+            put(
+                &format!("hook{label}_{name}_create_us"),
+                json!(median(&mut side.0)),
+            );
+            put(
+                &format!("hook{label}_{name}_world_us"),
+                json!(median(&mut side.1)),
+            );
             put(&format!("hook{label}_{name}_imports"), json!(side.2));
         }
     }
