@@ -43,6 +43,11 @@ impl BackendError {
     }
 }
 
+/// The application part of a unit name (`app/0` → `app`).
+pub fn app_of(unit: &str) -> &str {
+    unit.split('/').next().unwrap_or(unit)
+}
+
 /// A short name for a host error kind, for messages.
 pub fn kind_name(kind: HostErrorKind) -> &'static str {
     match kind {

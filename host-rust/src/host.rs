@@ -12,37 +12,7 @@ use crate::bindings::wit::{
     Bag, ChangeSet, HostError, HostErrorKind, LogLevel, Owner, RelationId, RelationInfo, Secret,
 };
 use crate::error::bag_name;
-use crate::runtime::Limits;
-
-/// The memory cap, remembering whether the guest ran into it.
-struct MemoryCap {
-    limit: usize,
-    hit: bool,
-}
-
-impl wasmtime::ResourceLimiter for MemoryCap {
-    fn memory_growing(
-        &mut self,
-        _current: usize,
-        desired: usize,
-        _maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        if desired > self.limit {
-            self.hit = true;
-            return Ok(false);
-        }
-        Ok(true)
-    }
-
-    fn table_growing(
-        &mut self,
-        _current: usize,
-        desired: usize,
-        _maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        Ok(desired <= 100_000)
-    }
-}
+use crate::sandbox::{entries_bytes, Limits, MemoryCap};
 
 /// What a store holds: the backend, the bounds, and what went wrong in the current call.
 pub struct HostState {
@@ -61,10 +31,7 @@ impl HostState {
         HostState {
             backend,
             limits,
-            memory: MemoryCap {
-                limit: limits.memory_bytes,
-                hit: false,
-            },
+            memory: MemoryCap::new(limits.memory_bytes),
             fatal: None,
             refused: None,
         }
@@ -89,7 +56,7 @@ impl HostState {
     pub(crate) fn begin_call(&mut self) {
         self.fatal = None;
         self.refused = None;
-        self.memory.hit = false;
+        self.memory.reset();
     }
 
     pub(crate) fn take_fatal(&mut self) -> Option<Box<dyn std::error::Error + Send + Sync>> {
@@ -102,7 +69,7 @@ impl HostState {
     }
 
     pub(crate) fn memory_cap_hit(&self) -> bool {
-        self.memory.hit
+        self.memory.hit()
     }
 
     /// Turn a backend result into a reply: host errors go to the guest, fatal ones trap.
@@ -150,13 +117,8 @@ impl HostState {
 
     /// Refuse data over the host-call bound; `None` lets it through.
     fn too_large<T>(&mut self, what: &str, bytes: usize) -> Option<Reply<T>> {
-        let limit = self.limits.host_call_bytes;
-        (bytes > limit).then(|| {
-            self.refuse(
-                HostErrorKind::TooLarge,
-                format!("{what} is {bytes} bytes, over the host-call bound of {limit} bytes"),
-            )
-        })
+        let message = self.limits.host_call_refusal(what, bytes)?;
+        Some(self.refuse(HostErrorKind::TooLarge, message))
     }
 
     /// Refuse a change to a secret this unit does not own; `None` lets it through. A failure
@@ -174,10 +136,6 @@ impl HostState {
             Err(error) => Some(self.reply(Err(error))),
         }
     }
-}
-
-fn entries_bytes(entries: &[(String, String)]) -> usize {
-    entries.iter().map(|(k, v)| k.len() + v.len()).sum()
 }
 
 impl types::Host for HostState {}
@@ -351,17 +309,8 @@ impl secrets::Host for HostState {
 
 impl log::Host for HostState {
     fn log(&mut self, level: LogLevel, message: String) -> wasmtime::Result<()> {
-        let limit = self.limits.host_call_bytes;
-        if message.len() > limit {
-            let mut cut = limit;
-            while !message.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            let line = format!("{} [cut at {limit} bytes]", &message[..cut]);
-            self.backend.log(level, &line);
-        } else {
-            self.backend.log(level, &message);
-        }
+        let line = self.limits.log_line(&message);
+        self.backend.log(level, &line);
         Ok(())
     }
 }

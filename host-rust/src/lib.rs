@@ -4,8 +4,9 @@
 //! lives in one WebAssembly component; this crate loads it (from a portable precompiled copy
 //! shipped with the host when there is one, else compiling once and reading the cache on every
 //! later load: [`load`]), runs each call in a sandbox with a memory cap, a fuel bound and a
-//! host-call data bound, and connects its imports to a [`Backend`]: an in-memory model of Juju
-//! ([`memory`]), or any world a host implements.
+//! host-call data bound ([`sandbox`]), and connects its imports to a [`Backend`]: Juju's hook
+//! tools ([`hooktools`]), an in-memory model of Juju (`memory`, with the `testing` feature), or
+//! any world a host implements.
 //!
 //! The typed API ([`api`], re-exported here) is what a Rust charm uses: build a
 //! [`Requirer`] or a [`Provider`] from a configuration, `handle` each hook, react to the
@@ -63,6 +64,12 @@
 //! backend: the hook's context from the `JUJU_*` environment, the imports over the hook tools.
 //! The command-line host (`data-interfaces`), its JSON forms and the demo are the
 //! `data-interfaces-cli` crate.
+//!
+//! # Features
+//!
+//! - `testing` (off by default): the in-memory Juju, `memory` (a [`Backend`] per unit over a
+//!   model with Juju's access rules), a test double for a charm's tests, as `ops[testing]` is
+//!   for ops. A charm enables it under `[dev-dependencies]`; the example above needs it.
 
 pub mod api;
 pub mod backend;
@@ -74,8 +81,10 @@ pub mod handlers;
 pub mod hooktools;
 mod host;
 pub mod load;
+#[cfg(any(test, feature = "testing"))]
 pub mod memory;
 pub mod runtime;
+pub mod sandbox;
 pub mod size;
 
 /// The errors' JSON forms under their former path, for `tests/rust/conformance.rs` until it
@@ -95,4 +104,5 @@ pub use backend::{Backend, BackendError, Entries};
 pub use bindings::wit;
 pub use error::Error;
 pub use load::{LoadOptions, LoadSource};
-pub use runtime::{Limits, Runtime, Session, COMPONENT, COMPONENT_HASH};
+pub use runtime::{Runtime, Session, COMPONENT, COMPONENT_HASH};
+pub use sandbox::Limits;

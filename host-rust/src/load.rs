@@ -17,7 +17,7 @@ use crate::bindings::DataInterfaces;
 use crate::cache;
 use crate::error::Error;
 use crate::host::HostState;
-use crate::runtime::Limits;
+use crate::sandbox::Limits;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use wasmtime::component::{Component, HasSelf, InstancePre, Linker};

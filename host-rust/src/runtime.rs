@@ -1,4 +1,5 @@
-//! The loaded component, and calling it under sandbox limits (loading itself: [`crate::load`]).
+//! The loaded component, and calling it under sandbox limits (loading itself: [`crate::load`];
+//! the limits: [`crate::sandbox`]).
 
 use crate::backend::Backend;
 use crate::bindings::wit::{Bag, Diff, PeerScope, RelationId};
@@ -6,6 +7,8 @@ use crate::bindings::DataInterfaces as Bindings;
 use crate::error::Error;
 use crate::host::HostState;
 use crate::load::{self, LoadOptions, LoadSource};
+/// The bounds, under their path before [`crate::sandbox`] held them.
+pub use crate::sandbox::Limits;
 use crate::size::DataSize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -16,29 +19,6 @@ use wasmtime::{Engine, Store};
 pub static COMPONENT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/data_interfaces.wasm"));
 /// The BLAKE3 hash of [`COMPONENT`], computed at build time.
 pub static COMPONENT_HASH: [u8; 32] = include!(concat!(env!("OUT_DIR"), "/component_hash.rs"));
-
-/// The sandbox bounds applied to every call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// The most linear memory the component may have, in bytes.
-    pub memory_bytes: usize,
-    /// The fuel (roughly, WebAssembly instructions) one call may burn.
-    pub fuel: u64,
-    /// The most bytes the component may hand the host in one import call (a change set, a
-    /// secret's content; a longer log line is cut) or return from one export call (events,
-    /// requests, responses, an error message).
-    pub host_call_bytes: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            memory_bytes: 256 << 20,
-            fuel: 20_000_000_000,
-            host_call_bytes: 4 << 20,
-        }
-    }
-}
 
 /// The component, compiled and linked, ready to be instantiated for each call.
 ///
@@ -237,7 +217,7 @@ impl Session {
             });
         }
         let bytes = value.data_size();
-        if bytes > self.limits.host_call_bytes {
+        if self.limits.over_host_call_bound(bytes) {
             return Err(Error::TooLarge {
                 call: name,
                 bytes,

@@ -27,7 +27,7 @@ use data_interfaces_cli::records::{
     FormError,
 };
 use data_interfaces_host::display::{provider_kind, requirer_kind};
-use data_interfaces_host::memory::SecretOwner;
+use data_interfaces_host::memory::{app_of, SecretOwner};
 use data_interfaces_host::wit::{
     self, FieldSpec, Hook, PeerConfig, ProviderEventKind, RequirerEventKind,
 };
@@ -216,10 +216,6 @@ impl Double {
         std::fs::write(&path, config.to_json().to_string()).expect("config written");
         path.display().to_string()
     }
-}
-
-fn app_of(unit: &str) -> &str {
-    unit.split('/').next().unwrap_or(unit)
 }
 
 /// The test double's state file, read as the model after a step.

@@ -1,10 +1,9 @@
 //! [`HookTools`]: the component's imports (databags, secrets, leadership, logging) over Juju's
 //! hook tools, one tool process per call, for the hook a [`HookContext`] describes.
 
-use super::context::app_of;
 use super::secret_file::SecretFile;
 use super::{classify, parse_relation_id, HookContext, HookToolsError};
-use crate::backend::{Backend, BackendError, Entries};
+use crate::backend::{app_of, Backend, BackendError, Entries};
 use crate::bindings::wit::{
     Bag, ChangeSet, HostErrorKind, LogLevel, Owner, RelationId, RelationInfo, Secret,
 };

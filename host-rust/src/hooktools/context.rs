@@ -3,6 +3,7 @@
 //! read from the environment and mapped to the [`Hook`] the component handles.
 
 use super::HookToolsError;
+use crate::backend::app_of;
 use crate::bindings::wit::{Hook, RelationEvent, RelationId, SecretEvent};
 use std::path::Path;
 
@@ -100,7 +101,7 @@ impl HookContext {
 
     /// The local application's name (the unit's name up to the `/`).
     pub fn app(&self) -> &str {
-        self.unit.split('/').next().unwrap_or(&self.unit)
+        app_of(&self.unit)
     }
 
     /// The hook the component handles for an endpoint, or `None` when this hook is not one of
@@ -159,11 +160,6 @@ impl HookContext {
 /// A secret's URI from what a hook tool printed: a URI (`secret:ID`, `secret://MODEL/ID`) is
 /// kept; a bare id (the keys of `secret-info-get`'s output) becomes
 /// `secret://MODEL-UUID/ID`, the form `secret-add` prints in Juju 3 and the one ops makes of a
-/// The application of a unit name.
-pub(super) fn app_of(unit: &str) -> &str {
-    unit.split('/').next().unwrap_or(unit)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

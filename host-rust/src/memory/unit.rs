@@ -1,308 +1,14 @@
-//! An in-memory model of Juju: applications, units, relations, databags and secrets, with
-//! Juju's access rules.
-//!
-//! A unit writes only its own unit bag; only the leader reads or writes its application's bag;
-//! remote bags are read-only; setting an empty value deletes a key. A secret is visible to its
-//! owner and, through a grant on a relation, to the application on the other side; a consumer
-//! sees the revision it tracks until it asks for a refresh. Each unit gets a [`UnitBackend`]
-//! view, which is a [`Backend`] for the component.
+//! [`UnitBackend`]: one unit's view of the in-memory model, a [`Backend`] for the component,
+//! with Juju's access rules (own bags, the leader's app bag, secrets by owner and grant).
 
-use crate::backend::{Backend, BackendError, Entries};
+use super::world::{LogLine, RelationRecord, SecretOwner, SecretRecord, World};
+use crate::backend::{app_of, Backend, BackendError, Entries};
 use crate::bindings::wit::{
     Bag, ChangeSet, HostErrorKind, LogLevel, Owner, RelationId, RelationInfo, Secret,
 };
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
-
-/// A databag: sorted keys, as Juju shows them.
-pub type Databag = BTreeMap<String, String>;
-
-/// Who owns a secret.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SecretOwner {
-    /// An application (its leader manages the secret).
-    App(String),
-    /// A unit.
-    Unit(String),
-}
-
-/// A secret as Juju stores it.
-#[derive(Debug, Clone)]
-pub struct SecretRecord {
-    /// The URI.
-    pub uri: String,
-    /// The owner.
-    pub owner: SecretOwner,
-    /// The owner's label.
-    pub owner_label: Option<String>,
-    /// Revisions, oldest first, numbered from 1; removed ones are `None`.
-    revisions: Vec<Option<Entries>>,
-    /// Labels that consuming applications attached.
-    consumer_labels: BTreeMap<String, String>,
-    /// The revision each consuming application tracks.
-    tracked: BTreeMap<String, usize>,
-    /// Relations the secret is granted on.
-    grants: BTreeSet<RelationId>,
-}
-
-impl SecretRecord {
-    /// The newest revision number, if any revision is left.
-    pub fn latest_revision(&self) -> Option<usize> {
-        self.revisions
-            .iter()
-            .rposition(Option::is_some)
-            .map(|i| i + 1)
-    }
-
-    /// The newest content, if any revision is left.
-    pub fn latest(&self) -> Option<&Entries> {
-        self.revisions.iter().rev().find_map(Option::as_ref)
-    }
-
-    /// How many revisions were ever created.
-    pub fn revision_count(&self) -> usize {
-        self.revisions.len()
-    }
-
-    /// The content of a revision (numbered from 1), unless it was removed.
-    pub fn revision(&self, revision: usize) -> Option<&Entries> {
-        revision
-            .checked_sub(1)
-            .and_then(|i| self.revisions.get(i))
-            .and_then(Option::as_ref)
-    }
-
-    /// The relations the secret is granted on.
-    pub fn grants(&self) -> &BTreeSet<RelationId> {
-        &self.grants
-    }
-
-    /// The applications that read it as consumers: each with the label it attached and
-    /// the revision it tracks.
-    pub fn consumers(&self) -> Vec<(String, Option<String>, Option<usize>)> {
-        let apps: BTreeSet<&String> = self
-            .consumer_labels
-            .keys()
-            .chain(self.tracked.keys())
-            .collect();
-        apps.into_iter()
-            .map(|app| {
-                (
-                    app.clone(),
-                    self.consumer_labels.get(app).cloned(),
-                    self.tracked.get(app).copied(),
-                )
-            })
-            .collect()
-    }
-}
-
-/// One relation between two applications.
-#[derive(Debug, Clone)]
-struct RelationRecord {
-    id: RelationId,
-    /// (application, endpoint) of both sides.
-    sides: [(String, String); 2],
-    app_bags: BTreeMap<String, Databag>,
-    unit_bags: BTreeMap<String, Databag>,
-}
-
-impl RelationRecord {
-    fn remote_app(&self, app: &str) -> Option<&str> {
-        if self.sides[0].0 == app {
-            Some(&self.sides[1].0)
-        } else if self.sides[1].0 == app {
-            Some(&self.sides[0].0)
-        } else {
-            None
-        }
-    }
-}
-
-/// A line a unit logged.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogLine {
-    /// The unit.
-    pub unit: String,
-    /// The level.
-    pub level: LogLevel,
-    /// The text.
-    pub message: String,
-}
-
-#[derive(Debug, Default)]
-struct World {
-    model_uuid: String,
-    /// Applications of another model (cross-model relations) → that model's uuid.
-    app_models: BTreeMap<String, String>,
-    /// Application → (leader, units).
-    apps: BTreeMap<String, (Option<String>, Vec<String>)>,
-    relations: BTreeMap<RelationId, RelationRecord>,
-    secrets: BTreeMap<String, SecretRecord>,
-    next_relation: RelationId,
-    next_secret: u64,
-    log: Vec<LogLine>,
-}
-
-impl World {
-    /// The uuid of the model an application lives in.
-    fn model_of(&self, app: &str) -> &str {
-        self.app_models.get(app).unwrap_or(&self.model_uuid)
-    }
-}
-
-/// An in-memory Juju model. Cloning gives another handle on the same model.
-#[derive(Debug, Clone, Default)]
-pub struct Juju {
-    world: Rc<RefCell<World>>,
-}
-
-/// The application part of a unit name (`app/0` → `app`).
-pub fn app_of(unit: &str) -> &str {
-    unit.split('/').next().unwrap_or(unit)
-}
-
-impl Juju {
-    /// An empty model.
-    pub fn new() -> Self {
-        let juju = Juju::default();
-        juju.world.borrow_mut().model_uuid = "e5ad3f63-7b5c-4c1e-8d6e-4a0a2f1b9c01".to_owned();
-        juju
-    }
-
-    /// Deploy an application with `units` units; unit 0 is the leader.
-    pub fn deploy(&self, app: &str, units: usize) {
-        let names: Vec<String> = (0..units).map(|i| format!("{app}/{i}")).collect();
-        let leader = names.first().cloned();
-        self.world
-            .borrow_mut()
-            .apps
-            .insert(app.to_owned(), (leader, names));
-    }
-
-    /// Make a unit the leader of its application.
-    pub fn set_leader(&self, unit: &str) {
-        if let Some(app) = self.world.borrow_mut().apps.get_mut(app_of(unit)) {
-            app.0 = Some(unit.to_owned());
-        }
-    }
-
-    /// Relate two endpoints; returns the relation id.
-    pub fn relate(
-        &self,
-        app_a: &str,
-        endpoint_a: &str,
-        app_b: &str,
-        endpoint_b: &str,
-    ) -> RelationId {
-        let mut world = self.world.borrow_mut();
-        let id = world.next_relation;
-        world.next_relation += 1;
-        world.relations.insert(
-            id,
-            RelationRecord {
-                id,
-                sides: [
-                    (app_a.to_owned(), endpoint_a.to_owned()),
-                    (app_b.to_owned(), endpoint_b.to_owned()),
-                ],
-                app_bags: BTreeMap::new(),
-                unit_bags: BTreeMap::new(),
-            },
-        );
-        id
-    }
-
-    /// Relate an application of this model to `remote_app`, an application of the model
-    /// `remote_model_uuid` (a cross-model relation); returns the relation id. Each side sees the
-    /// other's model uuid in [`RelationInfo::remote_model_uuid`], and `remote_app`'s units see
-    /// `remote_model_uuid` as their own model uuid.
-    pub fn relate_cross_model(
-        &self,
-        local_app: &str,
-        local_endpoint: &str,
-        remote_app: &str,
-        remote_endpoint: &str,
-        remote_model_uuid: &str,
-    ) -> RelationId {
-        self.world
-            .borrow_mut()
-            .app_models
-            .insert(remote_app.to_owned(), remote_model_uuid.to_owned());
-        self.relate(local_app, local_endpoint, remote_app, remote_endpoint)
-    }
-
-    /// The view of one unit: a backend for the component.
-    pub fn unit(&self, unit: &str) -> UnitBackend {
-        UnitBackend {
-            world: Rc::clone(&self.world),
-            unit: unit.to_owned(),
-            app: app_of(unit).to_owned(),
-        }
-    }
-
-    /// An application's bag on a relation (what `juju show-unit` would show).
-    pub fn app_bag(&self, relation: RelationId, app: &str) -> Databag {
-        let world = self.world.borrow();
-        world
-            .relations
-            .get(&relation)
-            .and_then(|r| r.app_bags.get(app).cloned())
-            .unwrap_or_default()
-    }
-
-    /// A unit's bag on a relation.
-    pub fn unit_bag(&self, relation: RelationId, unit: &str) -> Databag {
-        let world = self.world.borrow();
-        world
-            .relations
-            .get(&relation)
-            .and_then(|r| r.unit_bags.get(unit).cloned())
-            .unwrap_or_default()
-    }
-
-    /// A secret, by URI.
-    pub fn secret(&self, uri: &str) -> Option<SecretRecord> {
-        self.world.borrow().secrets.get(uri).cloned()
-    }
-
-    /// Every secret's URI.
-    pub fn secret_uris(&self) -> Vec<String> {
-        self.world.borrow().secrets.keys().cloned().collect()
-    }
-
-    /// The uuid of the model an application lives in (this model's, unless the application
-    /// was related cross-model).
-    pub fn model_of(&self, app: &str) -> String {
-        self.world.borrow().model_of(app).to_owned()
-    }
-
-    /// Every application: its name, its leader and its units.
-    pub fn apps(&self) -> Vec<(String, Option<String>, Vec<String>)> {
-        let world = self.world.borrow();
-        world
-            .apps
-            .iter()
-            .map(|(app, (leader, units))| (app.clone(), leader.clone(), units.clone()))
-            .collect()
-    }
-
-    /// Every relation: its id and its two sides (application, endpoint).
-    pub fn relations(&self) -> Vec<(RelationId, [(String, String); 2])> {
-        let world = self.world.borrow();
-        world
-            .relations
-            .values()
-            .map(|r| (r.id, r.sides.clone()))
-            .collect()
-    }
-
-    /// Everything logged so far.
-    pub fn log(&self) -> Vec<LogLine> {
-        self.world.borrow().log.clone()
-    }
-}
 
 /// One unit's view of the model.
 #[derive(Debug, Clone)]
@@ -317,6 +23,15 @@ fn not_found(message: String) -> BackendError {
 }
 
 impl UnitBackend {
+    /// The view of `unit` on the model.
+    pub(super) fn new(world: Rc<RefCell<World>>, unit: &str) -> Self {
+        UnitBackend {
+            world,
+            unit: unit.to_owned(),
+            app: app_of(unit).to_owned(),
+        }
+    }
+
     /// The unit's name.
     pub fn name(&self) -> &str {
         &self.unit
@@ -740,6 +455,7 @@ impl Backend for UnitBackend {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::memory::Juju;
 
     fn model() -> (Juju, RelationId) {
         let juju = Juju::new();
