@@ -8,7 +8,9 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use data_interfaces_host::backend::{Backend, BackendError, Entries};
-use data_interfaces_host::wit::{Bag, ChangeSet, LogLevel, Owner, RelationId, RelationInfo, Secret};
+use data_interfaces_host::wit::{
+    Bag, ChangeSet, LogLevel, Owner, RelationId, RelationInfo, Secret,
+};
 
 /// What a [`Metered`] backend saw; shared with the bench, which reads it after a call.
 #[derive(Clone, Default)]
