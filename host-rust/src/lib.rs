@@ -60,7 +60,8 @@
 //! ```
 //!
 //! Below the typed API, [`Runtime`] and [`Session`] give one method per export of the
-//! component over the raw WIT records ([`wit`]). Inside a real Juju hook, [`hooktools`] is the
+//! component over the raw WIT records ([`wit`]); the handlers are the component's resources,
+//! made once in a session from their configuration and held across calls ([`handlers`]). Inside a real Juju hook, [`hooktools`] is the
 //! backend: the hook's context from the `JUJU_*` environment, the imports over the hook tools.
 //! The command-line host (`data-interfaces`), its JSON forms and the demo are the
 //! `data-interfaces-cli` crate.
