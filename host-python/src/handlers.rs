@@ -60,6 +60,7 @@ pub struct Requirer {
 }
 
 impl Requirer {
+    /// Make the component's handler for `config` (checked now) over no world yet.
     pub fn new(
         py: Python<'_>,
         runtime: &Arc<host::Runtime>,
@@ -166,6 +167,7 @@ pub struct Provider {
 }
 
 impl Provider {
+    /// Make the component's handler for `config` (checked now) over no world yet.
     pub fn new(
         py: Python<'_>,
         runtime: &Arc<host::Runtime>,
@@ -321,6 +323,7 @@ pub struct Peer {
 }
 
 impl Peer {
+    /// Make the component's handler for `config` (checked now) over no world yet.
     pub fn new(
         py: Python<'_>,
         runtime: &Arc<host::Runtime>,
@@ -392,6 +395,7 @@ pub struct RelationData {
 }
 
 impl RelationData {
+    /// Make the component's handler for `config` (checked now) over no world yet.
     pub fn new(
         py: Python<'_>,
         runtime: &Arc<host::Runtime>,
