@@ -88,14 +88,6 @@ pub mod runtime;
 pub mod sandbox;
 pub mod size;
 
-/// The errors' JSON forms under their former path, for `tests/rust/conformance.rs` until it
-/// imports them from [`error`]. The JSON forms of configurations, requests, responses and
-/// events moved with the command-line host to the `data-interfaces-cli` crate.
-#[doc(hidden)]
-pub mod config {
-    pub use crate::error::{error_to_json, protocol_error_to_json};
-}
-
 pub use api::{
     relation_broken, relation_changed, relation_created, DataInterfaces, Handled, Peer, Provider,
     ProviderBuilder, ProviderEvent, Redacted, Rejection, Request, Requirer, RequirerBuilder,

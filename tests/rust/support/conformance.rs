@@ -1119,7 +1119,7 @@ pub fn hook(vector: &Value, world: &World) -> Result<Hook, String> {
 }
 
 /// What a step gave back: events (as JSON records; a call's return value as
-/// `{"result": ...}`) or the error, as `data_interfaces_host::config::error_to_json` gives it.
+/// `{"result": ...}`) or the error, as `data_interfaces_host::error::error_to_json` gives it.
 pub type StepResult = Result<Vec<Value>, Value>;
 
 /// A secret as a runner's model shows it after the step.
