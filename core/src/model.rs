@@ -340,8 +340,8 @@ pub struct RequirerEvent {
     pub response: Option<Response>,
     /// For status events: the status raised or resolved.
     pub status: Option<Status>,
-    /// For status events: the statuses the provider raises after the change, sorted by code
-    /// (empty for the other kinds).
+    /// For status events: the statuses the provider raises after the change, as
+    /// [`crate::requirer::Requirer::statuses`] returns them (empty for the other kinds).
     pub active_statuses: Vec<Status>,
 }
 

@@ -34,9 +34,20 @@ struct Runtime {
 }
 
 impl Runtime {
-    fn session(&self, py: Python<'_>, backend: &Bound<'_, PyAny>) -> PyResult<host::Session> {
+    /// Run stateless calls in a session of their own, over `backend` (`None`: no world).
+    fn run<T>(
+        &self,
+        py: Python<'_>,
+        backend: Option<&Bound<'_, PyAny>>,
+        f: impl FnOnce(&mut host::Session) -> Result<T, host::Error>,
+    ) -> PyResult<T> {
+        let backend: Box<dyn host::Backend> = match backend {
+            Some(backend) => Box::new(PyBackend::new(backend.clone().unbind())),
+            None => Box::new(Detached),
+        };
         self.inner
-            .session(Box::new(PyBackend::new(backend.clone().unbind())))
+            .session(backend)
+            .and_then(|mut session| f(&mut session))
             .map_err(|e| errors::to_py(py, e))
     }
 }
@@ -116,18 +127,12 @@ impl Runtime {
 
     /// A fresh salt.
     fn gen_salt(&self, py: Python<'_>) -> PyResult<String> {
-        self.inner
-            .session(Box::new(Detached))
-            .and_then(|mut s| s.gen_salt())
-            .map_err(|e| errors::to_py(py, e))
+        self.run(py, None, |s| s.gen_salt())
     }
 
     /// The request id for a resource and a salt.
     fn gen_hash(&self, py: Python<'_>, resource: &str, salt: &str) -> PyResult<String> {
-        self.inner
-            .session(Box::new(Detached))
-            .and_then(|mut s| s.gen_hash(resource, salt))
-            .map_err(|e| errors::to_py(py, e))
+        self.run(py, None, |s| s.gen_hash(resource, salt))
     }
 
     /// Label of a relation secret: `{endpoint}.{relation_id}.{short_uuid}.{group}.secret`, or
@@ -140,10 +145,9 @@ impl Runtime {
         short_uuid: Option<&str>,
         group: &str,
     ) -> PyResult<String> {
-        self.inner
-            .session(Box::new(Detached))
-            .and_then(|mut s| s.relation_secret_label(endpoint, relation_id, short_uuid, group))
-            .map_err(|e| errors::to_py(py, e))
+        self.run(py, None, |s| {
+            s.relation_secret_label(endpoint, relation_id, short_uuid, group)
+        })
     }
 
     /// Label of a peer secret (scope `"app"` or `"unit"`): `{endpoint}.{local app}.{scope}`,
@@ -157,9 +161,9 @@ impl Runtime {
         group: &str,
     ) -> PyResult<String> {
         let scope = convert::peer_scope(scope, None)?;
-        self.session(py, backend)?
-            .peer_secret_label(endpoint, &scope, group)
-            .map_err(|e| errors::to_py(py, e))
+        self.run(py, Some(backend), |s| {
+            s.peer_secret_label(endpoint, &scope, group)
+        })
     }
 
     /// Whether a relation of the endpoint crosses models.
@@ -170,9 +174,9 @@ impl Runtime {
         endpoint: &str,
         relation_id: i32,
     ) -> PyResult<bool> {
-        self.session(py, backend)?
-            .is_cross_model(endpoint, relation_id)
-            .map_err(|e| errors::to_py(py, e))
+        self.run(py, Some(backend), |s| {
+            s.is_cross_model(endpoint, relation_id)
+        })
     }
 
     /// The library's `compute_diff` over a dumped model (`(key, JSON text)` pairs), against the
@@ -191,9 +195,8 @@ impl Runtime {
         store: bool,
     ) -> PyResult<(Vec<String>, Vec<String>, Vec<String>)> {
         let cache_bag = convert::relation_scope(cache_bag, None)?;
-        let diff = self
-            .session(py, backend)?
-            .compute_diff(
+        let diff = self.run(py, Some(backend), |s| {
+            s.compute_diff(
                 endpoint,
                 relation_id,
                 &cache_bag,
@@ -201,7 +204,7 @@ impl Runtime {
                 short_uuid,
                 store,
             )
-            .map_err(|e| errors::to_py(py, e))?;
+        })?;
         Ok((diff.added, diff.changed, diff.deleted))
     }
 
@@ -220,17 +223,14 @@ impl Runtime {
         global_data: Vec<(String, String)>,
         encryption_key: Option<&str>,
     ) -> PyResult<String> {
-        self.session(py, backend)?
-            .store_new_data(cached, &new_data, short_uuid, &global_data, encryption_key)
-            .map_err(|e| errors::to_py(py, e))
+        self.run(py, Some(backend), |s| {
+            s.store_new_data(cached, &new_data, short_uuid, &global_data, encryption_key)
+        })
     }
 
     /// The keys that name a request's resource besides `resource` (`RESOURCE_ALIASES`).
     fn resource_aliases(&self, py: Python<'_>) -> PyResult<Vec<String>> {
-        self.inner
-            .session(Box::new(Detached))
-            .and_then(|mut s| s.resource_aliases())
-            .map_err(|e| errors::to_py(py, e))
+        self.run(py, None, |s| s.resource_aliases())
     }
 
     /// Whether a diff added `resource`, one of `RESOURCE_ALIASES` or one of `extra_aliases`.
@@ -247,10 +247,7 @@ impl Runtime {
             changed,
             deleted,
         };
-        self.inner
-            .session(Box::new(Detached))
-            .and_then(|mut s| s.resource_added(&diff, &extra_aliases))
-            .map_err(|e| errors::to_py(py, e))
+        self.run(py, None, |s| s.resource_added(&diff, &extra_aliases))
     }
 
     fn __repr__(&self) -> String {
