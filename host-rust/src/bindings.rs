@@ -4,6 +4,10 @@ wasmtime::component::bindgen!({
     path: "wit",
     world: "data-interfaces",
     imports: { default: trappable },
+    // Every record, variant and enum of the contract (de)serializes by its own shape, so the
+    // hosts' codecs (JSON for the command line, Python objects for the extension) are derived
+    // from the WIT rather than written field by field.
+    additional_derives: [serde::Serialize, serde::Deserialize],
 });
 
 /// The types of the contract (`charm:data-interfaces/types`), as Rust types, and the records
