@@ -1,4 +1,7 @@
-//! Builds the protocol component (`core`, for `wasm32-wasip2`) and hands it to the crate.
+//! Generates what the crate takes from outside its sources, into `OUT_DIR`:
+//!
+//! - the protocol component (`core`, for `wasm32-wasip2`) and its hash ([`component`]);
+//! - the world's bindings, wasmtime's bindgen over the WIT ([`bindings`]).
 //!
 //! The component is built by a nested cargo with its own target directory (so it never waits
 //! on the lock of the outer build). Set `DATA_INTERFACES_COMPONENT` to the path of a built
@@ -6,8 +9,12 @@
 //! (`prebuilt/data_interfaces.wasm`, put there by `make wheels` for `maturin sdist` only), so
 //! building it needs no `wasm32-wasip2` target.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+#[path = "build/bindings.rs"]
+mod bindings;
+#[path = "build/component.rs"]
+mod component;
+
+use std::path::PathBuf;
 
 fn main() {
     let manifest_dir = PathBuf::from(
@@ -18,87 +25,25 @@ fn main() {
         .expect("host-rust sits in the workspace")
         .to_path_buf();
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    println!("cargo:rerun-if-env-changed=DATA_INTERFACES_COMPONENT");
+    println!("cargo:rerun-if-changed=build");
 
-    let prebuilt = manifest_dir.join("prebuilt").join("data_interfaces.wasm");
-    println!("cargo:rerun-if-changed={}", prebuilt.display());
-    let wasm = match std::env::var_os("DATA_INTERFACES_COMPONENT") {
-        Some(path) => {
-            let path = PathBuf::from(path);
-            println!("cargo:rerun-if-changed={}", path.display());
-            path
-        }
-        None if prebuilt.is_file() => {
-            println!(
-                "cargo:warning=embedding the prebuilt component {} (a source distribution)",
-                prebuilt.display()
-            );
-            prebuilt
-        }
-        None => build_component(&workspace),
+    component::embed(&manifest_dir, &workspace, &out_dir);
+
+    // The WIT, as `bindgen!` would read it (the crate's `wit`, a link to the workspace's).
+    let wit = manifest_dir.join("wit");
+    println!("cargo:rerun-if-changed={}", wit.display());
+    let mut resolve = wit_parser::Resolve {
+        all_features: true,
+        ..Default::default()
     };
-    let bytes = std::fs::read(&wasm)
-        .unwrap_or_else(|e| panic!("cannot read the component {}: {e}", wasm.display()));
-    std::fs::write(out_dir.join("data_interfaces.wasm"), &bytes)
-        .expect("write the component to OUT_DIR");
-    let hash = blake3::hash(&bytes);
-    let literal = format!(
-        "[{}]",
-        hash.as_bytes()
-            .iter()
-            .map(|b| format!("{b}u8"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    std::fs::write(out_dir.join("component_hash.rs"), literal).expect("write the component hash");
-}
-
-fn build_component(workspace: &Path) -> PathBuf {
-    for dir in [
-        "core/src",
-        "core/Cargo.toml",
-        "wit",
-        "Cargo.toml",
-        "Cargo.lock",
-    ] {
-        println!("cargo:rerun-if-changed={}", workspace.join(dir).display());
+    let (package, sources) = resolve
+        .push_path(&wit)
+        .unwrap_or_else(|e| panic!("cannot read the WIT {}: {e:?}", wit.display()));
+    for path in sources.paths() {
+        println!("cargo:rerun-if-changed={}", path.display());
     }
-    let target_dir = workspace.join("target").join("component");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    command
-        .current_dir(workspace)
-        .args([
-            "build",
-            "--package",
-            "data-interfaces-core",
-            "--target",
-            "wasm32-wasip2",
-            "--profile",
-            "component",
-            "--target-dir",
-        ])
-        .arg(&target_dir);
-    // The outer build's settings are not the guest's.
-    for (key, _) in std::env::vars_os() {
-        let key = key.to_string_lossy().into_owned();
-        if key.starts_with("CARGO_") && key != "CARGO_HOME"
-            || key == "RUSTC_WORKSPACE_WRAPPER"
-            || key == "RUSTC_WRAPPER"
-            || key == "RUSTFLAGS"
-            || key == "DEBUG"
-            || key == "OPT_LEVEL"
-            || key == "PROFILE"
-            || key == "TARGET"
-            || key == "HOST"
-        {
-            command.env_remove(key);
-        }
-    }
-    let status = command.status().expect("run cargo to build the component");
-    assert!(status.success(), "building the component failed (is the wasm32-wasip2 target installed? `rustup target add wasm32-wasip2`)");
-    target_dir
-        .join("wasm32-wasip2")
-        .join("component")
-        .join("data_interfaces_core.wasm")
+    let world = resolve
+        .select_world(&[package], Some("data-interfaces"))
+        .unwrap_or_else(|e| panic!("the WIT has no world `data-interfaces`: {e:?}"));
+    bindings::generate(&resolve, world, &out_dir);
 }

@@ -139,6 +139,7 @@ impl HostState {
 }
 
 impl types::Host for HostState {}
+impl crate::host_owned::Host for HostState {}
 
 impl databag::Host for HostState {
     fn relations(&mut self, endpoint: String) -> wasmtime::Result<Vec<RelationInfo>> {

@@ -81,6 +81,7 @@ pub mod error;
 pub mod handlers;
 pub mod hooktools;
 mod host;
+pub mod host_owned;
 pub mod load;
 #[cfg(any(test, feature = "testing"))]
 pub mod memory;
