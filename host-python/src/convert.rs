@@ -1,352 +1,221 @@
-//! Python dicts <-> the contract's records.
+//! Python objects <-> the contract's records, derived from the records' serde derives.
 //!
-//! Dict keys are the WIT field names with underscores (`request_id`, `secret_user`, ...).
+//! Every record, variant and enum of the WIT derives `Serialize` and `Deserialize` in
+//! host-rust's bindings; [`from_py`] reads one from Python objects ([`crate::pyde`]) and
+//! [`to_py`] makes one into Python objects ([`crate::pyser`]). Dict keys are the records' Rust
+//! field names (`request_id`, `read_only_uris`), so a field added to the WIT crosses with no
+//! line here. The rules are by shape (see those modules): a field absent or `None` takes its
+//! type's empty value (`""`, `False`, `[]`, `None`) or is a `missing field` error; a
+//! `list<tuple<string, string>>` (`extra`, `secret_uris`, databag entries) is a dict. An error
+//! is a `TypeError` (a value of the wrong type) or a `ValueError` (anything else) whose text
+//! starts with the record and the path of the field at fault (`response.tls: ...`).
+//!
+//! Written here, because they are not a copy of a record:
+//!
+//! * [`hook`]: a hook dict names its case under `kind` (a WIT case name, `relation-changed`)
+//!   beside the payload's fields, where the derive expects `{case: payload}`;
+//! * an event's `kind` is the name a charm observes (`resource_created`), which host-rust's
+//!   `display` owns, not the enum's serde name;
+//! * a rejection's `error` is a `ProtocolError` instance (`errors.rs`), not a record;
+//! * the peer and relation-data scopes are two call arguments (a scope string and a unit
+//!   name), not a value of the `peer-scope` or `bag` variant;
+//! * relation data is `(key, raw, json)` tuples, as the Python repositories unpack them.
+//!
 //! Nothing here is a protocol decision: values are moved, typed and checked for shape only.
-//! A missing key, or `None`, stands for an absent optional field; a wrong type raises
-//! `TypeError`/`ValueError` naming the field.
 
+use crate::pyde::De;
+use crate::pyser;
 use data_interfaces_host::display::{provider_kind, requirer_kind};
 use data_interfaces_host::wit::{
-    Bag, EntityPermission, EntityType, FieldSpec, Hook, PeerConfig, PeerScope, ProviderConfig,
-    ProviderEvent, Rejection, RelationData, RelationDataConfig, RelationEvent, RelationValue,
-    Request, RequirerConfig, RequirerEvent, Response, SecretEvent, Status,
+    Bag, Hook, PeerConfig, PeerScope, ProviderConfig, ProviderEvent, Rejection, RelationData,
+    RelationDataConfig, RelationValue, Request, RequirerConfig, RequirerEvent, Response, Status,
 };
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::{PyDict, PyList};
+use pythonize::PythonizeError;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
-/// A field of a dict that must be present and not `None`.
-fn required<'py, T>(dict: &Bound<'py, PyDict>, what: &str, key: &str) -> PyResult<T>
-where
-    T: for<'a> FromPyObject<'a, 'py>,
-{
-    match dict.get_item(key)? {
-        Some(value) if !value.is_none() => extract(&value, what, key),
-        _ => Err(PyValueError::new_err(format!(
-            "{what}: missing field {key:?}"
-        ))),
-    }
-}
-
-/// A field of a dict that may be absent or `None`.
-fn optional<'py, T>(dict: &Bound<'py, PyDict>, what: &str, key: &str) -> PyResult<Option<T>>
-where
-    T: for<'a> FromPyObject<'a, 'py>,
-{
-    match dict.get_item(key)? {
-        Some(value) if !value.is_none() => extract(&value, what, key).map(Some),
-        _ => Ok(None),
-    }
-}
-
-/// A field with a default when absent or `None`.
-fn or_default<'py, T>(dict: &Bound<'py, PyDict>, what: &str, key: &str) -> PyResult<T>
-where
-    T: for<'a> FromPyObject<'a, 'py> + Default,
-{
-    Ok(optional(dict, what, key)?.unwrap_or_default())
-}
-
-fn extract<'py, T>(value: &Bound<'py, PyAny>, what: &str, key: &str) -> PyResult<T>
-where
-    T: for<'a> FromPyObject<'a, 'py>,
-{
-    value.extract::<T>().map_err(|e| {
-        let e: PyErr = e.into();
-        PyTypeError::new_err(format!("{what}: field {key:?}: {e}"))
+/// A value of a contract type read from a Python object; `what` names it in errors
+/// (`"response"`, `"requirer config"`).
+pub fn from_py<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<T> {
+    serde_path_to_error::deserialize(De::new(obj)).map_err(|err| {
+        let at = place(what, err.path());
+        python_error(obj.py(), &at, err.into_inner())
     })
 }
 
-/// A list of dicts, each converted by `f`.
-fn dicts<'py, T>(
-    dict: &Bound<'py, PyDict>,
-    what: &str,
-    key: &str,
-    f: impl Fn(&Bound<'py, PyDict>) -> PyResult<T>,
-) -> PyResult<Vec<T>> {
-    let Some(value) = dict.get_item(key)? else {
-        return Ok(Vec::new());
-    };
-    if value.is_none() {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    for item in value.try_iter()? {
-        let item = item?;
-        let item = item.cast::<PyDict>().map_err(|_| {
-            PyTypeError::new_err(format!("{what}: every element of {key:?} must be a dict"))
-        })?;
-        out.push(f(item)?);
-    }
-    Ok(out)
-}
-
-/// `extra`: a dict `{wire-key: JSON text}` or a list of pairs.
-fn extra(dict: &Bound<'_, PyDict>, what: &str) -> PyResult<Vec<(String, String)>> {
-    let Some(value) = dict.get_item("extra")? else {
-        return Ok(Vec::new());
-    };
-    if value.is_none() {
-        return Ok(Vec::new());
-    }
-    if let Ok(map) = value.cast::<PyDict>() {
-        let mut out = Vec::with_capacity(map.len());
-        for (k, v) in map.iter() {
-            out.push((extract(&k, what, "extra")?, extract(&v, what, "extra")?));
-        }
-        return Ok(out);
-    }
-    extract(&value, what, "extra")
-}
-
-/// An optional list of strings (any iterable of `str`, not a `str` itself), in its order.
-fn string_list(dict: &Bound<'_, PyDict>, what: &str, key: &str) -> PyResult<Vec<String>> {
-    let Some(value) = dict.get_item(key)? else {
-        return Ok(Vec::new());
-    };
-    if value.is_none() {
-        return Ok(Vec::new());
-    }
-    if value.is_instance_of::<pyo3::types::PyString>() {
-        return Err(PyTypeError::new_err(format!(
-            "{what}: field {key:?} must be a list of strings, not a string"
-        )));
-    }
-    let mut out = Vec::new();
-    for item in value.try_iter().map_err(|_| {
-        PyTypeError::new_err(format!("{what}: field {key:?} must be a list of strings"))
-    })? {
-        out.push(extract(&item?, what, key)?);
-    }
-    Ok(out)
-}
-
-fn extra_to_dict<'py>(py: Python<'py>, extra: &[(String, String)]) -> PyResult<Bound<'py, PyDict>> {
-    let dict = PyDict::new(py);
-    for (k, v) in extra {
-        dict.set_item(k, v)?;
-    }
-    Ok(dict)
-}
-
-fn entity_type(value: Option<String>) -> PyResult<Option<EntityType>> {
-    match value.as_deref() {
-        None => Ok(None),
-        Some("USER") => Ok(Some(EntityType::User)),
-        Some("GROUP") => Ok(Some(EntityType::Group)),
-        Some(other) => Err(PyValueError::new_err(format!(
-            "entity_type must be \"USER\", \"GROUP\" or None, not {other:?}"
-        ))),
-    }
-}
-
-fn entity_type_name(value: Option<EntityType>) -> Option<&'static str> {
-    value.map(|t| match t {
-        EntityType::User => "USER",
-        EntityType::Group => "GROUP",
-    })
-}
-
-fn entity_permission(dict: &Bound<'_, PyDict>) -> PyResult<EntityPermission> {
-    const WHAT: &str = "entity permission";
-    Ok(EntityPermission {
-        resource_name: required(dict, WHAT, "resource_name")?,
-        resource_type: required(dict, WHAT, "resource_type")?,
-        privileges: or_default(dict, WHAT, "privileges")?,
-    })
-}
-
-/// A request dict to a [`Request`].
-pub fn request(dict: &Bound<'_, PyDict>) -> PyResult<Request> {
-    const WHAT: &str = "request";
-    let entity_permissions = match dict.get_item("entity_permissions")? {
-        Some(v) if !v.is_none() => {
-            Some(dicts(dict, WHAT, "entity_permissions", entity_permission)?)
-        }
-        _ => None,
-    };
-    Ok(Request {
-        resource: or_default(dict, WHAT, "resource")?,
-        request_id: optional(dict, WHAT, "request_id")?,
-        salt: or_default(dict, WHAT, "salt")?,
-        extra_user_roles: optional(dict, WHAT, "extra_user_roles")?,
-        extra_group_roles: optional(dict, WHAT, "extra_group_roles")?,
-        external_node_connectivity: or_default(dict, WHAT, "external_node_connectivity")?,
-        entity_type: entity_type(optional(dict, WHAT, "entity_type")?)?,
-        entity_permissions,
-        secret_mtls: optional(dict, WHAT, "secret_mtls")?,
-        mtls_cert: optional(dict, WHAT, "mtls_cert")?,
-        secret_requested_entity: optional(dict, WHAT, "secret_requested_entity")?,
-        entity_name: optional(dict, WHAT, "entity_name")?,
-        entity_password: optional(dict, WHAT, "entity_password")?,
-        prefix_matching: optional(dict, WHAT, "prefix_matching")?,
-        extra: extra(dict, WHAT)?,
-    })
-}
-
-/// A [`Request`] to a dict.
-pub fn request_to_dict<'py>(py: Python<'py>, r: &Request) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("resource", &r.resource)?;
-    d.set_item("request_id", &r.request_id)?;
-    d.set_item("salt", &r.salt)?;
-    d.set_item("extra_user_roles", &r.extra_user_roles)?;
-    d.set_item("extra_group_roles", &r.extra_group_roles)?;
-    d.set_item("external_node_connectivity", r.external_node_connectivity)?;
-    d.set_item("entity_type", entity_type_name(r.entity_type))?;
-    match &r.entity_permissions {
-        None => d.set_item("entity_permissions", py.None())?,
-        Some(perms) => {
-            let list = PyList::empty(py);
-            for p in perms {
-                let pd = PyDict::new(py);
-                pd.set_item("resource_name", &p.resource_name)?;
-                pd.set_item("resource_type", &p.resource_type)?;
-                pd.set_item("privileges", &p.privileges)?;
-                list.append(pd)?;
+/// Where in `what` a path leads: `response.tls`, `requirer config.requests[0].entity_type`.
+/// A variant's case is left out: the dict that holds the payload names it (a hook's `kind`).
+fn place(what: &str, path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut at = what.to_owned();
+    for segment in path {
+        match segment {
+            Segment::Seq { index } => at.push_str(&format!("[{index}]")),
+            Segment::Map { key } => {
+                at.push('.');
+                at.push_str(key);
             }
-            d.set_item("entity_permissions", list)?;
+            Segment::Enum { .. } => {}
+            Segment::Unknown => at.push_str(".?"),
         }
     }
-    d.set_item("secret_mtls", &r.secret_mtls)?;
-    d.set_item("mtls_cert", &r.mtls_cert)?;
-    d.set_item("secret_requested_entity", &r.secret_requested_entity)?;
-    d.set_item("entity_name", &r.entity_name)?;
-    d.set_item("entity_password", &r.entity_password)?;
-    d.set_item("prefix_matching", &r.prefix_matching)?;
-    d.set_item("extra", extra_to_dict(py, &r.extra)?)?;
-    Ok(d)
+    at
 }
 
-/// A list of response dicts to [`Response`]s.
-pub fn responses(items: &Bound<'_, PyAny>) -> PyResult<Vec<Response>> {
-    let mut converted = Vec::new();
-    for item in items.try_iter()? {
-        let item = item?;
-        let dict = item
-            .cast::<PyDict>()
-            .map_err(|_| pyo3::exceptions::PyTypeError::new_err("every response must be a dict"))?;
-        converted.push(response(dict)?);
-    }
-    Ok(converted)
+/// A value of a contract type as a Python object; `what` names it in errors.
+pub fn to_py<'py, T: Serialize + ?Sized>(
+    py: Python<'py>,
+    value: &T,
+    what: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    pyser::to_py(py, value).map_err(|err| python_error(py, what, err))
+}
+
+/// A conversion error as a Python exception whose text starts with `at`: a `TypeError` when
+/// the cause is one, else a `ValueError`; the cause is chained.
+fn python_error(py: Python<'_>, at: &str, err: PythonizeError) -> PyErr {
+    let cause = PyErr::from(err);
+    let text = cause
+        .value(py)
+        .str()
+        .map(|text| text.to_string())
+        .unwrap_or_else(|_| "an unprintable error".to_owned());
+    let message = format!("{at}: {text}");
+    let error = if cause.is_instance_of::<PyTypeError>(py) {
+        PyTypeError::new_err(message)
+    } else {
+        PyValueError::new_err(message)
+    };
+    error.set_cause(py, Some(cause));
+    error
 }
 
 /// A response dict to a [`Response`]. The optional `cleared` is a list of wire keys
 /// (`"password"`, `"endpoints"`, an extra field's key) of the fields the charm set to `None`,
 /// in the model's field order.
-pub fn response(dict: &Bound<'_, PyDict>) -> PyResult<Response> {
-    const WHAT: &str = "response";
-    Ok(Response {
-        resource: or_default(dict, WHAT, "resource")?,
-        request_id: optional(dict, WHAT, "request_id")?,
-        salt: or_default(dict, WHAT, "salt")?,
-        endpoints: optional(dict, WHAT, "endpoints")?,
-        read_only_endpoints: optional(dict, WHAT, "read_only_endpoints")?,
-        secret_user: optional(dict, WHAT, "secret_user")?,
-        secret_tls: optional(dict, WHAT, "secret_tls")?,
-        secret_extra: optional(dict, WHAT, "secret_extra")?,
-        secret_entity: optional(dict, WHAT, "secret_entity")?,
-        username: optional(dict, WHAT, "username")?,
-        password: optional(dict, WHAT, "password")?,
-        uris: optional(dict, WHAT, "uris")?,
-        read_only_uris: optional(dict, WHAT, "read_only_uris")?,
-        tls: optional(dict, WHAT, "tls")?,
-        tls_ca: optional(dict, WHAT, "tls_ca")?,
-        entity_name: optional(dict, WHAT, "entity_name")?,
-        entity_password: optional(dict, WHAT, "entity_password")?,
-        version: optional(dict, WHAT, "version")?,
-        prefix_resources: optional(dict, WHAT, "prefix_resources")?,
-        extra: extra(dict, WHAT)?,
-        cleared: string_list(dict, WHAT, "cleared")?,
-    })
+pub fn response(obj: &Bound<'_, PyAny>) -> PyResult<Response> {
+    from_py(obj, "response")
 }
 
-/// A [`Response`] to a dict.
-pub fn response_to_dict<'py>(py: Python<'py>, r: &Response) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("resource", &r.resource)?;
-    d.set_item("request_id", &r.request_id)?;
-    d.set_item("salt", &r.salt)?;
-    d.set_item("endpoints", &r.endpoints)?;
-    d.set_item("read_only_endpoints", &r.read_only_endpoints)?;
-    d.set_item("secret_user", &r.secret_user)?;
-    d.set_item("secret_tls", &r.secret_tls)?;
-    d.set_item("secret_extra", &r.secret_extra)?;
-    d.set_item("secret_entity", &r.secret_entity)?;
-    d.set_item("username", &r.username)?;
-    d.set_item("password", &r.password)?;
-    d.set_item("uris", &r.uris)?;
-    d.set_item("read_only_uris", &r.read_only_uris)?;
-    d.set_item("tls", r.tls)?;
-    d.set_item("tls_ca", &r.tls_ca)?;
-    d.set_item("entity_name", &r.entity_name)?;
-    d.set_item("entity_password", &r.entity_password)?;
-    d.set_item("version", &r.version)?;
-    d.set_item("prefix_resources", &r.prefix_resources)?;
-    d.set_item("extra", extra_to_dict(py, &r.extra)?)?;
-    Ok(d)
+/// A list of response dicts to [`Response`]s.
+pub fn responses(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Response>> {
+    from_py(obj, "responses")
 }
 
-/// A status dict to a [`Status`].
-pub fn status(dict: &Bound<'_, PyDict>) -> PyResult<Status> {
-    const WHAT: &str = "status";
-    Ok(Status {
-        code: required(dict, WHAT, "code")?,
-        message: or_default(dict, WHAT, "message")?,
-        resolution: or_default(dict, WHAT, "resolution")?,
-    })
+/// A status dict (`code`, `message`, `resolution`) to a [`Status`].
+pub fn status(obj: &Bound<'_, PyAny>) -> PyResult<Status> {
+    from_py(obj, "relation status")
 }
 
-pub fn status_to_dict<'py>(py: Python<'py>, s: &Status) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("code", s.code)?;
-    d.set_item("message", &s.message)?;
-    d.set_item("resolution", &s.resolution)?;
-    Ok(d)
+/// Requests as a list of dicts.
+pub fn requests<'py>(py: Python<'py>, requests: &[Request]) -> PyResult<Bound<'py, PyAny>> {
+    to_py(py, requests, "requests")
 }
 
-fn field_spec(dict: &Bound<'_, PyDict>) -> PyResult<FieldSpec> {
-    const WHAT: &str = "field spec";
-    Ok(FieldSpec {
-        key: required(dict, WHAT, "key")?,
-        secret_group: optional(dict, WHAT, "secret_group")?,
-    })
+/// Responses as a list of dicts.
+pub fn responses_to_py<'py>(
+    py: Python<'py>,
+    responses: &[Response],
+) -> PyResult<Bound<'py, PyAny>> {
+    to_py(py, responses, "responses")
+}
+
+/// Statuses as a list of dicts.
+pub fn statuses<'py>(py: Python<'py>, statuses: &[Status]) -> PyResult<Bound<'py, PyAny>> {
+    to_py(py, statuses, "statuses")
 }
 
 /// A requirer config dict to a [`RequirerConfig`].
-pub fn requirer_config(dict: &Bound<'_, PyDict>) -> PyResult<RequirerConfig> {
-    const WHAT: &str = "requirer config";
-    Ok(RequirerConfig {
-        endpoint: required(dict, WHAT, "endpoint")?,
-        requests: dicts(dict, WHAT, "requests", request)?,
-        request_fields: dicts(dict, WHAT, "request_fields", field_spec)?,
-        response_fields: dicts(dict, WHAT, "response_fields", field_spec)?,
-        relation_aliases: or_default(dict, WHAT, "relation_aliases")?,
-    })
+pub fn requirer_config(obj: &Bound<'_, PyAny>) -> PyResult<RequirerConfig> {
+    from_py(obj, "requirer config")
 }
 
 /// A provider config dict to a [`ProviderConfig`].
-pub fn provider_config(dict: &Bound<'_, PyDict>) -> PyResult<ProviderConfig> {
-    const WHAT: &str = "provider config";
-    Ok(ProviderConfig {
-        endpoint: required(dict, WHAT, "endpoint")?,
-        request_fields: dicts(dict, WHAT, "request_fields", field_spec)?,
-        response_fields: dicts(dict, WHAT, "response_fields", field_spec)?,
-        mtls_enabled: or_default(dict, WHAT, "mtls_enabled")?,
-        bulk_event: or_default(dict, WHAT, "bulk_event")?,
-        status_schema: dicts(dict, WHAT, "status_schema", status)?,
-        resource_aliases: or_default(dict, WHAT, "resource_aliases")?,
-    })
+pub fn provider_config(obj: &Bound<'_, PyAny>) -> PyResult<ProviderConfig> {
+    from_py(obj, "provider config")
 }
 
-/// A hook dict to a [`Hook`].
-/// A peer config: `{endpoint, fields}` (`fields`: field specs).
-pub fn peer_config(dict: &Bound<'_, PyDict>) -> PyResult<PeerConfig> {
-    const WHAT: &str = "peer config";
-    Ok(PeerConfig {
-        endpoint: required(dict, WHAT, "endpoint")?,
-        fields: dicts(dict, WHAT, "fields", field_spec)?,
-    })
+/// A peer config dict (`endpoint`, `fields`) to a [`PeerConfig`].
+pub fn peer_config(obj: &Bound<'_, PyAny>) -> PyResult<PeerConfig> {
+    from_py(obj, "peer config")
+}
+
+/// A relation-data config dict (`endpoint`, `fields`, `short_uuid`, `secret_uris`: a dict of
+/// group to URI) to a [`RelationDataConfig`].
+pub fn relation_data_config(obj: &Bound<'_, PyAny>) -> PyResult<RelationDataConfig> {
+    from_py(obj, "relation-data config")
+}
+
+/// A hook dict to a [`Hook`]: its case under `kind`, by its WIT name (`relation-changed`),
+/// beside the fields of the case's payload.
+pub fn hook(dict: &Bound<'_, PyDict>) -> PyResult<Hook> {
+    const WHAT: &str = "hook";
+    let kind: String = match dict.get_item("kind")? {
+        Some(kind) => from_py(&kind, "hook.kind")?,
+        None => return Err(PyValueError::new_err("hook: missing field `kind`")),
+    };
+    let cases = crate::shape::cases::<Hook>().unwrap_or_default();
+    let Some(case) = cases.iter().find(|case| wit_name(case) == kind) else {
+        let known: Vec<String> = cases.iter().map(|case| wit_name(case)).collect();
+        return Err(PyValueError::new_err(format!(
+            "{WHAT}: unknown kind {kind:?} (expected {})",
+            known.join(", ")
+        )));
+    };
+    let tagged = PyDict::new(dict.py());
+    tagged.set_item(*case, dict)?;
+    from_py(&tagged, WHAT)
+}
+
+/// The WIT name of a case from its Rust name: `RelationChanged` -> `relation-changed`.
+fn wit_name(rust: &str) -> String {
+    let mut out = String::with_capacity(rust.len() + 4);
+    for (i, c) in rust.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// Requirer events as a list of dicts, each `kind` the name a charm observes.
+pub fn requirer_events<'py>(
+    py: Python<'py>,
+    events: &[RequirerEvent],
+) -> PyResult<Bound<'py, PyAny>> {
+    let list = to_py(py, events, "requirer events")?;
+    for (item, event) in list.try_iter()?.zip(events) {
+        item?.set_item("kind", requirer_kind(event.kind))?;
+    }
+    Ok(list)
+}
+
+/// Provider events as a list of dicts, each `kind` the name a charm observes.
+pub fn provider_events<'py>(
+    py: Python<'py>,
+    events: &[ProviderEvent],
+) -> PyResult<Bound<'py, PyAny>> {
+    let list = to_py(py, events, "provider events")?;
+    for (item, event) in list.try_iter()?.zip(events) {
+        item?.set_item("kind", provider_kind(event.kind))?;
+    }
+    Ok(list)
+}
+
+/// Rejections as a list of dicts (`relation_id`, `request_id`, `alias`: the relation's alias
+/// on an aliased requirer relation, else `None`), each `error` a `ProtocolError` instance with
+/// its structured attributes.
+pub fn rejections<'py>(py: Python<'py>, rejections: &[Rejection]) -> PyResult<Bound<'py, PyAny>> {
+    let list = to_py(py, rejections, "rejections")?;
+    for (item, rejection) in list.try_iter()?.zip(rejections) {
+        let error = crate::errors::protocol_error(py, &rejection.error)?;
+        item?.set_item("error", error.value(py))?;
+    }
+    Ok(list)
 }
 
 /// A peer scope: `"app"`, `"unit"`, or `"other-unit"` with the other unit's name.
@@ -367,31 +236,9 @@ pub fn peer_scope(scope: &str, unit: Option<String>) -> PyResult<PeerScope> {
     }
 }
 
-/// Peer values to write: an iterable of `(key, JSON text or None)` pairs.
-pub fn peer_values(value: &Bound<'_, PyAny>) -> PyResult<Vec<(String, Option<String>)>> {
-    let mut values = Vec::new();
-    for item in value.try_iter()? {
-        let item = item?;
-        let (key, text): (String, Option<String>) = item.extract().map_err(|_| {
-            PyTypeError::new_err("peer values must be (key, JSON text or None) pairs")
-        })?;
-        values.push((key, text));
-    }
-    Ok(values)
-}
-
-/// A relation-data config: `{endpoint, fields, short_uuid, secret_uris}` (`secret_uris` a
-/// dict of group to URI).
-pub fn relation_data_config(dict: &Bound<'_, PyDict>) -> PyResult<RelationDataConfig> {
-    const WHAT: &str = "relation-data config";
-    let uris: std::collections::BTreeMap<String, String> =
-        optional(dict, WHAT, "secret_uris")?.unwrap_or_default();
-    Ok(RelationDataConfig {
-        endpoint: required(dict, WHAT, "endpoint")?,
-        fields: dicts(dict, WHAT, "fields", field_spec)?,
-        short_uuid: optional(dict, WHAT, "short_uuid")?,
-        secret_uris: uris.into_iter().collect(),
-    })
+/// Values to write: an iterable of `(key, text or None)` pairs.
+pub fn peer_values(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(String, Option<String>)>> {
+    from_py(obj, "values")
 }
 
 /// A relation-data scope: `"local-app"`, `"local-unit"`, `"remote-app"`, or `"remote-unit"`
@@ -429,99 +276,9 @@ pub fn relation_data_to_dict<'py>(
     Ok(d)
 }
 
-pub fn hook(dict: &Bound<'_, PyDict>) -> PyResult<Hook> {
-    const WHAT: &str = "hook";
-    let kind: String = required(dict, WHAT, "kind")?;
-    let relation = || -> PyResult<RelationEvent> {
-        Ok(RelationEvent {
-            relation_id: required(dict, WHAT, "relation_id")?,
-            app: optional(dict, WHAT, "app")?,
-            unit: optional(dict, WHAT, "unit")?,
-        })
-    };
-    let secret = || -> PyResult<SecretEvent> {
-        Ok(SecretEvent {
-            id: required(dict, WHAT, "id")?,
-            label: optional(dict, WHAT, "label")?,
-            revision: optional(dict, WHAT, "revision")?,
-        })
-    };
-    Ok(match kind.as_str() {
-        "relation-created" => Hook::RelationCreated(relation()?),
-        "relation-changed" => Hook::RelationChanged(relation()?),
-        "relation-broken" => Hook::RelationBroken(relation()?),
-        "secret-changed" => Hook::SecretChanged(secret()?),
-        "secret-remove" => Hook::SecretRemove(secret()?),
-        other => {
-            return Err(PyValueError::new_err(format!(
-                "hook: unknown kind {other:?} (expected relation-created, relation-changed, \
-                 relation-broken, secret-changed or secret-remove)"
-            )))
-        }
-    })
-}
-
-/// A [`RequirerEvent`] to a dict.
-pub fn requirer_event<'py>(py: Python<'py>, e: &RequirerEvent) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("kind", requirer_kind(e.kind))?;
-    d.set_item("relation_id", e.relation_id)?;
-    d.set_item("app", &e.app)?;
-    d.set_item("unit", &e.unit)?;
-    d.set_item("alias", &e.alias)?;
-    match &e.response {
-        Some(r) => d.set_item("response", response_to_dict(py, r)?)?,
-        None => d.set_item("response", py.None())?,
-    }
-    match &e.status {
-        Some(s) => d.set_item("status", status_to_dict(py, s)?)?,
-        None => d.set_item("status", py.None())?,
-    }
-    let active = PyList::empty(py);
-    for status in &e.active_statuses {
-        active.append(status_to_dict(py, status)?)?;
-    }
-    d.set_item("active_statuses", active)?;
-    Ok(d)
-}
-
-/// A [`ProviderEvent`] to a dict.
-pub fn provider_event<'py>(py: Python<'py>, e: &ProviderEvent) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("kind", provider_kind(e.kind))?;
-    d.set_item("relation_id", e.relation_id)?;
-    d.set_item("app", &e.app)?;
-    d.set_item("unit", &e.unit)?;
-    let requests = PyList::empty(py);
-    for r in &e.requests {
-        requests.append(request_to_dict(py, r)?)?;
-    }
-    d.set_item("requests", requests)?;
-    d.set_item("old_mtls_cert", &e.old_mtls_cert)?;
-    Ok(d)
-}
-
-/// Key/value pairs from a dict, or from a list of pairs.
-pub fn entries(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<(String, String)>> {
-    if let Ok(map) = value.cast::<PyDict>() {
-        let mut out = Vec::with_capacity(map.len());
-        for (k, v) in map.iter() {
-            out.push((extract(&k, what, "key")?, extract(&v, what, "value")?));
-        }
-        return Ok(out);
-    }
-    let mut out = Vec::new();
-    for item in value.try_iter()? {
-        let item = item?;
-        let pair = item
-            .cast::<PyTuple>()
-            .map_err(|_| PyTypeError::new_err(format!("{what}: expected (key, value) tuples")))?;
-        out.push(
-            pair.extract::<(String, String)>()
-                .map_err(|e| PyTypeError::new_err(format!("{what}: {e}")))?,
-        );
-    }
-    Ok(out)
+/// Key/value pairs from a dict, or from an iterable of pairs.
+pub fn entries(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<(String, String)>> {
+    from_py(obj, what)
 }
 
 /// Key/value pairs to a dict.
@@ -529,24 +286,24 @@ pub fn entries_to_dict<'py>(
     py: Python<'py>,
     entries: &[(String, String)],
 ) -> PyResult<Bound<'py, PyDict>> {
-    extra_to_dict(py, entries)
+    let dict = PyDict::new(py);
+    for (key, value) in entries {
+        dict.set_item(key, value)?;
+    }
+    Ok(dict)
 }
 
-/// Rejections to a list of dicts: `relation_id`, `request_id`, `alias` (the relation's alias on
-/// an aliased requirer relation, else `None`) and `error` (a `ProtocolError` instance, with its
-/// structured attributes).
-pub fn rejections<'py>(py: Python<'py>, rejections: &[Rejection]) -> PyResult<Bound<'py, PyList>> {
-    let list = PyList::empty(py);
-    for rejection in rejections {
-        let dict = PyDict::new(py);
-        dict.set_item("relation_id", rejection.relation_id)?;
-        dict.set_item("request_id", rejection.request_id.as_deref())?;
-        dict.set_item("alias", rejection.alias.as_deref())?;
-        dict.set_item(
-            "error",
-            crate::errors::protocol_error(py, &rejection.error)?.value(py),
-        )?;
-        list.append(dict)?;
-    }
-    Ok(list)
+/// The field names of the contract's `request` or `response` record (by its WIT name), in the
+/// WIT's order, as the dicts key them; read from the record's serde derive.
+pub fn record_fields(record: &str) -> PyResult<&'static [&'static str]> {
+    let fields = match record {
+        "request" => crate::shape::record_fields::<Request>(),
+        "response" => crate::shape::record_fields::<Response>(),
+        _ => None,
+    };
+    fields.ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "record_fields knows the records \"request\" and \"response\", not {record:?}"
+        ))
+    })
 }

@@ -16,7 +16,7 @@ use data_interfaces_host::handlers::{
 };
 use data_interfaces_host::Session;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::PyDict;
 use std::sync::Arc;
 
 /// Make a holder over no world yet (each call brings its backend).
@@ -38,19 +38,6 @@ fn call<H: Handler, T>(
     let result = held.call(f);
     held.replace_backend(Box::new(Detached));
     result.map_err(|e| errors::to_py(backend.py(), e))
-}
-
-/// A list of converted records.
-fn list<'py, T>(
-    py: Python<'py>,
-    items: &[T],
-    convert: impl Fn(Python<'py>, &T) -> PyResult<Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyList>> {
-    let list = PyList::empty(py);
-    for item in items {
-        list.append(convert(py, item)?)?;
-    }
-    Ok(list)
 }
 
 /// The requirer handler of an endpoint.
@@ -77,12 +64,12 @@ impl Requirer {
         &mut self,
         backend: &Bound<'py, PyAny>,
         hook: &Bound<'py, PyDict>,
-    ) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyList>)> {
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
         let py = backend.py();
         let hook = convert::hook(hook)?;
         let handled = call(&mut self.held, backend, |s, h| s.requirer_handle(h, &hook))?;
         Ok((
-            list(py, &handled.events, convert::requirer_event)?,
+            convert::requirer_events(py, &handled.events)?,
             convert::rejections(py, &handled.rejections)?,
         ))
     }
@@ -92,11 +79,11 @@ impl Requirer {
         &mut self,
         backend: &Bound<'py, PyAny>,
         relation_id: i32,
-    ) -> PyResult<Bound<'py, PyList>> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let responses = call(&mut self.held, backend, |s, h| {
             s.requirer_responses(h, relation_id)
         })?;
-        list(backend.py(), &responses, convert::response_to_dict)
+        convert::responses_to_py(backend.py(), &responses)
     }
 
     /// Whether the response to a request carries credentials.
@@ -127,11 +114,11 @@ impl Requirer {
         &mut self,
         backend: &Bound<'py, PyAny>,
         relation_id: i32,
-    ) -> PyResult<Bound<'py, PyList>> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let statuses = call(&mut self.held, backend, |s, h| {
             s.requirer_statuses(h, relation_id)
         })?;
-        list(backend.py(), &statuses, convert::status_to_dict)
+        convert::statuses(backend.py(), &statuses)
     }
 
     /// The alias this unit's bag records for a relation (the library's `_get_relation_alias`);
@@ -184,12 +171,12 @@ impl Provider {
         &mut self,
         backend: &Bound<'py, PyAny>,
         hook: &Bound<'py, PyDict>,
-    ) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyList>)> {
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
         let py = backend.py();
         let hook = convert::hook(hook)?;
         let handled = call(&mut self.held, backend, |s, h| s.provider_handle(h, &hook))?;
         Ok((
-            list(py, &handled.events, convert::provider_event)?,
+            convert::provider_events(py, &handled.events)?,
             convert::rejections(py, &handled.rejections)?,
         ))
     }
@@ -201,7 +188,7 @@ impl Provider {
         relation_id: i32,
         response: &Bound<'_, PyDict>,
     ) -> PyResult<()> {
-        let response = convert::response(response)?;
+        let response = convert::response(response.as_any())?;
         call(&mut self.held, backend, |s, h| {
             s.provider_set_response(h, relation_id, &response)
         })
@@ -239,11 +226,11 @@ impl Provider {
         &mut self,
         backend: &Bound<'py, PyAny>,
         relation_id: i32,
-    ) -> PyResult<Bound<'py, PyList>> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let requests = call(&mut self.held, backend, |s, h| {
             s.provider_requests(h, relation_id)
         })?;
-        list(backend.py(), &requests, convert::request_to_dict)
+        convert::requests(backend.py(), &requests)
     }
 
     /// The provider's own responses on a relation, with their secret fields filled from its
@@ -252,11 +239,11 @@ impl Provider {
         &mut self,
         backend: &Bound<'py, PyAny>,
         relation_id: i32,
-    ) -> PyResult<Bound<'py, PyList>> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let responses = call(&mut self.held, backend, |s, h| {
             s.provider_responses(h, relation_id)
         })?;
-        list(backend.py(), &responses, convert::response_to_dict)
+        convert::responses_to_py(backend.py(), &responses)
     }
 
     /// Raise a status (a `{code, message, resolution}` dict) on a relation.
@@ -266,7 +253,7 @@ impl Provider {
         relation_id: i32,
         status: &Bound<'_, PyDict>,
     ) -> PyResult<()> {
-        let status = convert::status(status)?;
+        let status = convert::status(status.as_any())?;
         call(&mut self.held, backend, |s, h| {
             s.provider_raise_status(h, relation_id, &status)
         })
@@ -308,11 +295,11 @@ impl Provider {
         &mut self,
         backend: &Bound<'py, PyAny>,
         relation_id: i32,
-    ) -> PyResult<Bound<'py, PyList>> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let statuses = call(&mut self.held, backend, |s, h| {
             s.provider_statuses(h, relation_id)
         })?;
-        list(backend.py(), &statuses, convert::status_to_dict)
+        convert::statuses(backend.py(), &statuses)
     }
 }
 

@@ -6,7 +6,8 @@
 //! by the Python handler that made it; every call is given the Python backend object it runs
 //! over (see `backend.rs` for the protocol it implements). The stateless calls (salts, labels,
 //! diffs) open a session of their own.
-//! Models cross as dicts keyed by the WIT field names (`convert.rs`). The typed facade, the ops
+//! Models cross as dicts keyed by the WIT field names, converted by the records' serde derives
+//! (`convert.rs`, over `pyde.rs` and `pyser.rs`). The typed facade, the ops
 //! backend and the ops events live in the pure-Python package `data_interfaces_wasm`; the
 //! contract of this module is written down in `_native.pyi`.
 
@@ -14,6 +15,9 @@ mod backend;
 mod convert;
 mod errors;
 mod handlers;
+mod pyde;
+mod pyser;
+mod shape;
 
 use backend::PyBackend;
 use data_interfaces_host as host;
@@ -103,17 +107,17 @@ impl Runtime {
     /// A requirer handler for a configuration (checked now: an invalid request is a
     /// `ProtocolError`), held for as long as the caller keeps it.
     fn requirer(&self, py: Python<'_>, config: &Bound<'_, PyDict>) -> PyResult<handlers::Requirer> {
-        handlers::Requirer::new(py, &self.inner, convert::requirer_config(config)?)
+        handlers::Requirer::new(py, &self.inner, convert::requirer_config(config.as_any())?)
     }
 
     /// A provider handler for a configuration, held for as long as the caller keeps it.
     fn provider(&self, py: Python<'_>, config: &Bound<'_, PyDict>) -> PyResult<handlers::Provider> {
-        handlers::Provider::new(py, &self.inner, convert::provider_config(config)?)
+        handlers::Provider::new(py, &self.inner, convert::provider_config(config.as_any())?)
     }
 
     /// A peer-data handler for a peer model's layout.
     fn peer(&self, py: Python<'_>, config: &Bound<'_, PyDict>) -> PyResult<handlers::Peer> {
-        handlers::Peer::new(py, &self.inner, convert::peer_config(config)?)
+        handlers::Peer::new(py, &self.inner, convert::peer_config(config.as_any())?)
     }
 
     /// A relation-data handler for an endpoint's secret fields, label and known secret URIs.
@@ -122,7 +126,11 @@ impl Runtime {
         py: Python<'_>,
         config: &Bound<'_, PyDict>,
     ) -> PyResult<handlers::RelationData> {
-        handlers::RelationData::new(py, &self.inner, convert::relation_data_config(config)?)
+        handlers::RelationData::new(
+            py,
+            &self.inner,
+            convert::relation_data_config(config.as_any())?,
+        )
     }
 
     /// A fresh salt.
@@ -270,6 +278,14 @@ fn precompile(py: Python<'_>, out_dir: PathBuf, target: Option<String>) -> PyRes
         .map_err(|e| errors::to_py(py, e))
 }
 
+/// The field names of the contract's `"request"` or `"response"` record, as the
+/// dicts of this module key them, in the WIT's order; read from the record's type, so no
+/// component is loaded.
+#[pyfunction]
+fn record_fields(record: &str) -> PyResult<Vec<&'static str>> {
+    convert::record_fields(record).map(<[_]>::to_vec)
+}
+
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Runtime>()?;
@@ -278,6 +294,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<handlers::Peer>()?;
     module.add_class::<handlers::RelationData>()?;
     module.add_function(wrap_pyfunction!(precompile, module)?)?;
+    module.add_function(wrap_pyfunction!(record_fields, module)?)?;
     errors::register(module)?;
     Ok(())
 }

@@ -131,11 +131,11 @@ class FieldInfo:
         "__dict__",
         "_attributes_set",
         "_default",
+        "_standard_fields",
         "key",
         "metadata",
         "name",
         "secret_group",
-        "standard",
     )
 
     def __init__(self, **attributes: Any) -> None:
@@ -149,8 +149,17 @@ class FieldInfo:
         """The wire key (the alias, else the name)."""
         self.secret_group: str | None = None
         """The secret group of a secret field."""
-        self.standard = False
-        """Whether the contract's record has a typed field for it."""
+        self._standard_fields: Callable[[], frozenset[str]] = frozenset
+        """The typed fields of the model's record (its class's ``_standard_fields``)."""
+
+    @property
+    def standard(self) -> bool:
+        """Whether the contract's record has a typed field for it.
+
+        Asked of the model class when first read, not when its table is built: the record's
+        fields come from the native module, which validating a model does not load.
+        """
+        return self.name in self._standard_fields()
 
     @property
     def default(self) -> Any:
@@ -496,7 +505,7 @@ def build_table(cls: Any) -> Table:
     table.config = dict(getattr(cls, "model_config", {}))
     table.lazy = frozenset(getattr(cls, "_lazy_fields", ()))
     table.hybrid = frozenset(getattr(cls, "_hybrid_fields", ()))
-    standard = cls._standard_fields()
+    standard = cls._standard_fields
     if type(cls).__name__ == "ModelMetaclass":  # a charm mixed pydantic in: pydantic's fields
         _read_pydantic_fields(cls, table, standard)
         return table
@@ -515,7 +524,7 @@ def build_table(cls: Any) -> Table:
                 _apply_alias_generator(info, generator)
             info.key = info.alias or name
             info.secret_group = _secret_group(info, name in table.hybrid)
-            info.standard = name in standard
+            info._standard_fields = standard
             table.fields[name] = info
     decorators = _decorators(cls)
     for name, info in table.fields.items():
@@ -534,7 +543,7 @@ def build_table(cls: Any) -> Table:
     return table
 
 
-def _read_pydantic_fields(cls: Any, table: Table, standard: frozenset[str]) -> None:
+def _read_pydantic_fields(cls: Any, table: Table, standard: Callable[[], frozenset[str]]) -> None:
     """The host's view of the fields of a pydantic model class (pydantic validates them)."""
     for name, field in cls.__pydantic_fields__.items():
         attributes = {
@@ -548,7 +557,7 @@ def _read_pydantic_fields(cls: Any, table: Table, standard: frozenset[str]) -> N
         info.serialization_alias = field.serialization_alias
         info.key = field.alias or name
         info.secret_group = _secret_group(info, name in table.hybrid)
-        info.standard = name in standard
+        info._standard_fields = standard
         table.fields[name] = info
         table.alias_paths[name] = lookup_paths(info)
 

@@ -1,12 +1,16 @@
 """The native module: the protocol component under wasmtime (see ``host-python/src``).
 
-Records cross as dicts keyed by the contract's (WIT) field names with underscores. Requests
-and responses are the WIT's ``request`` and ``response`` records: their fields are the wire
-fields, whose one source is the WIT (and, for Python, the models of ``models.py``), so they are
-typed as :data:`RequestRecord` and :data:`ResponseRecord` here rather than listed a third time.
-An ``entity_type`` is ``"USER"``, ``"GROUP"`` or ``None``; ``extra`` maps a subclass field's
-wire key to its JSON text; a response the charm writes may carry ``cleared`` (the wire keys of
-the fields it set to ``None``).
+Records cross as dicts keyed by the contract's (WIT) field names with underscores, converted
+by the records' own types: every field is in a dict this module returns; a field a dict given
+to it lacks (or sets to ``None``) takes its type's empty value (``None``, ``""``, ``False``,
+``[]``) or, for a number, a record or an enum, is a missing field; a wrong one raises
+``TypeError`` or ``ValueError`` naming the record and the field (``response.tls: ...``).
+Requests and responses are the WIT's ``request`` and ``response`` records: their fields are the
+wire fields, whose one source is the WIT (:func:`record_fields` reads them), so they are typed
+as :data:`RequestRecord` and :data:`ResponseRecord` here rather than listed a second time. An
+``entity_type`` is ``"USER"``, ``"GROUP"`` or ``None``; ``extra`` maps a subclass field's wire
+key to its JSON text; ``cleared`` lists the wire keys of the fields a charm set to ``None`` in
+a response it writes (empty in those this module returns).
 
 The handlers (:class:`Requirer`, :class:`Provider`, :class:`Peer`, :class:`RelationData`) are
 made by the :class:`Runtime` from a configuration, which the component checks then, and hold
@@ -374,6 +378,10 @@ class SandboxError(RuntimeError):
 
 class LoadError(RuntimeError):
     """The component could not be loaded."""
+
+def record_fields(record: Literal["request", "response"]) -> list[str]:
+    """The field names of a contract record, as the dicts key them, in the WIT's order (read
+    from the record's type: no component is loaded)."""
 
 def precompile(out_dir: str | os.PathLike[str], target: str | None = None) -> pathlib.Path:
     """Precompile the component for the baseline CPU of ``target`` (a target triple, by default

@@ -103,46 +103,25 @@ RESOURCE_ALIASES = ["database", "subject", "topic", "index", "plugin-url", "pref
 same list; a test checks they agree). Here so that validating a request needs no runtime."""
 _RESOURCE_ALIASES = tuple(RESOURCE_ALIASES)
 
-# The standard fields of the contract's `request` and `response` records (host plumbing: these
-# travel as typed record fields, everything else as `extra`).
-_REQUEST_FIELDS = (
-    "resource",
-    "request_id",
-    "salt",
-    "extra_user_roles",
-    "extra_group_roles",
-    "external_node_connectivity",
-    "entity_type",
-    "entity_permissions",
-    "secret_mtls",
-    "mtls_cert",
-    "secret_requested_entity",
-    "entity_name",
-    "entity_password",
-    "prefix_matching",
-)
-_RESPONSE_FIELDS = (
-    "resource",
-    "request_id",
-    "salt",
-    "endpoints",
-    "read_only_endpoints",
-    "secret_user",
-    "secret_tls",
-    "secret_extra",
-    "secret_entity",
-    "username",
-    "password",
-    "uris",
-    "read_only_uris",
-    "tls",
-    "tls_ca",
-    "entity_name",
-    "entity_password",
-    "version",
-    "prefix_resources",
-)
-_STANDARD = {"request": frozenset(_REQUEST_FIELDS), "response": frozenset(_RESPONSE_FIELDS)}
+# The contract's record fields that are no model field: the record's list of the model's other
+# fields (as JSON text) and, in a response, the keys a charm set to none.
+_RECORD_PLUMBING = frozenset({"extra", "cleared"})
+# The standard fields of the contract's `request` and `response` records, by record (host
+# plumbing: these travel as typed record fields, everything else as `extra`), read from the
+# native module's record types when a model class first needs them.
+_STANDARD: dict[str, frozenset[str]] = {}
+
+
+def _record_fields(record: str) -> frozenset[str]:
+    """The typed fields of the contract's ``record`` (``"request"`` or ``"response"``)."""
+    fields = _STANDARD.get(record)
+    if fields is None:
+        from ._native import record_fields
+
+        fields = _STANDARD[record] = frozenset(record_fields(record)) - _RECORD_PLUMBING
+    return fields
+
+
 _PYTHON = Options()
 _JSON = Options(mode="json")
 
@@ -175,7 +154,7 @@ class BaseCommonModel(Model):
 
     @classmethod
     def _standard_fields(cls) -> frozenset[str]:
-        return _STANDARD.get(cls._wit_kind or "", frozenset())
+        return _record_fields(cls._wit_kind) if cls._wit_kind else frozenset()
 
     @classmethod
     def _name_of(cls, key: str) -> str | None:
