@@ -1,7 +1,9 @@
 //! Generates what the crate takes from outside its sources, into `OUT_DIR`:
 //!
 //! - the protocol component (`core`, for `wasm32-wasip2`) and its hash ([`component`]);
-//! - the world's bindings, wasmtime's bindgen over the WIT ([`bindings`]).
+//! - the world's bindings, wasmtime's bindgen over the WIT ([`bindings`]);
+//! - the typed API's per-field code for requests and responses: constructors, setters,
+//!   clear-by-key, redacting printers ([`records`]).
 //!
 //! The component is built by a nested cargo with its own target directory (so it never waits
 //! on the lock of the outer build). Set `DATA_INTERFACES_COMPONENT` to the path of a built
@@ -13,6 +15,8 @@
 mod bindings;
 #[path = "build/component.rs"]
 mod component;
+#[path = "build/records.rs"]
+mod records;
 
 use std::path::PathBuf;
 
@@ -46,4 +50,5 @@ fn main() {
         .select_world(&[package], Some("data-interfaces"))
         .unwrap_or_else(|e| panic!("the WIT has no world `data-interfaces`: {e:?}"));
     bindings::generate(&resolve, world, &out_dir);
+    records::generate(&resolve, world, &out_dir);
 }

@@ -1,12 +1,15 @@
 //! Printing events and databags for people, without secret values.
 //!
 //! Secret URIs are shown; the values of secret fields (credentials, certificates, keys) never
-//! are: they print as `<redacted>`.
+//! are: they print as `<redacted>`. A request or response prints as `key=value` pairs, its
+//! `resource` first, then each field that is set in the WIT's order; a field whose WIT docs say
+//! "Secret group `g`." prints `<redacted>` unless it is a flag (`tls=true` says nothing secret),
+//! an `extra` field always does, a cleared key prints `<cleared>`.
 
 use crate::bindings::wit::{
-    EntityType, ProviderEvent, ProviderEventKind, Request, RequirerEvent, RequirerEventKind,
-    Response,
+    ProviderEvent, ProviderEventKind, Request, RequirerEvent, RequirerEventKind, Response,
 };
+use serde::Serialize;
 use std::fmt::Write;
 
 const REDACTED: &str = "<redacted>";
@@ -17,63 +20,54 @@ fn field(out: &mut String, name: &str, value: &Option<String>) {
     }
 }
 
-fn secret(out: &mut String, name: &str, present: bool) {
-    if present {
-        let _ = write!(out, " {name}={REDACTED}");
+// `request` and `response`: one line per field of the WIT record, generated from the WIT by
+// the build script (`build/records.rs`) over the helpers below.
+include!(concat!(env!("OUT_DIR"), "/display_records.rs"));
+
+/// Appends ` key=value`.
+fn shown(out: &mut String, key: &str, value: String) {
+    let _ = write!(out, " {key}={value}");
+}
+
+/// The wire value of an enum (its serde form, unquoted: `USER`).
+fn wire<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        Ok(other) => other.to_string(),
+        Err(_) => REDACTED.to_owned(),
     }
 }
 
-/// A response, secret values redacted.
-pub fn response(r: &Response) -> String {
-    let mut out = format!("resource={:?}", r.resource);
-    field(&mut out, "request-id", &r.request_id);
-    field(&mut out, "endpoints", &r.endpoints);
-    field(&mut out, "read-only-endpoints", &r.read_only_endpoints);
-    field(&mut out, "version", &r.version);
-    field(&mut out, "secret-user", &r.secret_user);
-    field(&mut out, "secret-tls", &r.secret_tls);
-    field(&mut out, "secret-entity", &r.secret_entity);
-    field(&mut out, "secret-extra", &r.secret_extra);
-    secret(&mut out, "username", r.username.is_some());
-    secret(&mut out, "password", r.password.is_some());
-    secret(&mut out, "uris", r.uris.is_some());
-    secret(&mut out, "read-only-uris", r.read_only_uris.is_some());
-    if let Some(tls) = r.tls {
-        let _ = write!(out, " tls={tls}");
+/// A value as compact JSON (its serde form).
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| REDACTED.to_owned())
+}
+
+/// Whether a field that is not an option holds nothing worth printing (empty, false, zero).
+fn is_empty<T: Serialize>(value: &T) -> bool {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s.is_empty(),
+        Ok(serde_json::Value::Bool(b)) => !b,
+        Ok(serde_json::Value::Array(items)) => items.is_empty(),
+        Ok(serde_json::Value::Null) => true,
+        Ok(serde_json::Value::Number(n)) => n.as_f64() == Some(0.0),
+        Ok(serde_json::Value::Object(map)) => map.is_empty(),
+        Err(_) => false,
     }
-    secret(&mut out, "tls-ca", r.tls_ca.is_some());
-    secret(&mut out, "entity-name", r.entity_name.is_some());
-    secret(&mut out, "entity-password", r.entity_password.is_some());
-    for (key, _) in &r.extra {
+}
+
+/// A record's `extra` fields: their keys, values redacted (a subclass field may be secret).
+fn extra(out: &mut String, extra: &[(String, String)]) {
+    for (key, _) in extra {
         let _ = write!(out, " {key}={REDACTED}");
     }
-    for key in &r.cleared {
+}
+
+/// A response's cleared keys.
+fn cleared(out: &mut String, cleared: &[String]) {
+    for key in cleared {
         let _ = write!(out, " {key}=<cleared>");
     }
-    out
-}
-
-/// A request, secret values redacted.
-pub fn request(r: &Request) -> String {
-    let mut out = format!("resource={:?}", r.resource);
-    field(&mut out, "request-id", &r.request_id);
-    field(&mut out, "extra-user-roles", &r.extra_user_roles);
-    field(&mut out, "extra-group-roles", &r.extra_group_roles);
-    if let Some(entity) = r.entity_type {
-        let name = match entity {
-            EntityType::User => "USER",
-            EntityType::Group => "GROUP",
-        };
-        let _ = write!(out, " entity-type={name}");
-    }
-    field(&mut out, "secret-mtls", &r.secret_mtls);
-    secret(&mut out, "mtls-cert", r.mtls_cert.is_some());
-    secret(&mut out, "entity-name", r.entity_name.is_some());
-    secret(&mut out, "entity-password", r.entity_password.is_some());
-    for (key, _) in &r.extra {
-        let _ = write!(out, " {key}={REDACTED}");
-    }
-    out
 }
 
 /// The name a charm observes for a requirer event kind.

@@ -70,9 +70,10 @@ macro_rules! handler {
             #[doc = concat!("Make the component's `", $export, "` from a configuration, in this session.")]
             pub fn $make(&mut self, config: &$config) -> Result<$name, Error> {
                 self.call(concat!($export, ".create"), |b, s| {
-                    b.$interface().handler().call_create(s, config)
+                    let made = b.$interface().handler().call_create(s, config)?;
+                    Ok(made.map($crate::size::Handle))
                 })?
-                .map($name)
+                .map(|handle| $name(handle.0))
                 .map_err(Error::Protocol)
             }
         }

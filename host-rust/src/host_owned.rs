@@ -85,11 +85,4 @@ mod tests {
         assert_eq!(parsed, EntityType::Group);
         assert!(serde_json::from_str::<EntityType>(r#""user""#).is_err());
     }
-
-    #[test]
-    fn the_request_record_carries_the_wire_value() {
-        let request = crate::Request::entity(EntityType::User);
-        let json = serde_json::to_value(request.as_wit()).unwrap();
-        assert_eq!(json["entity_type"], "USER");
-    }
 }

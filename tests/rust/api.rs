@@ -714,3 +714,40 @@ fn peer_data_written_by_the_leader_is_read_by_every_unit_secret_fields_included(
     let refused = other.write(relation, &wit::PeerScope::App, &[("mode".to_owned(), None)]);
     assert!(matches!(refused, Err(Error::Protocol(_))), "{refused:?}");
 }
+
+#[test]
+fn a_response_prints_secret_values_redacted_and_the_tls_flag_in_clear() {
+    let response = Response::new("db")
+        .request_id("r1")
+        .username("u")
+        .password("hunter2")
+        .tls(true)
+        .endpoints("10.0.0.1:5432")
+        .extra_field("operator-password", "\"x\"")
+        .clear("version");
+    assert_eq!(
+        format!("{response:?}"),
+        "Response { resource=\"db\" request-id=\"r1\" endpoints=\"10.0.0.1:5432\" \
+         username=<redacted> password=<redacted> tls=true operator-password=<redacted> \
+         version=<cleared> }"
+    );
+}
+
+#[test]
+fn a_request_prints_its_entity_type_as_the_wire_value() {
+    let request = Request::entity(EntityType::User)
+        .mtls_cert("-----BEGIN CERTIFICATE-----")
+        .external_node_connectivity(true);
+    assert_eq!(
+        format!("{request:?}"),
+        "Request { resource=\"\" external-node-connectivity=true entity-type=USER \
+         mtls-cert=<redacted> }"
+    );
+}
+
+#[test]
+fn a_request_record_serializes_its_entity_type_as_the_wire_value() {
+    let request = Request::entity(EntityType::Group);
+    let json = serde_json::to_value(request.as_wit()).unwrap();
+    assert_eq!(json["entity_type"], "GROUP");
+}

@@ -1,5 +1,8 @@
 //! [`Response`]: a provider's response, built with chained setters (and cleared by key), over
 //! the WIT record.
+//!
+//! The per-field code (the empty record, one setter per field, the clear-by-key match) is
+//! generated from the WIT by the build script (`build/records.rs`); this module owns the rest.
 
 use crate::display;
 use crate::wit;
@@ -23,29 +26,7 @@ impl Default for Response {
 impl Response {
     /// A response for a resource with no request id (what a v0 requirer reads).
     pub fn new(resource: impl Into<String>) -> Self {
-        Response(wit::Response {
-            resource: resource.into(),
-            request_id: None,
-            salt: String::new(),
-            endpoints: None,
-            read_only_endpoints: None,
-            secret_user: None,
-            secret_tls: None,
-            secret_extra: None,
-            secret_entity: None,
-            username: None,
-            password: None,
-            uris: None,
-            read_only_uris: None,
-            tls: None,
-            tls_ca: None,
-            entity_name: None,
-            entity_password: None,
-            version: None,
-            prefix_resources: None,
-            extra: Vec::new(),
-            cleared: Vec::new(),
-        })
+        Response(Response::empty_record(resource.into()))
     }
 
     /// The response to a request: its resource, request id and salt, nothing else set.
@@ -55,90 +36,6 @@ impl Response {
         response.0.request_id = request.request_id.clone();
         response.0.salt = request.salt.clone();
         response
-    }
-
-    /// The user's name (secret group `user`).
-    pub fn username(mut self, username: impl Into<String>) -> Self {
-        self.0.username = Some(username.into());
-        self.unclear("username");
-        self
-    }
-
-    /// The user's password (secret group `user`).
-    pub fn password(mut self, password: impl Into<String>) -> Self {
-        self.0.password = Some(password.into());
-        self.unclear("password");
-        self
-    }
-
-    /// Connection URIs (secret group `user`).
-    pub fn uris(mut self, uris: impl Into<String>) -> Self {
-        self.0.uris = Some(uris.into());
-        self.unclear("uris");
-        self
-    }
-
-    /// Read-only connection URIs (secret group `user`).
-    pub fn read_only_uris(mut self, uris: impl Into<String>) -> Self {
-        self.0.read_only_uris = Some(uris.into());
-        self.unclear("read-only-uris");
-        self
-    }
-
-    /// The endpoints (`host:port`, comma separated).
-    pub fn endpoints(mut self, endpoints: impl Into<String>) -> Self {
-        self.0.endpoints = Some(endpoints.into());
-        self.unclear("endpoints");
-        self
-    }
-
-    /// The read-only endpoints.
-    pub fn read_only_endpoints(mut self, endpoints: impl Into<String>) -> Self {
-        self.0.read_only_endpoints = Some(endpoints.into());
-        self.unclear("read-only-endpoints");
-        self
-    }
-
-    /// Whether TLS is on (secret group `tls`).
-    pub fn tls(mut self, enabled: bool) -> Self {
-        self.0.tls = Some(enabled);
-        self.unclear("tls");
-        self
-    }
-
-    /// The CA certificate (secret group `tls`).
-    pub fn tls_ca(mut self, ca: impl Into<String>) -> Self {
-        self.0.tls_ca = Some(ca.into());
-        self.unclear("tls-ca");
-        self
-    }
-
-    /// The created entity's name (secret group `entity`).
-    pub fn entity_name(mut self, name: impl Into<String>) -> Self {
-        self.0.entity_name = Some(name.into());
-        self.unclear("entity-name");
-        self
-    }
-
-    /// The created entity's password (secret group `entity`).
-    pub fn entity_password(mut self, password: impl Into<String>) -> Self {
-        self.0.entity_password = Some(password.into());
-        self.unclear("entity-password");
-        self
-    }
-
-    /// The workload's version.
-    pub fn version(mut self, version: impl Into<String>) -> Self {
-        self.0.version = Some(version.into());
-        self.unclear("version");
-        self
-    }
-
-    /// The resources a prefix request matched.
-    pub fn prefix_resources(mut self, resources: impl Into<String>) -> Self {
-        self.0.prefix_resources = Some(resources.into());
-        self.unclear("prefix-resources");
-        self
     }
 
     /// A field of a response-model subclass: its wire key and its value as JSON text.
@@ -165,27 +62,10 @@ impl Response {
     /// ```
     pub fn clear(mut self, key: impl Into<String>) -> Self {
         let key = key.into();
-        let r = &mut self.0;
-        match key.as_str() {
-            "endpoints" => r.endpoints = None,
-            "read-only-endpoints" => r.read_only_endpoints = None,
-            "secret-user" => r.secret_user = None,
-            "secret-tls" => r.secret_tls = None,
-            "secret-extra" => r.secret_extra = None,
-            "secret-entity" => r.secret_entity = None,
-            "username" => r.username = None,
-            "password" => r.password = None,
-            "uris" => r.uris = None,
-            "read-only-uris" => r.read_only_uris = None,
-            "tls" => r.tls = None,
-            "tls-ca" => r.tls_ca = None,
-            "entity-name" => r.entity_name = None,
-            "entity-password" => r.entity_password = None,
-            "version" => r.version = None,
-            "prefix-resources" => r.prefix_resources = None,
-            "request-id" => r.request_id = None,
-            _ => r.extra.retain(|(k, _)| *k != key),
+        if !self.clear_field(&key) {
+            self.0.extra.retain(|(k, _)| *k != key);
         }
+        let r = &mut self.0;
         if !r.cleared.contains(&key) {
             r.cleared.push(key);
         }
@@ -207,6 +87,9 @@ impl Response {
         self.0
     }
 }
+
+// `empty_record`, a setter per field (`username`, `endpoints`, `tls`, ...) and `clear_field`.
+include!(concat!(env!("OUT_DIR"), "/response_api.rs"));
 
 impl Deref for Response {
     type Target = wit::Response;
