@@ -202,6 +202,77 @@ fn component_handshake(runtime: &Runtime, n: usize, answer: Answer) -> Handshake
     }
 }
 
+/// A model in which the requirer (the demo's configuration with `n` requests) has written its
+/// requests, and, when `answered`, the provider has answered them all and the requirer is
+/// about to see the responses. Made through the component; only what follows is timed.
+fn world(runtime: &Runtime, n: usize, answered: bool) -> (Juju, wit::RelationId) {
+    let juju = Juju::new();
+    juju.deploy("client", 1);
+    juju.deploy("postgresql", 1);
+    let rel = juju.relate("client", "database", "postgresql", "database");
+    let mut s = runtime.session(Box::new(juju.unit("client/0"))).unwrap();
+    let requirer = s.requirer(&wit_requirer_config(n)).unwrap();
+    s.requirer_handle(
+        requirer,
+        &wit::Hook::RelationCreated(wit_event(rel, "postgresql")),
+    )
+    .unwrap();
+    if answered {
+        let mut s = runtime
+            .session(Box::new(juju.unit("postgresql/0")))
+            .unwrap();
+        let provider = s.provider(&demo::provider_config()).unwrap();
+        let hook = wit::Hook::RelationChanged(wit_event(rel, "client/0"));
+        let events = s.provider_handle(provider, &hook).unwrap().events;
+        let responses: Vec<wit::Response> = events
+            .iter()
+            .flat_map(|e| e.requests.iter())
+            .map(|request| {
+                let mut response = demo::response_to(request);
+                response.username = Some("user".to_owned());
+                response.password = Some("p4ssw0rd-p4ssw0rd-p4ssw0rd".to_owned());
+                response.endpoints = Some("10.0.0.1:5432".to_owned());
+                response
+            })
+            .collect();
+        s.provider_set_responses(provider, rel, &responses).unwrap();
+    }
+    (juju, rel)
+}
+
+/// One relation-changed (making the handler and handling) on a fresh instance, then the same
+/// hook on the same instance over an identical model: the second shows the guest's code and
+/// the crossings without the cost of a new instance's first calls.
+fn hook_fresh_then_warm(runtime: &Runtime, n: usize, provider: bool) -> (Duration, Duration) {
+    let (unit, remote) = if provider {
+        ("postgresql/0", "client/0")
+    } else {
+        ("client/0", "postgresql/0")
+    };
+    let (first, rel) = world(runtime, n, !provider);
+    let (second, _) = world(runtime, n, !provider);
+    let hook = wit::Hook::RelationChanged(wit_event(rel, remote));
+    let rconfig = wit_requirer_config(n);
+    let pconfig = demo::provider_config();
+    let mut s = runtime.session(Box::new(first.unit(unit))).unwrap();
+    let run = |s: &mut data_interfaces_host::Session| {
+        let start = Instant::now();
+        let seen = if provider {
+            let handler = s.provider(&pconfig).unwrap();
+            s.provider_handle(handler, &hook).unwrap().events.len()
+        } else {
+            let handler = s.requirer(&rconfig).unwrap();
+            s.requirer_handle(handler, &hook).unwrap().events.len()
+        };
+        let elapsed = start.elapsed();
+        assert!(seen > 0, "the hook saw the other side's data");
+        elapsed
+    };
+    let fresh = run(&mut s);
+    s.replace_backend(Box::new(second.unit(unit)));
+    (fresh, run(&mut s))
+}
+
 // ---------------------------------------------------------------- natively (the floor)
 
 fn native_requirer_config(n: usize) -> core::model::RequirerConfig {
@@ -343,6 +414,7 @@ fn whole_process(program: &Path, args: &[&str], n: usize) -> f64 {
 
 /// `profile {component|native} {batch|one-by-one} N ROUNDS`: repeats one handshake for a
 /// profiler (`perf record`, `valgrind --tool=callgrind`) and prints the median of each step.
+/// With `DATA_INTERFACES_PERFMAP=1` the engine writes a perf map of the guest's functions.
 fn profile(args: Vec<String>) {
     let usage =
         "usage: data-interfaces-bench profile {component|native} {batch|one-by-one} N ROUNDS";
@@ -362,7 +434,16 @@ fn profile(args: Vec<String>) {
         eprintln!("{usage}");
         std::process::exit(2);
     };
-    let runtime = (target == "component").then(|| Runtime::load().expect("load"));
+    // `BENCH_COMPONENT=<file.wasm>` profiles another build of the component, e.g. one that
+    // keeps its function names (`strip = false`) so that a perf map names the guest's code.
+    let load = || match std::env::var_os("BENCH_COMPONENT") {
+        Some(path) => {
+            let bytes = std::fs::read(&path).expect("read BENCH_COMPONENT");
+            Runtime::load_component(&bytes, &Default::default()).expect("load BENCH_COMPONENT")
+        }
+        None => Runtime::load().expect("load"),
+    };
+    let runtime = (target == "component").then(load);
     let (mut p, mut a, mut r) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..rounds {
         let h = match &runtime {
@@ -482,6 +563,62 @@ fn main() {
         elapsed
     });
     put("instantiate_us", json!(instantiate));
+
+    // What a hook pays because every Juju hook starts from a new instance, apart from the
+    // work itself: the first export call on a fresh instance (the guest's allocator grows
+    // its heap from nothing, and the pages it touches fault in) against the same call again,
+    // and making the requirer's handler after that against making it again. Natively the
+    // same check runs in a warm process.
+    let config = wit_requirer_config(2);
+    let native_config = native_requirer_config(2);
+    let (mut first, mut second, mut fresh, mut again, mut native) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..401 {
+        let mut session = runtime.session(Box::new(juju.unit("client/0"))).unwrap();
+        let start = Instant::now();
+        session.gen_hash("clientdb", "0123456789abcdef").unwrap();
+        first.push(us(start.elapsed()));
+        let start = Instant::now();
+        session.gen_hash("clientdb", "0123456789abcdef").unwrap();
+        second.push(us(start.elapsed()));
+        let start = Instant::now();
+        session.requirer(&config).unwrap();
+        fresh.push(us(start.elapsed()));
+        let start = Instant::now();
+        session.requirer(&config).unwrap();
+        again.push(us(start.elapsed()));
+        let start = Instant::now();
+        let made = core::requirer::Requirer::new(native_config.clone());
+        native.push(us(start.elapsed()));
+        assert!(
+            made.is_ok(),
+            "the native requirer accepts the configuration"
+        );
+    }
+    put("first_call_fresh_instance_us", json!(median(&mut first)));
+    put("first_call_again_us", json!(median(&mut second)));
+    put(
+        "create_requirer_after_first_call_us",
+        json!(median(&mut fresh)),
+    );
+    put("create_requirer_again_us", json!(median(&mut again)));
+    put("create_requirer_native_us", json!(median(&mut native)));
+    for (name, provider) in [("provider", true), ("requirer", false)] {
+        let (mut fresh, mut warm) = (Vec::new(), Vec::new());
+        for _ in 0..201 {
+            let (f, w) = hook_fresh_then_warm(&runtime, 2, provider);
+            fresh.push(us(f));
+            warm.push(us(w));
+        }
+        put(
+            &format!("hook_{name}_fresh_instance_us"),
+            json!(median(&mut fresh)),
+        );
+        put(
+            &format!("hook_{name}_warm_instance_us"),
+            json!(median(&mut warm)),
+        );
+    }
 
     // One hook each side (the demo's two requests), component and native.
     let iterations = 201;

@@ -13,14 +13,14 @@
 //!    this CPU's features.
 //! 3. **Compiling** (about 1.2 s on the development machine), then writing the cache.
 
-use crate::bindings::DataInterfaces;
+use crate::bindings::{DataInterfaces, DataInterfacesPre};
 use crate::cache;
 use crate::error::Error;
 use crate::host::HostState;
 use crate::sandbox::Limits;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use wasmtime::component::{Component, HasSelf, InstancePre, Linker};
+use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Engine};
 
 /// How to load the component.
@@ -62,7 +62,8 @@ pub enum LoadSource {
 pub(crate) struct Loaded {
     pub(crate) engine: Engine,
     pub(crate) component: Component,
-    pub(crate) instance_pre: InstancePre<HostState>,
+    /// Linked, with every export found and type-checked once, for all instances.
+    pub(crate) instance_pre: DataInterfacesPre<HostState>,
     pub(crate) source: LoadSource,
     pub(crate) load_time: Duration,
 }
@@ -75,6 +76,11 @@ fn config() -> Config {
     // Small reservations: the memory cap is far below 4 GiB.
     config.memory_reservation(1 << 30);
     config.memory_guard_size(32 << 20);
+    // `perf record` names the component's functions when the engine writes a perf map
+    // (`/tmp/perf-<pid>.map`); off unless asked, since every compiled function is written.
+    if std::env::var_os("DATA_INTERFACES_PERFMAP").is_some() {
+        config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+    }
     config
 }
 
@@ -187,8 +193,9 @@ fn from_precompiled(engine: &Engine, path: &Path) -> Option<Loaded> {
     })
 }
 
-/// Link the component's imports: the contract's (to the host), the WASI functions std calls.
-fn link(engine: &Engine, component: &Component) -> Result<InstancePre<HostState>, Error> {
+/// Link the component's imports: the contract's (to the host), the WASI functions std calls;
+/// then find and type-check its exports, once for every instance made from it.
+fn link(engine: &Engine, component: &Component) -> Result<DataInterfacesPre<HostState>, Error> {
     let mut linker: Linker<HostState> = Linker::new(engine);
     DataInterfaces::add_to_linker::<HostState, HasSelf<HostState>>(&mut linker, |state| state)
         .map_err(|e| Error::Load(format!("link: {e}")))?;
@@ -199,6 +206,7 @@ fn link(engine: &Engine, component: &Component) -> Result<InstancePre<HostState>
         .map_err(|e| Error::Load(format!("link: {e}")))?;
     linker
         .instantiate_pre(component)
+        .and_then(DataInterfacesPre::new)
         .map_err(|e| Error::Load(format!("link: {e}")))
 }
 

@@ -3,7 +3,7 @@
 
 use crate::backend::Backend;
 use crate::bindings::wit::{Bag, Diff, PeerScope, RelationId};
-use crate::bindings::DataInterfaces as Bindings;
+use crate::bindings::{DataInterfaces as Bindings, DataInterfacesPre};
 use crate::error::Error;
 use crate::host::HostState;
 use crate::load::{self, LoadOptions, LoadSource};
@@ -12,7 +12,7 @@ pub use crate::sandbox::Limits;
 use crate::size::DataSize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use wasmtime::component::{Component, InstancePre};
+use wasmtime::component::Component;
 use wasmtime::{Engine, Store};
 
 /// The component this crate was built with.
@@ -27,7 +27,7 @@ pub static COMPONENT_HASH: [u8; 32] = include!(concat!(env!("OUT_DIR"), "/compon
 pub struct Runtime {
     engine: Engine,
     component: Component,
-    instance_pre: InstancePre<HostState>,
+    instance_pre: DataInterfacesPre<HostState>,
     limits: Limits,
     source: LoadSource,
     load_time: Duration,
@@ -135,19 +135,13 @@ impl Runtime {
         let made = store
             .set_fuel(self.limits.fuel)
             .map_err(|e| Error::Load(format!("fuel: {e}")))
-            .and_then(|()| {
-                match self
-                    .instance_pre
-                    .instantiate(&mut store)
-                    .and_then(|instance| Bindings::new(&mut store, &instance))
-                {
-                    Ok(bindings) => Ok(bindings),
-                    Err(_) if store.data().memory_cap_hit() => Err(Error::MemoryCap {
-                        call: "instantiate",
-                        limit: self.limits.memory_bytes,
-                    }),
-                    Err(e) => Err(Error::Load(format!("instantiate: {e}"))),
-                }
+            .and_then(|()| match self.instance_pre.instantiate(&mut store) {
+                Ok(bindings) => Ok(bindings),
+                Err(_) if store.data().memory_cap_hit() => Err(Error::MemoryCap {
+                    call: "instantiate",
+                    limit: self.limits.memory_bytes,
+                }),
+                Err(e) => Err(Error::Load(format!("instantiate: {e}"))),
             });
         match made {
             Ok(bindings) => Ok(Session {
