@@ -1,4 +1,4 @@
-//! The fields of a request and of a response, declared once: [`wire_record!`] defines the
+//! The fields of a request and of a response, declared once: `wire_record!` defines the
 //! struct and, next to it, a static table of [`Field`]s (Rust name, wire key, [`Kind`], secret
 //! group and content key, how a later response updates it). Merging, clearing, the secret
 //! groups, dumping and reading the wire objects and the redacting `Debug` walk the tables
@@ -168,7 +168,7 @@ impl FieldRef<'_> {
             FieldRef::Flag(flag) => flag.then(|| "true".to_string()),
             FieldRef::OptFlag(value) => value.map(|flag| flag.to_string()),
             FieldRef::EntityType(value) => value.map(|kind| kind.as_str().to_string()),
-            FieldRef::Permissions(_) => Some(json::dumps(&self.dump())).filter(|_| self.is_set()),
+            FieldRef::Permissions(value) => value.as_ref().map(|_| json::dumps(&self.dump())),
         }
     }
 
@@ -409,6 +409,19 @@ impl<R> Field<R> {
     }
 }
 
+/// A record declared by `wire_record!`: its table of fields and its extras (the fields of a
+/// model subclass and unknown keys, as JSON text).
+pub trait Record: Sized + 'static {
+    /// The declared fields, in declaration order.
+    const FIELDS: &'static [Field<Self>];
+
+    /// The extras.
+    fn extra(&self) -> &[(String, String)];
+
+    /// The extras, to change.
+    fn extra_mut(&mut self) -> &mut Vec<(String, String)>;
+}
+
 /// The field of a table with a wire key.
 pub fn find<'a, R>(table: &'a [Field<R>], key: &str) -> Option<&'a Field<R>> {
     table.iter().find(|field| field.spec.key == key)
@@ -475,14 +488,14 @@ pub fn debug_fields<'a, 'b, R>(
 ///         name: Type = "wire-key" { spec_field: value, ... },   // the braces are optional
 ///     }
 ///     and {
-///         /// Fields that are not on the table (extras and the like).
+///         /// The extras (first, always), then fields that are not on the table.
 ///         extra: ExtraFields,
 ///     }
 /// }
 /// ```
 ///
 /// The braces set [`Spec`] fields other than the name, key and kind (the kind comes from the
-/// type); the rest default to [`Spec::PLAIN`].
+/// type); the rest default to [`Spec::PLAIN`]. The record implements [`Record`].
 macro_rules! wire_record {
     (
         $(#[$meta:meta])*
@@ -493,16 +506,32 @@ macro_rules! wire_record {
             ),* $(,)?
         }
         and {
-            $(
+            $(#[$extra_meta:meta])*
+            extra: $extra_ty:ty
+            $(,
                 $(#[$rest_meta:meta])*
                 $rest:ident: $rest_ty:ty
-            ),* $(,)?
+            )* $(,)?
         }
     ) => {
         $(#[$meta])*
         pub struct $record {
             $($(#[$field_meta])* pub $name: $ty,)*
+            $(#[$extra_meta])*
+            pub extra: $extra_ty,
             $($(#[$rest_meta])* pub $rest: $rest_ty,)*
+        }
+
+        impl $crate::fields::Record for $record {
+            const FIELDS: &'static [$crate::fields::Field<Self>] = $table;
+
+            fn extra(&self) -> &[(String, String)] {
+                &self.extra
+            }
+
+            fn extra_mut(&mut self) -> &mut Vec<(String, String)> {
+                &mut self.extra
+            }
         }
 
         #[doc = concat!(
@@ -584,16 +613,14 @@ mod tests {
 
     #[test]
     fn a_tls_flag_is_stored_as_true_or_false_and_read_in_any_case() {
-        let tls = find(RESPONSE_FIELDS, "tls").map(|field| field.spec.kind);
-        assert_eq!(tls, Some(Kind::OptFlag));
+        let Some(field) = find(RESPONSE_FIELDS, "tls") else {
+            panic!("a response has no `tls` field");
+        };
+        assert_eq!(field.spec.kind, Kind::OptFlag);
         let mut response = Response {
             tls: Some(false),
             ..Response::default()
         };
-        let field = &RESPONSE_FIELDS[RESPONSE_FIELDS
-            .iter()
-            .position(|field| field.spec.key == "tls")
-            .unwrap_or_default()];
         assert_eq!(field.view(&response).text().as_deref(), Some("false"));
         field.set_text(&mut response, Some("TRUE".into()));
         assert_eq!(response.tls, Some(true));

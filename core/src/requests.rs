@@ -10,16 +10,16 @@ use crate::secrets;
 /// The secret groups of a request model, in declaration order: the standard ones (`mtls`,
 /// `requested-entity`), then custom groups of the model's fields.
 pub fn groups(fields: &[FieldSpec]) -> Vec<String> {
-    secrets::groups_of(REQUEST_FIELDS, fields)
+    secrets::groups_of::<Request>(fields)
 }
 
 /// The URI a request holds for a group.
 pub fn uri(request: &Request, group: &str) -> Option<String> {
-    secrets::uri_of(REQUEST_FIELDS, request, &request.extra, group)
+    secrets::uri_of(request, group)
 }
 
 fn set_uri(request: &mut Request, group: &str, uri: Option<String>) {
-    secrets::set_uri_of(REQUEST_FIELDS, request, |r| &mut r.extra, group, uri);
+    secrets::set_uri_of(request, group, uri);
 }
 
 /// The content keys and values of a request's group (`None` = unset).
@@ -28,7 +28,7 @@ fn values(
     group: &str,
     fields: &[FieldSpec],
 ) -> Result<Vec<(String, Option<String>)>> {
-    secrets::group_values(REQUEST_FIELDS, request, &request.extra, group, fields)
+    secrets::group_values(request, group, fields)
 }
 
 /// Creates or updates the requirer-owned secrets of a request and puts their URIs in it.
@@ -90,14 +90,7 @@ pub fn fill_secrets(
                 .find(|(k, _)| k == key)
                 .map(|(_, v)| v.clone())
         };
-        secrets::fill_group(
-            REQUEST_FIELDS,
-            request,
-            |r| &mut r.extra,
-            &group,
-            fields,
-            get,
-        );
+        secrets::fill_group(request, &group, fields, get);
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::env::{Entries, Env, HostErrorKind, Owner, RelationId};
 use crate::error::{Error, Result};
-use crate::fields::{self, Field};
+use crate::fields::{self, Record};
 use crate::json;
 use crate::model::{FieldSpec, Response, RESPONSE_FIELDS};
 
@@ -57,8 +57,8 @@ pub fn parse_label(label: &str) -> Option<ParsedLabel> {
 
 /// The secret groups of a record's standard fields ([`fields::groups`]), then the custom
 /// groups of a model's fields, in declaration order.
-pub fn groups_of<R>(table: &[Field<R>], fields: &[FieldSpec]) -> Vec<String> {
-    let mut groups: Vec<String> = fields::groups(table)
+pub fn groups_of<R: Record>(fields: &[FieldSpec]) -> Vec<String> {
+    let mut groups: Vec<String> = fields::groups(R::FIELDS)
         .into_iter()
         .map(str::to_string)
         .collect();
@@ -76,7 +76,7 @@ pub fn groups_of<R>(table: &[Field<R>], fields: &[FieldSpec]) -> Vec<String> {
 /// `tls`, `entity`, then `extra`, which has no standard field), then custom groups of the
 /// model's fields.
 pub fn response_groups(fields: &[FieldSpec]) -> Vec<String> {
-    groups_of(RESPONSE_FIELDS, fields)
+    groups_of::<Response>(fields)
 }
 
 /// The URI key of a group.
@@ -85,36 +85,25 @@ pub fn uri_key(group: &str) -> String {
 }
 
 /// The URI a record holds for a group: its standard URI field, else the `secret-{group}` extra.
-pub fn uri_of<R>(
-    table: &[Field<R>],
-    record: &R,
-    extra: &[(String, String)],
-    group: &str,
-) -> Option<String> {
-    match fields::uri_field(table, group) {
+pub fn uri_of<R: Record>(record: &R, group: &str) -> Option<String> {
+    match fields::uri_field(R::FIELDS, group) {
         Some(field) => field.view(record).text(),
-        None => extra_string(extra, &uri_key(group)),
+        None => extra_string(record.extra(), &uri_key(group)),
     }
 }
 
 /// The URI a response holds for a group.
 pub fn response_uri(response: &Response, group: &str) -> Option<String> {
-    uri_of(RESPONSE_FIELDS, response, &response.extra, group)
+    uri_of(response, group)
 }
 
 /// Sets the URI a record holds for a group: its standard URI field, else the `secret-{group}`
 /// extra (removed for none).
-pub fn set_uri_of<R>(
-    table: &[Field<R>],
-    record: &mut R,
-    extra: fn(&mut R) -> &mut Vec<(String, String)>,
-    group: &str,
-    uri: Option<String>,
-) {
-    match fields::uri_field(table, group) {
+pub fn set_uri_of<R: Record>(record: &mut R, group: &str, uri: Option<String>) {
+    match fields::uri_field(R::FIELDS, group) {
         Some(field) => field.set_text(record, uri),
         None => set_extra(
-            extra(record),
+            record.extra_mut(),
             &uri_key(group),
             uri.map(|uri| json::dumps_str(&uri)),
         ),
@@ -123,7 +112,7 @@ pub fn set_uri_of<R>(
 
 /// Sets the URI a response holds for a group.
 pub fn set_response_uri(response: &mut Response, group: &str, uri: Option<String>) {
-    set_uri_of(RESPONSE_FIELDS, response, |r| &mut r.extra, group, uri);
+    set_uri_of(response, group, uri);
 }
 
 /// Makes a response point at no secret for a group, as the library sets the group's URI field
@@ -173,14 +162,12 @@ pub(crate) fn secret_value_of_extra(key: &str, text: &str) -> Result<Option<Stri
 /// The content keys and values of a record's group, in declaration order (`None` = unset): the
 /// standard fields of the group, or for a custom group the model's fields in it (from the
 /// extras).
-pub fn group_values<R>(
-    table: &[Field<R>],
+pub fn group_values<R: Record>(
     record: &R,
-    extra: &[(String, String)],
     group: &str,
     fields: &[FieldSpec],
 ) -> Result<Vec<(String, Option<String>)>> {
-    let standard: Vec<(String, Option<String>)> = fields::group_fields(table, group)
+    let standard: Vec<(String, Option<String>)> = fields::group_fields(R::FIELDS, group)
         .map(|field| {
             (
                 field.spec.content_key().to_string(),
@@ -196,7 +183,7 @@ pub fn group_values<R>(
         .iter()
         .filter(|field| field.secret_group.as_deref() == Some(group))
     {
-        let value = match extra.iter().find(|(key, _)| *key == field.key) {
+        let value = match record.extra().iter().find(|(key, _)| *key == field.key) {
             Some((key, text)) => secret_value_of_extra(key, text)?,
             None => None,
         };
@@ -211,21 +198,19 @@ pub fn response_group_values(
     group: &str,
     fields: &[FieldSpec],
 ) -> Result<Vec<(String, Option<String>)>> {
-    group_values(RESPONSE_FIELDS, response, &response.extra, group, fields)
+    group_values(response, group, fields)
 }
 
 /// Fills a record's fields of a group from `get` (a content key's value in the group's secret):
 /// the group's standard fields, or for a custom group the model's fields in it (as extras,
 /// JSON strings).
-pub fn fill_group<R>(
-    table: &[Field<R>],
+pub fn fill_group<R: Record>(
     record: &mut R,
-    extra: fn(&mut R) -> &mut Vec<(String, String)>,
     group: &str,
     fields: &[FieldSpec],
     get: impl Fn(&str) -> Option<String>,
 ) {
-    let mut standard = fields::group_fields(table, group).peekable();
+    let mut standard = fields::group_fields(R::FIELDS, group).peekable();
     if standard.peek().is_some() {
         for field in standard {
             field.set_text(record, get(field.spec.content_key()));
@@ -237,7 +222,7 @@ pub fn fill_group<R>(
         .filter(|field| field.secret_group.as_deref() == Some(group))
     {
         set_extra(
-            extra(record),
+            record.extra_mut(),
             &field.key,
             get(&field.key).map(|value| json::dumps_str(&value)),
         );
@@ -259,14 +244,7 @@ pub fn fill_response_group(
             .map(|(_, v)| v.clone())
             .filter(|v| !v.is_empty())
     };
-    fill_group(
-        RESPONSE_FIELDS,
-        response,
-        |r| &mut r.extra,
-        group,
-        fields,
-        get,
-    );
+    fill_group(response, group, fields, get);
 }
 
 /// Reads a secret this unit consumes by URI, attaching its label. A secret that cannot be seen
