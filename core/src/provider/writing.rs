@@ -222,7 +222,10 @@ pub(super) fn write_secrets(
         let removed: Vec<&str> = values
             .iter()
             .map(|(key, _)| key.as_str())
-            .filter(|key| response.cleared.iter().any(|cleared| cleared == key))
+            .filter(|key| {
+                let mut cleared = response.cleared.iter();
+                cleared.any(|cleared| cleared_content_key(cleared, group) == *key)
+            })
             .collect();
         let written = secrets::upsert(env, relation, &label, known.as_deref(), &values, &removed)?;
         let uri_cleared = response
@@ -238,4 +241,14 @@ pub(super) fn write_secrets(
         }
     }
     Ok(())
+}
+
+/// The content key a cleared wire key names in a group's secret: the content key of a standard
+/// secret field of the group, else the key itself (a model's secret fields are stored under
+/// their wire keys).
+fn cleared_content_key<'a>(key: &'a str, group: &str) -> &'a str {
+    match fields::find(RESPONSE_FIELDS, key) {
+        Some(field) if field.spec.group() == Some(group) => field.spec.content_key(),
+        _ => key,
+    }
 }
