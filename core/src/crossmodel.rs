@@ -135,7 +135,7 @@ pub fn seal_request(
     object: &mut Object,
     previous: Option<&Object>,
 ) -> Result<()> {
-    for name in SENSITIVE_KEYS {
+    for &name in SENSITIVE_KEYS.iter() {
         let plain = object
             .get(name)
             .and_then(Value::as_str)
@@ -173,7 +173,7 @@ pub fn open_request(
     object: &mut Object,
     at: &str,
 ) {
-    for name in SENSITIVE_KEYS {
+    for &name in SENSITIVE_KEYS.iter() {
         let Some(Value::String(token)) = object.get(name) else {
             continue;
         };
@@ -228,7 +228,7 @@ pub fn cache_forms(key: Option<&Key>, new: Object, cached: Option<&Object>) -> R
     };
     let old = cached.map(|cached| {
         let mut old = cached.clone();
-        for name in SENSITIVE_KEYS {
+        for &name in SENSITIVE_KEYS.iter() {
             if let Some(Value::String(token)) = old.get(name) {
                 if let Ok(plain) = key.decrypt_text(token) {
                     old.insert(name.to_string(), Value::String(plain));
@@ -238,7 +238,7 @@ pub fn cache_forms(key: Option<&Key>, new: Object, cached: Option<&Object>) -> R
         old
     });
     let mut stored = new.clone();
-    for name in SENSITIVE_KEYS {
+    for &name in SENSITIVE_KEYS.iter() {
         let plain = match new.get(name) {
             None => continue,
             Some(Value::String(plain)) => plain,

@@ -14,6 +14,7 @@ pub mod diff;
 pub mod env;
 pub mod error;
 pub mod fernet;
+pub mod fields;
 pub mod ids;
 pub mod json;
 pub mod model;

@@ -1,9 +1,17 @@
 //! The protocol's own types: requests, responses, statuses, handler configurations, hooks and
 //! events. `Debug` output of anything that can hold a secret value shows `<redacted>` instead.
+//!
+//! [`Request`] and [`Response`] are declared once with [`crate::fields`]' `wire_record!`: each
+//! field's line gives its wire key, secret group and how it is updated, and everything that
+//! walks a record's fields (merging, clearing, secrets, the wire, `Debug`) reads
+//! [`REQUEST_FIELDS`] and [`RESPONSE_FIELDS`].
 
 use std::fmt;
 
 use crate::env::RelationId;
+use crate::fields::Secrecy::{InGroup, UriOf};
+use crate::fields::{debug_fields, wire_record, Clear};
+use crate::wire::RESOURCE_KEYS;
 
 /// Fields of a model subclass or unknown keys: wire key and value as JSON text.
 pub type ExtraFields = Vec<(String, String)>;
@@ -47,88 +55,106 @@ pub struct EntityPermission {
     pub privileges: Vec<String>,
 }
 
-/// A requirer's request (one element of the requirer's `requests`).
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Request {
-    /// The requested resource; empty for entity-only requests.
-    pub resource: String,
-    /// The request id (`gen_hash(resource, salt)` once written).
-    pub request_id: Option<String>,
-    /// The salt; empty asks for a generated one.
-    pub salt: String,
-    /// Extra roles for the user.
-    pub extra_user_roles: Option<String>,
-    /// Extra roles for the group.
-    pub extra_group_roles: Option<String>,
-    /// Whether the client connects from outside the model.
-    pub external_node_connectivity: bool,
-    /// The requested entity type.
-    pub entity_type: Option<EntityType>,
-    /// The requested entity's permissions.
-    pub entity_permissions: Option<Vec<EntityPermission>>,
-    /// URI of the requirer's `mtls` secret.
-    pub secret_mtls: Option<String>,
-    /// The client certificate (secret group `mtls`).
-    pub mtls_cert: Option<String>,
-    /// URI of the requirer's `requested-entity` secret.
-    pub secret_requested_entity: Option<String>,
-    /// The requested entity's name (secret group `requested-entity`).
-    pub entity_name: Option<String>,
-    /// The requested entity's password (secret group `requested-entity`, content key `password`).
-    pub entity_password: Option<String>,
-    /// `all` or `only-existing`.
-    pub prefix_matching: Option<String>,
-    /// Fields of a request-model subclass and unknown keys.
-    pub extra: ExtraFields,
+wire_record! {
+    /// A requirer's request (one element of the requirer's `requests`).
+    #[derive(Clone, Default, PartialEq, Eq)]
+    pub struct Request in REQUEST_FIELDS {
+        /// The requested resource; empty for entity-only requests.
+        resource: String = "resource" { read: &RESOURCE_KEYS },
+        /// The request id (`gen_hash(resource, salt)` once written).
+        request_id: Option<String> = "request-id",
+        /// The salt; empty asks for a generated one.
+        salt: String = "salt",
+        /// Extra roles for the user.
+        extra_user_roles: Option<String> = "extra-user-roles",
+        /// Extra roles for the group.
+        extra_group_roles: Option<String> = "extra-group-roles",
+        /// Whether the client connects from outside the model.
+        external_node_connectivity: bool = "external-node-connectivity",
+        /// The requested entity type.
+        entity_type: Option<EntityType> = "entity-type",
+        /// The requested entity's permissions.
+        entity_permissions: Option<Vec<EntityPermission>> = "entity-permissions",
+        /// URI of the requirer's `mtls` secret.
+        secret_mtls: Option<String> = "secret-mtls" { secret: UriOf("mtls") },
+        /// The client certificate (secret group `mtls`).
+        mtls_cert: Option<String> = "mtls-cert" { secret: InGroup("mtls") },
+        /// URI of the requirer's `requested-entity` secret (also read as
+        /// `requested-entity-secret`).
+        secret_requested_entity: Option<String> = "secret-requested-entity" {
+            secret: UriOf("requested-entity"),
+            read: &["requested-entity-secret", "secret-requested-entity"],
+        },
+        /// The requested entity's name (secret group `requested-entity`).
+        entity_name: Option<String> = "entity-name" { secret: InGroup("requested-entity") },
+        /// The requested entity's password (secret group `requested-entity`, content key
+        /// `password`; dumped as `password`, read from either key).
+        entity_password: Option<String> = "entity-password" {
+            secret: InGroup("requested-entity"),
+            content: Some("password"),
+            dump: Some("password"),
+            read: &["entity-password", "password"],
+        },
+        /// `all` or `only-existing`.
+        prefix_matching: Option<String> = "prefix-matching",
+    }
+    and {
+        /// Fields of a request-model subclass and unknown keys.
+        extra: ExtraFields,
+    }
 }
 
-/// A provider's response (one element of the provider's `requests`).
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Response {
-    /// The resource; empty means "not set" when merging.
-    pub resource: String,
-    /// The id of the request this answers.
-    pub request_id: Option<String>,
-    /// The salt; empty asks for a generated one.
-    pub salt: String,
-    /// Read/write endpoints.
-    pub endpoints: Option<String>,
-    /// Read-only endpoints.
-    pub read_only_endpoints: Option<String>,
-    /// URI of the `user` secret.
-    pub secret_user: Option<String>,
-    /// URI of the `tls` secret.
-    pub secret_tls: Option<String>,
-    /// URI of the `extra` secret.
-    pub secret_extra: Option<String>,
-    /// URI of the `entity` secret.
-    pub secret_entity: Option<String>,
-    /// Secret group `user`.
-    pub username: Option<String>,
-    /// Secret group `user`.
-    pub password: Option<String>,
-    /// Secret group `user`.
-    pub uris: Option<String>,
-    /// Secret group `user`.
-    pub read_only_uris: Option<String>,
-    /// Secret group `tls`.
-    pub tls: Option<bool>,
-    /// Secret group `tls`.
-    pub tls_ca: Option<String>,
-    /// Secret group `entity`.
-    pub entity_name: Option<String>,
-    /// Secret group `entity`.
-    pub entity_password: Option<String>,
-    /// The workload's version (not the contract's).
-    pub version: Option<String>,
-    /// Resources matching a requested prefix, comma separated.
-    pub prefix_resources: Option<String>,
-    /// Fields of a response-model subclass and unknown keys.
-    pub extra: ExtraFields,
-    /// Wire keys of the fields the charm explicitly set to none: writing the response clears
-    /// them in the stored response (a plain field becomes null, a secret field leaves its
-    /// group's secret). Empty in every response read back.
-    pub cleared: Vec<String>,
+wire_record! {
+    /// A provider's response (one element of the provider's `requests`).
+    #[derive(Clone, Default, PartialEq, Eq)]
+    pub struct Response in RESPONSE_FIELDS {
+        /// The resource; empty means "not set" when merging.
+        resource: String = "resource" { read: &RESOURCE_KEYS, clear: Clear::Refused },
+        /// The id of the request this answers.
+        request_id: Option<String> = "request-id" { merge: false, clear: Clear::Ignored },
+        /// The salt; empty asks for a generated one.
+        salt: String = "salt" { merge: false, clear: Clear::Refused },
+        /// Read/write endpoints.
+        endpoints: Option<String> = "endpoints",
+        /// Read-only endpoints.
+        read_only_endpoints: Option<String> = "read-only-endpoints",
+        /// URI of the `user` secret.
+        secret_user: Option<String> = "secret-user" { secret: UriOf("user") },
+        /// URI of the `tls` secret.
+        secret_tls: Option<String> = "secret-tls" { secret: UriOf("tls") },
+        /// URI of the `extra` secret.
+        secret_extra: Option<String> = "secret-extra" { secret: UriOf("extra") },
+        /// URI of the `entity` secret.
+        secret_entity: Option<String> = "secret-entity" { secret: UriOf("entity") },
+        /// Secret group `user`.
+        username: Option<String> = "username" { secret: InGroup("user") },
+        /// Secret group `user`.
+        password: Option<String> = "password" { secret: InGroup("user") },
+        /// Secret group `user`.
+        uris: Option<String> = "uris" { secret: InGroup("user") },
+        /// Secret group `user`.
+        read_only_uris: Option<String> = "read-only-uris" { secret: InGroup("user") },
+        /// Secret group `tls` (stored in the secret as `true` or `false`).
+        tls: Option<bool> = "tls" { secret: InGroup("tls") },
+        /// Secret group `tls`.
+        tls_ca: Option<String> = "tls-ca" { secret: InGroup("tls") },
+        /// Secret group `entity`.
+        entity_name: Option<String> = "entity-name" { secret: InGroup("entity") },
+        /// Secret group `entity`.
+        entity_password: Option<String> = "entity-password" { secret: InGroup("entity") },
+        /// The workload's version (not the contract's).
+        version: Option<String> = "version",
+        /// Resources matching a requested prefix, comma separated.
+        prefix_resources: Option<String> = "prefix-resources",
+    }
+    and {
+        /// Fields of a response-model subclass and unknown keys.
+        extra: ExtraFields,
+        /// Wire keys of the fields the charm explicitly set to none: writing the response clears
+        /// them in the stored response (a plain field becomes null, a secret field leaves its
+        /// group's secret). Empty in every response read back.
+        cleared: Vec<String>,
+    }
 }
 
 fn redacted(value: &Option<String>) -> Option<&'static str> {
@@ -140,52 +166,18 @@ fn extra_keys(extra: &ExtraFields) -> Vec<&str> {
 }
 
 impl fmt::Debug for Request {
+    /// Every field, secret values redacted, extras by key only.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Request")
-            .field("resource", &self.resource)
-            .field("request_id", &self.request_id)
-            .field("salt", &self.salt)
-            .field("extra_user_roles", &self.extra_user_roles)
-            .field("extra_group_roles", &self.extra_group_roles)
-            .field(
-                "external_node_connectivity",
-                &self.external_node_connectivity,
-            )
-            .field("entity_type", &self.entity_type)
-            .field("entity_permissions", &self.entity_permissions)
-            .field("secret_mtls", &self.secret_mtls)
-            .field("mtls_cert", &redacted(&self.mtls_cert))
-            .field("secret_requested_entity", &self.secret_requested_entity)
-            .field("entity_name", &redacted(&self.entity_name))
-            .field("entity_password", &redacted(&self.entity_password))
-            .field("prefix_matching", &self.prefix_matching)
+        debug_fields(f, "Request", REQUEST_FIELDS, self)
             .field("extra_keys", &extra_keys(&self.extra))
             .finish()
     }
 }
 
 impl fmt::Debug for Response {
+    /// Every field, secret values redacted, extras by key only.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Response")
-            .field("resource", &self.resource)
-            .field("request_id", &self.request_id)
-            .field("salt", &self.salt)
-            .field("endpoints", &self.endpoints)
-            .field("read_only_endpoints", &self.read_only_endpoints)
-            .field("secret_user", &self.secret_user)
-            .field("secret_tls", &self.secret_tls)
-            .field("secret_extra", &self.secret_extra)
-            .field("secret_entity", &self.secret_entity)
-            .field("username", &redacted(&self.username))
-            .field("password", &redacted(&self.password))
-            .field("uris", &redacted(&self.uris))
-            .field("read_only_uris", &redacted(&self.read_only_uris))
-            .field("tls", &self.tls.map(|_| "<redacted>"))
-            .field("tls_ca", &redacted(&self.tls_ca))
-            .field("entity_name", &redacted(&self.entity_name))
-            .field("entity_password", &redacted(&self.entity_password))
-            .field("version", &self.version)
-            .field("prefix_resources", &self.prefix_resources)
+        debug_fields(f, "Response", RESPONSE_FIELDS, self)
             .field("extra_keys", &extra_keys(&self.extra))
             .field("cleared", &self.cleared)
             .finish()

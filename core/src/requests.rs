@@ -3,42 +3,23 @@
 
 use crate::env::{Env, RelationId};
 use crate::error::{Error, Result};
-use crate::json;
-use crate::model::{FieldSpec, Request};
-use crate::secrets::{self, extra_string, set_extra, uri_key};
+use crate::fields;
+use crate::model::{FieldSpec, Request, REQUEST_FIELDS};
+use crate::secrets;
 
-/// The secret groups of a request model, in declaration order.
+/// The secret groups of a request model, in declaration order: the standard ones (`mtls`,
+/// `requested-entity`), then custom groups of the model's fields.
 pub fn groups(fields: &[FieldSpec]) -> Vec<String> {
-    let mut groups = vec!["mtls".to_string(), "requested-entity".to_string()];
-    for field in fields {
-        if let Some(group) = &field.secret_group {
-            if !groups.contains(group) {
-                groups.push(group.clone());
-            }
-        }
-    }
-    groups
+    secrets::groups_of::<Request>(fields)
 }
 
 /// The URI a request holds for a group.
 pub fn uri(request: &Request, group: &str) -> Option<String> {
-    match group {
-        "mtls" => request.secret_mtls.clone(),
-        "requested-entity" => request.secret_requested_entity.clone(),
-        _ => extra_string(&request.extra, &uri_key(group)),
-    }
+    secrets::uri_of(request, group)
 }
 
 fn set_uri(request: &mut Request, group: &str, uri: Option<String>) {
-    match group {
-        "mtls" => request.secret_mtls = uri,
-        "requested-entity" => request.secret_requested_entity = uri,
-        _ => set_extra(
-            &mut request.extra,
-            &uri_key(group),
-            uri.map(|uri| json::dumps_str(&uri)),
-        ),
-    }
+    secrets::set_uri_of(request, group, uri);
 }
 
 /// The content keys and values of a request's group (`None` = unset).
@@ -47,36 +28,7 @@ fn values(
     group: &str,
     fields: &[FieldSpec],
 ) -> Result<Vec<(String, Option<String>)>> {
-    Ok(match group {
-        "mtls" => vec![("mtls-cert".to_string(), request.mtls_cert.clone())],
-        "requested-entity" => vec![
-            ("entity-name".to_string(), request.entity_name.clone()),
-            ("password".to_string(), request.entity_password.clone()),
-        ],
-        _ => {
-            let mut values = Vec::new();
-            for field in fields
-                .iter()
-                .filter(|field| field.secret_group.as_deref() == Some(group))
-            {
-                let value = match request.extra.iter().find(|(key, _)| *key == field.key) {
-                    None => None,
-                    Some((key, text)) => match json::loads(text) {
-                        Ok(serde_json::Value::Null) => None,
-                        Ok(serde_json::Value::String(text)) => Some(text),
-                        Ok(other) => Some(json::dumps(&other)),
-                        Err(e) => {
-                            return Err(Error::InvalidModel(format!(
-                                "extra field `{key}` is not valid JSON: {e}"
-                            )))
-                        }
-                    },
-                };
-                values.push((field.key.clone(), value));
-            }
-            values
-        }
-    })
+    secrets::group_values(request, group, fields)
 }
 
 /// Creates or updates the requirer-owned secrets of a request and puts their URIs in it.
@@ -99,9 +51,12 @@ pub fn write_secrets(
     Ok(())
 }
 
-/// The groups whose fields travel encrypted inline on a cross-model relation, where the
-/// requirer cannot share secrets.
-pub const INLINE_CROSS_MODEL: [&str; 2] = ["mtls", "requested-entity"];
+/// Whether a group's fields travel encrypted inline on a cross-model relation, where the
+/// requirer cannot share secrets: the standard request groups (`mtls`, `requested-entity`),
+/// whose fields are the sensitive keys ([`crate::wire::SENSITIVE_KEYS`]).
+pub fn inline_cross_model(group: &str) -> bool {
+    fields::group_fields(REQUEST_FIELDS, group).next().is_some()
+}
 
 /// Fills a request's secret-backed fields from the requirer's secrets (consumed by the provider,
 /// which attaches its own label). A missing `requested-entity` secret is tolerated: v0
@@ -117,7 +72,7 @@ pub fn fill_secrets(
 ) -> Result<()> {
     let short_uuid = request.request_id.clone();
     for group in groups(fields) {
-        if cross_model && INLINE_CROSS_MODEL.contains(&group.as_str()) {
+        if cross_model && inline_cross_model(&group) {
             continue;
         }
         let Some(uri) = uri(request, &group) else {
@@ -135,25 +90,7 @@ pub fn fill_secrets(
                 .find(|(k, _)| k == key)
                 .map(|(_, v)| v.clone())
         };
-        match group.as_str() {
-            "mtls" => request.mtls_cert = get("mtls-cert"),
-            "requested-entity" => {
-                request.entity_name = get("entity-name");
-                request.entity_password = get("password");
-            }
-            _ => {
-                for field in fields
-                    .iter()
-                    .filter(|field| field.secret_group.as_deref() == Some(group.as_str()))
-                {
-                    set_extra(
-                        &mut request.extra,
-                        &field.key,
-                        get(&field.key).map(|value| json::dumps_str(&value)),
-                    );
-                }
-            }
-        }
+        secrets::fill_group(request, &group, fields, get);
     }
     Ok(())
 }

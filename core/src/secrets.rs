@@ -6,11 +6,9 @@ use serde_json::Value;
 
 use crate::env::{Entries, Env, HostErrorKind, Owner, RelationId};
 use crate::error::{Error, Result};
+use crate::fields::{self, Record};
 use crate::json;
-use crate::model::{FieldSpec, Response};
-
-/// The standard groups of a response, in the order their fields are declared.
-pub const RESPONSE_GROUPS: [&str; 3] = ["user", "tls", "entity"];
+use crate::model::{FieldSpec, Response, RESPONSE_FIELDS};
 
 /// The label of a relation secret: `{endpoint}.{relation}.{request_id}.{group}.secret`, or
 /// without the request id (none or empty, as the library tests its truth) for v0 relations.
@@ -57,14 +55,13 @@ pub fn parse_label(label: &str) -> Option<ParsedLabel> {
     })
 }
 
-/// The secret groups of a response model, in declaration order: the standard ones, `extra`,
-/// then custom groups of the model's fields.
-pub fn response_groups(fields: &[FieldSpec]) -> Vec<String> {
-    let mut groups: Vec<String> = RESPONSE_GROUPS
-        .iter()
-        .map(|group| group.to_string())
+/// The secret groups of a record's standard fields ([`fields::groups`]), then the custom
+/// groups of a model's fields, in declaration order.
+pub fn groups_of<R: Record>(fields: &[FieldSpec]) -> Vec<String> {
+    let mut groups: Vec<String> = fields::groups(R::FIELDS)
+        .into_iter()
+        .map(str::to_string)
         .collect();
-    groups.push("extra".into());
     for field in fields {
         if let Some(group) = &field.secret_group {
             if !groups.contains(group) {
@@ -75,44 +72,56 @@ pub fn response_groups(fields: &[FieldSpec]) -> Vec<String> {
     groups
 }
 
+/// The secret groups of a response model, in declaration order: the standard ones (`user`,
+/// `tls`, `entity`, then `extra`, which has no standard field), then custom groups of the
+/// model's fields.
+pub fn response_groups(fields: &[FieldSpec]) -> Vec<String> {
+    groups_of::<Response>(fields)
+}
+
 /// The URI key of a group.
 pub fn uri_key(group: &str) -> String {
     format!("secret-{group}")
 }
 
-/// The URI a response holds for a group.
-pub fn response_uri(response: &Response, group: &str) -> Option<String> {
-    match group {
-        "user" => response.secret_user.clone(),
-        "tls" => response.secret_tls.clone(),
-        "extra" => response.secret_extra.clone(),
-        "entity" => response.secret_entity.clone(),
-        _ => extra_string(&response.extra, &uri_key(group)),
+/// The URI a record holds for a group: its standard URI field, else the `secret-{group}` extra.
+pub fn uri_of<R: Record>(record: &R, group: &str) -> Option<String> {
+    match fields::uri_field(R::FIELDS, group) {
+        Some(field) => field.view(record).text(),
+        None => extra_string(record.extra(), &uri_key(group)),
     }
 }
 
-/// Sets the URI a response holds for a group.
-pub fn set_response_uri(response: &mut Response, group: &str, uri: Option<String>) {
-    match group {
-        "user" => response.secret_user = uri,
-        "tls" => response.secret_tls = uri,
-        "extra" => response.secret_extra = uri,
-        "entity" => response.secret_entity = uri,
-        _ => set_extra(
-            &mut response.extra,
+/// The URI a response holds for a group.
+pub fn response_uri(response: &Response, group: &str) -> Option<String> {
+    uri_of(response, group)
+}
+
+/// Sets the URI a record holds for a group: its standard URI field, else the `secret-{group}`
+/// extra (removed for none).
+pub fn set_uri_of<R: Record>(record: &mut R, group: &str, uri: Option<String>) {
+    match fields::uri_field(R::FIELDS, group) {
+        Some(field) => field.set_text(record, uri),
+        None => set_extra(
+            record.extra_mut(),
             &uri_key(group),
             uri.map(|uri| json::dumps_str(&uri)),
         ),
     }
 }
 
+/// Sets the URI a response holds for a group.
+pub fn set_response_uri(response: &mut Response, group: &str, uri: Option<String>) {
+    set_uri_of(response, group, uri);
+}
+
 /// Makes a response point at no secret for a group, as the library sets the group's URI field
 /// to `None`: a standard group's URI becomes none; a custom group's `secret-{group}` extra
 /// field becomes JSON null (the library dumps it null whether or not the model declares it).
 pub fn clear_response_uri(response: &mut Response, group: &str) {
-    match group {
-        "user" | "tls" | "extra" | "entity" => set_response_uri(response, group, None),
-        _ => set_extra(&mut response.extra, &uri_key(group), Some("null".into())),
+    match fields::uri_field(RESPONSE_FIELDS, group) {
+        Some(field) => field.unset(response),
+        None => set_extra(&mut response.extra, &uri_key(group), Some("null".into())),
     }
 }
 
@@ -139,7 +148,7 @@ pub fn set_extra(extra: &mut Vec<(String, String)>, key: &str, value: Option<Str
 
 /// The secret content value of an extra field handed in as JSON text: strings as they are,
 /// anything else as JSON text; null means unset.
-fn secret_value_of_extra(key: &str, text: &str) -> Result<Option<String>> {
+pub(crate) fn secret_value_of_extra(key: &str, text: &str) -> Result<Option<String>> {
     match json::loads(text) {
         Ok(Value::Null) => Ok(None),
         Ok(Value::String(text)) => Ok(Some(text)),
@@ -150,57 +159,78 @@ fn secret_value_of_extra(key: &str, text: &str) -> Result<Option<String>> {
     }
 }
 
+/// The content keys and values of a record's group, in declaration order (`None` = unset): the
+/// standard fields of the group, or for a custom group the model's fields in it (from the
+/// extras).
+pub fn group_values<R: Record>(
+    record: &R,
+    group: &str,
+    fields: &[FieldSpec],
+) -> Result<Vec<(String, Option<String>)>> {
+    let standard: Vec<(String, Option<String>)> = fields::group_fields(R::FIELDS, group)
+        .map(|field| {
+            (
+                field.spec.content_key().to_string(),
+                field.view(record).text(),
+            )
+        })
+        .collect();
+    if !standard.is_empty() {
+        return Ok(standard);
+    }
+    let mut values = Vec::new();
+    for field in fields
+        .iter()
+        .filter(|field| field.secret_group.as_deref() == Some(group))
+    {
+        let value = match record.extra().iter().find(|(key, _)| *key == field.key) {
+            Some((key, text)) => secret_value_of_extra(key, text)?,
+            None => None,
+        };
+        values.push((field.key.clone(), value));
+    }
+    Ok(values)
+}
+
 /// The content keys and values of a response's group, in declaration order (`None` = unset).
 pub fn response_group_values(
     response: &Response,
     group: &str,
     fields: &[FieldSpec],
 ) -> Result<Vec<(String, Option<String>)>> {
-    let pairs = |items: &[(&str, &Option<String>)]| {
-        items
-            .iter()
-            .map(|(key, value)| (key.to_string(), (*value).clone()))
-            .collect::<Vec<_>>()
-    };
-    Ok(match group {
-        "user" => pairs(&[
-            ("username", &response.username),
-            ("password", &response.password),
-            ("uris", &response.uris),
-            ("read-only-uris", &response.read_only_uris),
-        ]),
-        "tls" => {
-            let tls = response.tls.map(|flag| {
-                if flag {
-                    "true".to_string()
-                } else {
-                    "false".to_string()
-                }
-            });
-            pairs(&[("tls", &tls), ("tls-ca", &response.tls_ca)])
-        }
-        "entity" => pairs(&[
-            ("entity-name", &response.entity_name),
-            ("entity-password", &response.entity_password),
-        ]),
-        _ => {
-            let mut values = Vec::new();
-            for field in fields
-                .iter()
-                .filter(|field| field.secret_group.as_deref() == Some(group))
-            {
-                let value = match response.extra.iter().find(|(key, _)| *key == field.key) {
-                    Some((key, text)) => secret_value_of_extra(key, text)?,
-                    None => None,
-                };
-                values.push((field.key.clone(), value));
-            }
-            values
-        }
-    })
+    group_values(response, group, fields)
 }
 
-/// Fills a response's fields of a group from the group's secret content.
+/// Fills a record's fields of a group from `get` (a content key's value in the group's secret):
+/// the group's standard fields, or for a custom group the model's fields in it (as extras,
+/// JSON strings).
+pub fn fill_group<R: Record>(
+    record: &mut R,
+    group: &str,
+    fields: &[FieldSpec],
+    get: impl Fn(&str) -> Option<String>,
+) {
+    let mut standard = fields::group_fields(R::FIELDS, group).peekable();
+    if standard.peek().is_some() {
+        for field in standard {
+            field.set_text(record, get(field.spec.content_key()));
+        }
+        return;
+    }
+    for field in fields
+        .iter()
+        .filter(|field| field.secret_group.as_deref() == Some(group))
+    {
+        set_extra(
+            record.extra_mut(),
+            &field.key,
+            get(&field.key).map(|value| json::dumps_str(&value)),
+        );
+    }
+}
+
+/// Fills a response's fields of a group from the group's secret content (an empty value
+/// counts as unset).
 pub fn fill_response_group(
     response: &mut Response,
     group: &str,
@@ -214,38 +244,7 @@ pub fn fill_response_group(
             .map(|(_, v)| v.clone())
             .filter(|v| !v.is_empty())
     };
-    match group {
-        "user" => {
-            response.username = get("username");
-            response.password = get("password");
-            response.uris = get("uris");
-            response.read_only_uris = get("read-only-uris");
-        }
-        "tls" => {
-            response.tls = get("tls").and_then(|text| match text.to_ascii_lowercase().as_str() {
-                "true" => Some(true),
-                "false" => Some(false),
-                _ => None,
-            });
-            response.tls_ca = get("tls-ca");
-        }
-        "entity" => {
-            response.entity_name = get("entity-name");
-            response.entity_password = get("entity-password");
-        }
-        _ => {
-            for field in fields
-                .iter()
-                .filter(|field| field.secret_group.as_deref() == Some(group))
-            {
-                set_extra(
-                    &mut response.extra,
-                    &field.key,
-                    get(&field.key).map(|value| json::dumps_str(&value)),
-                );
-            }
-        }
-    }
+    fill_group(response, group, fields, get);
 }
 
 /// Reads a secret this unit consumes by URI, attaching its label. A secret that cannot be seen

@@ -6,26 +6,11 @@ use serde_json::Value;
 use crate::bag::{Databag, Staged};
 use crate::error::{Error, Result};
 use crate::json;
-use crate::model::{FieldSpec, Request, Response};
+use crate::model::{FieldSpec, Request, Response, RESPONSE_FIELDS};
 use crate::wire::{self, Object, RESOURCE_ALIASES};
 
 /// Keys of a v0 requirer bag that are not part of the request.
 const NOT_REQUEST: [&str; 3] = ["version", "encryption-secret", "data"];
-
-/// Keys of the flat v0 response the provider writes.
-const RESPONSE_KEYS: [&str; 11] = [
-    "resource",
-    "request-id",
-    "salt",
-    "endpoints",
-    "read-only-endpoints",
-    "secret-user",
-    "secret-tls",
-    "secret-extra",
-    "secret-entity",
-    "version",
-    "prefix-resources",
-];
 
 /// A v0 requirer's request, and the resource key it used (`database`, `topic`, ...), which the
 /// provider echoes back. Every value is read with its field's type (a JSON-encoded string
@@ -82,7 +67,13 @@ fn reason_key(reason: &str) -> Option<&str> {
 /// The flat response a provider wrote for a v0 requirer.
 pub fn read_response(app: &Databag, fields: &[FieldSpec]) -> Result<Response> {
     let mut object = Object::new();
-    for key in RESPONSE_KEYS.iter().copied().chain(
+    // The keys of the flat response the provider writes: the plain fields of a response
+    // (never its secret fields), then the model's plain fields.
+    let standard = RESPONSE_FIELDS
+        .iter()
+        .filter(|field| field.spec.group().is_none())
+        .map(|field| field.spec.dump_key());
+    for key in standard.chain(
         fields
             .iter()
             .filter(|f| f.secret_group.is_none())

@@ -1,10 +1,15 @@
 //! Requests and responses on the wire: the JSON objects inside `requests`, their diff form, and
 //! decoding them field by field with the field's own type (never "JSON-decode every value").
 
+use std::sync::LazyLock;
+
 use serde_json::{Map, Value};
 
+use crate::fields::{Field, Secrecy};
 use crate::json;
-use crate::model::{EntityPermission, EntityType, FieldSpec, Request, Response};
+use crate::model::{
+    EntityPermission, EntityType, FieldSpec, Request, Response, REQUEST_FIELDS, RESPONSE_FIELDS,
+};
 
 /// Keys that name the resource of a request, in the order they are looked up.
 pub const RESOURCE_ALIASES: [&str; 6] = [
@@ -16,18 +21,38 @@ pub const RESOURCE_ALIASES: [&str; 6] = [
     "prefix",
 ];
 
+/// The keys a `resource` is read from: the aliases first, then `resource`.
+pub const RESOURCE_KEYS: [&str; RESOURCE_ALIASES.len() + 1] = {
+    let mut keys = ["resource"; RESOURCE_ALIASES.len() + 1];
+    let mut index = 0;
+    while index < RESOURCE_ALIASES.len() {
+        keys[index] = RESOURCE_ALIASES[index];
+        index += 1;
+    }
+    keys
+};
+
 /// Keys the DPC writer forces into every `requests` entry (null unless encrypted cross-model),
-/// in the order it appends them.
-pub const SENSITIVE_KEYS: [&str; 4] = ["mtls-cert", "entity-name", "entity-password", "password"];
+/// in the order it appends them: the keys of the request's secret fields (each field's wire key,
+/// then the key it is dumped under when that differs): `mtls-cert`, `entity-name`,
+/// `entity-password`, `password`.
+pub static SENSITIVE_KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut keys = Vec::new();
+    for field in REQUEST_FIELDS
+        .iter()
+        .filter(|field| field.spec.group().is_some())
+    {
+        for key in [field.spec.key, field.spec.dump_key()] {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    keys
+});
 
 /// A JSON object with keys in insertion order.
 pub type Object = Map<String, Value>;
-
-fn opt(value: &Option<String>) -> Value {
-    value
-        .as_ref()
-        .map_or(Value::Null, |text| Value::String(text.clone()))
-}
 
 /// Parses the JSON text of an extra field handed in by a charm.
 fn extra_value(key: &str, text: &str) -> Result<Value, String> {
@@ -71,44 +96,15 @@ fn push_extras(
 /// secret-backed fields with their plain values (the writer nulls or blanks them afterwards).
 pub fn request_dump(request: &Request, fields: &[FieldSpec]) -> Result<Object, String> {
     let mut object = Object::new();
-    object.insert("resource".into(), Value::String(request.resource.clone()));
-    object.insert("request-id".into(), opt(&request.request_id));
-    object.insert("salt".into(), Value::String(request.salt.clone()));
-    object.insert("extra-user-roles".into(), opt(&request.extra_user_roles));
-    object.insert("extra-group-roles".into(), opt(&request.extra_group_roles));
-    object.insert(
-        "external-node-connectivity".into(),
-        Value::Bool(request.external_node_connectivity),
-    );
-    object.insert(
-        "entity-type".into(),
-        request
-            .entity_type
-            .map_or(Value::Null, |kind| Value::String(kind.as_str().into())),
-    );
-    object.insert(
-        "entity-permissions".into(),
-        request
-            .entity_permissions
-            .as_ref()
-            .map_or(Value::Null, |permissions| {
-                Value::Array(permissions.iter().map(permission_value).collect())
-            }),
-    );
-    object.insert("secret-mtls".into(), opt(&request.secret_mtls));
-    object.insert("mtls-cert".into(), opt(&request.mtls_cert));
-    object.insert(
-        "secret-requested-entity".into(),
-        opt(&request.secret_requested_entity),
-    );
-    object.insert("entity-name".into(), opt(&request.entity_name));
-    object.insert("password".into(), opt(&request.entity_password));
-    object.insert("prefix-matching".into(), opt(&request.prefix_matching));
+    for field in REQUEST_FIELDS {
+        object.insert(field.spec.dump_key().into(), field.view(request).dump());
+    }
     push_extras(&mut object, &request.extra, fields)?;
     Ok(object)
 }
 
-fn permission_value(permission: &EntityPermission) -> Value {
+/// A permission as the library dumps it.
+pub(crate) fn permission_value(permission: &EntityPermission) -> Value {
     let mut object = Object::new();
     object.insert(
         "resource_name".into(),
@@ -136,20 +132,12 @@ fn permission_value(permission: &EntityPermission) -> Value {
 /// `secret-<group>` URIs), nulls kept.
 pub fn response_dump(response: &Response, fields: &[FieldSpec]) -> Result<Object, String> {
     let mut object = Object::new();
-    object.insert("resource".into(), Value::String(response.resource.clone()));
-    object.insert("request-id".into(), opt(&response.request_id));
-    object.insert("salt".into(), Value::String(response.salt.clone()));
-    object.insert("endpoints".into(), opt(&response.endpoints));
-    object.insert(
-        "read-only-endpoints".into(),
-        opt(&response.read_only_endpoints),
-    );
-    object.insert("secret-user".into(), opt(&response.secret_user));
-    object.insert("secret-tls".into(), opt(&response.secret_tls));
-    object.insert("secret-extra".into(), opt(&response.secret_extra));
-    object.insert("secret-entity".into(), opt(&response.secret_entity));
-    object.insert("version".into(), opt(&response.version));
-    object.insert("prefix-resources".into(), opt(&response.prefix_resources));
+    for field in RESPONSE_FIELDS
+        .iter()
+        .filter(|field| field.spec.group().is_none())
+    {
+        object.insert(field.spec.dump_key().into(), field.view(response).dump());
+    }
     push_extras(&mut object, &response.extra, fields)?;
     Ok(object)
 }
@@ -157,8 +145,8 @@ pub fn response_dump(response: &Response, fields: &[FieldSpec]) -> Result<Object
 /// What the writer does to every `requests` entry on a same-model relation: the sensitive keys
 /// become null (appended when absent).
 pub fn null_sensitive(object: &mut Object) {
-    for key in SENSITIVE_KEYS {
-        object.insert(key.into(), Value::Null);
+    for key in SENSITIVE_KEYS.iter() {
+        object.insert((*key).into(), Value::Null);
     }
 }
 
@@ -179,8 +167,8 @@ pub fn diff_form(object: &Object) -> Object {
 
 /// What the diff caches store for the sensitive keys on a same-model relation: an empty string.
 pub fn blank_sensitive(object: &mut Object) {
-    for key in SENSITIVE_KEYS {
-        if let Some(value) = object.get_mut(key) {
+    for key in SENSITIVE_KEYS.iter() {
+        if let Some(value) = object.get_mut(*key) {
             *value = Value::String(String::new());
         }
     }
@@ -206,46 +194,20 @@ impl<'a> Reader<'a> {
         Some(value)
     }
 
-    fn opt_str(&mut self, key: &str) -> Result<Option<String>, String> {
-        match self.take(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(text)) => Ok(Some(text.clone())),
-            Some(other) => Err(format!(
-                "`{key}`: expected a string or null, found {}",
-                kind(other)
-            )),
-        }
+    /// Reads a declared field into a record from its read keys (every one consumed).
+    fn field<R>(&mut self, field: &Field<R>, record: &mut R) -> Result<(), String> {
+        let values: Vec<(&str, &Value)> = field
+            .spec
+            .read_keys()
+            .iter()
+            .filter_map(|key| self.take(key).map(|value| (*key, value)))
+            .collect();
+        field.read(record, &values)
     }
 
-    /// The first present, non-null key among `keys`; every one of them is consumed.
-    fn first_str(&mut self, keys: &[&str]) -> Result<Option<String>, String> {
-        let mut found = None;
-        for key in keys {
-            let value = self.opt_str(key)?;
-            if found.is_none() {
-                found = value;
-            }
-        }
-        Ok(found)
-    }
-
-    fn bool(&mut self, key: &str) -> Result<bool, String> {
-        match self.take(key) {
-            None | Some(Value::Null) => Ok(false),
-            Some(Value::Bool(flag)) => Ok(*flag),
-            Some(Value::String(text)) => match text.to_ascii_lowercase().as_str() {
-                "true" | "yes" | "on" | "1" | "t" | "y" => Ok(true),
-                "false" | "no" | "off" | "0" | "f" | "n" | "" => Ok(false),
-                _ => Err(format!(
-                    "`{key}`: expected a boolean, found the string {}",
-                    json::dumps_str(text)
-                )),
-            },
-            Some(other) => Err(format!(
-                "`{key}`: expected a boolean, found {}",
-                kind(other)
-            )),
-        }
+    /// Consumes a key without reading it.
+    fn skip(&mut self, key: &str) {
+        self.take(key);
     }
 
     /// The keys not consumed, with their values as JSON text, in their order.
@@ -258,7 +220,8 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn kind(value: &Value) -> &'static str {
+/// What a JSON value is, for error messages ("a number").
+pub(crate) fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -267,12 +230,6 @@ fn kind(value: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
-}
-
-fn resource_keys() -> Vec<&'static str> {
-    let mut keys = RESOURCE_ALIASES.to_vec();
-    keys.push("resource");
-    keys
 }
 
 /// Orders extras as the models do: declared fields first (declaration order), unknown keys after.
@@ -294,49 +251,11 @@ pub fn parse_request(value: &Value, fields: &[FieldSpec]) -> Result<Request, Str
         return Err(format!("expected an object, found {}", kind(value)));
     };
     let mut reader = Reader::new(object);
-    let resource = reader.first_str(&resource_keys())?.unwrap_or_default();
-    let request_id = reader.opt_str("request-id")?;
-    let salt = reader.opt_str("salt")?.unwrap_or_default();
-    let extra_user_roles = reader.opt_str("extra-user-roles")?;
-    let extra_group_roles = reader.opt_str("extra-group-roles")?;
-    let external_node_connectivity = reader.bool("external-node-connectivity")?;
-    let entity_type = match reader.opt_str("entity-type")? {
-        None => None,
-        Some(text) => Some(EntityType::parse(&text).ok_or_else(|| {
-            format!(
-                "`entity-type`: expected USER or GROUP, found {}",
-                json::dumps_str(&text)
-            )
-        })?),
-    };
-    let entity_permissions = match reader.take("entity-permissions") {
-        None | Some(Value::Null) => None,
-        Some(value) => Some(parse_permissions(value)?),
-    };
-    let secret_mtls = reader.opt_str("secret-mtls")?;
-    let mtls_cert = reader.opt_str("mtls-cert")?;
-    let secret_requested_entity =
-        reader.first_str(&["requested-entity-secret", "secret-requested-entity"])?;
-    let entity_name = reader.opt_str("entity-name")?;
-    let entity_password = reader.first_str(&["entity-password", "password"])?;
-    let prefix_matching = reader.opt_str("prefix-matching")?;
-    let request = Request {
-        resource,
-        request_id,
-        salt,
-        extra_user_roles,
-        extra_group_roles,
-        external_node_connectivity,
-        entity_type,
-        entity_permissions,
-        secret_mtls,
-        mtls_cert,
-        secret_requested_entity,
-        entity_name,
-        entity_password,
-        prefix_matching,
-        extra: order_extras(reader.rest(), fields),
-    };
+    let mut request = Request::default();
+    for field in REQUEST_FIELDS {
+        reader.field(field, &mut request)?;
+    }
+    request.extra = order_extras(reader.rest(), fields);
     validate_request(&request)?;
     Ok(request)
 }
@@ -462,41 +381,25 @@ pub fn parse_response(value: &Value, fields: &[FieldSpec]) -> Result<Response, S
         return Err(format!("expected an object, found {}", kind(value)));
     };
     let mut reader = Reader::new(object);
-    let resource = reader.first_str(&resource_keys())?.unwrap_or_default();
-    let request_id = reader.opt_str("request-id")?;
-    let salt = reader.opt_str("salt")?.unwrap_or_default();
-    let endpoints = reader.opt_str("endpoints")?;
-    let read_only_endpoints = reader.opt_str("read-only-endpoints")?;
-    let secret_user = reader.opt_str("secret-user")?;
-    let secret_tls = reader.opt_str("secret-tls")?;
-    let secret_extra = reader.opt_str("secret-extra")?;
-    let secret_entity = reader.opt_str("secret-entity")?;
-    let version = reader.opt_str("version")?;
-    let prefix_resources = reader.opt_str("prefix-resources")?;
-    for key in SENSITIVE_KEYS
-        .iter()
-        .chain(&["username", "uris", "read-only-uris", "tls", "tls-ca"])
-    {
-        reader.take(key);
+    let mut response = Response::default();
+    for field in RESPONSE_FIELDS {
+        match field.spec.secret {
+            Secrecy::InGroup(_) => field
+                .spec
+                .read_keys()
+                .iter()
+                .for_each(|key| reader.skip(key)),
+            Secrecy::Plain | Secrecy::UriOf(_) => reader.field(field, &mut response)?,
+        }
+    }
+    for key in SENSITIVE_KEYS.iter() {
+        reader.skip(key);
     }
     for field in fields.iter().filter(|field| field.secret_group.is_some()) {
-        reader.take(&field.key);
+        reader.skip(&field.key);
     }
-    Ok(Response {
-        resource,
-        request_id,
-        salt,
-        endpoints,
-        read_only_endpoints,
-        secret_user,
-        secret_tls,
-        secret_extra,
-        secret_entity,
-        version,
-        prefix_resources,
-        extra: order_extras(reader.rest(), fields),
-        ..Response::default()
-    })
+    response.extra = order_extras(reader.rest(), fields);
+    Ok(response)
 }
 
 #[cfg(test)]

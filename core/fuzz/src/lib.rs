@@ -9,58 +9,27 @@ use arbitrary::{Arbitrary, Result, Unstructured};
 use data_interfaces_core::env::{Bag, RelationId};
 use data_interfaces_core::model::{
     FieldSpec, Hook, ProviderConfig, RelationEvent, Request, RequirerConfig, SecretEvent,
+    REQUEST_FIELDS, RESPONSE_FIELDS,
 };
 use serde_json::{Map, Number, Value};
+use std::sync::LazyLock;
 
 #[path = "../../tests/support/mod.rs"]
 pub mod support;
 
 use support::{FakeEnv, FakeSecret};
 
-/// Keys the protocol reads and writes, in databags, request and response objects, statuses
-/// and secret content.
-pub const KEYS: &[&str] = &[
+/// Keys the protocol reads and writes that are not a request's or a response's field: databag
+/// keys, permission, status and secret-content keys, and a custom field's key and group.
+const OTHER_KEYS: &[&str] = &[
     "requests",
     "data",
     "status",
     "version",
     "alias",
-    "resource",
-    "database",
-    "subject",
-    "topic",
-    "index",
-    "plugin-url",
-    "prefix",
-    "request-id",
-    "salt",
-    "extra-user-roles",
-    "extra-group-roles",
-    "external-node-connectivity",
-    "entity-type",
-    "entity-permissions",
     "resource_name",
     "resource_type",
     "privileges",
-    "secret-mtls",
-    "mtls-cert",
-    "secret-requested-entity",
-    "entity-name",
-    "entity-password",
-    "password",
-    "prefix-matching",
-    "endpoints",
-    "read-only-endpoints",
-    "secret-user",
-    "secret-tls",
-    "secret-extra",
-    "secret-entity",
-    "username",
-    "uris",
-    "read-only-uris",
-    "tls",
-    "tls-ca",
-    "prefix-resources",
     "requested-secrets",
     "encryption-key",
     "encryption-secret",
@@ -70,6 +39,26 @@ pub const KEYS: &[&str] = &[
     "mygroup",
     "admin-password",
 ];
+
+/// Keys the protocol reads and writes, in databags, request and response objects, statuses
+/// and secret content: [`OTHER_KEYS`], then every key a request's or a response's declared
+/// field is read from, dumped under or stored under in its secret (core's field tables).
+pub static KEYS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let specs = REQUEST_FIELDS
+        .iter()
+        .map(|field| field.spec)
+        .chain(RESPONSE_FIELDS.iter().map(|field| field.spec));
+    let mut keys: Vec<&'static str> = OTHER_KEYS.to_vec();
+    for spec in specs {
+        let own = [spec.key, spec.dump_key(), spec.content_key()];
+        for key in spec.read.iter().copied().chain(own) {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    keys
+});
 
 /// Values that mean something to the protocol.
 const WORDS: &[&str] = &[
@@ -101,7 +90,7 @@ pub const SECRET_MARK: &str = "s3cr3t-v4lue-";
 /// A key: one of the protocol's, or any text.
 pub fn key(u: &mut Unstructured<'_>) -> Result<String> {
     if u.ratio(7, 8)? {
-        Ok((*u.choose(KEYS)?).to_string())
+        Ok((*u.choose(KEYS.as_slice())?).to_string())
     } else {
         u.arbitrary()
     }
@@ -212,9 +201,10 @@ pub fn request(u: &mut Unstructured<'_>) -> Result<Request> {
             serde_json::to_string(&json(u, 1)?).unwrap_or_default(),
         ));
     }
+    // The fields not named stay unset (`Request::default()`): a configured request has no
+    // request id, entity type or permissions, or secret URIs yet.
     Ok(Request {
         resource: word(u)?,
-        request_id: None,
         salt: if u.arbitrary()? {
             String::new()
         } else {
@@ -223,15 +213,12 @@ pub fn request(u: &mut Unstructured<'_>) -> Result<Request> {
         extra_user_roles: opt_word(u)?,
         extra_group_roles: opt_word(u)?,
         external_node_connectivity: u.arbitrary()?,
-        entity_type: None,
-        entity_permissions: None,
-        secret_mtls: None,
         mtls_cert: opt_word(u)?,
-        secret_requested_entity: None,
         entity_name: opt_word(u)?,
         entity_password: opt_word(u)?,
         prefix_matching: opt_word(u)?,
         extra,
+        ..Request::default()
     })
 }
 

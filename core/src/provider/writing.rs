@@ -6,8 +6,9 @@ use serde_json::Value;
 use crate::bag::{find_relation, Databag, Staged};
 use crate::env::{Bag, Env, RelationId};
 use crate::error::{Error, Result};
+use crate::fields::{self, Clear};
 use crate::ids::{gen_hash, salt_or_fresh};
-use crate::model::{ProviderConfig, Response};
+use crate::model::{ProviderConfig, Response, RESPONSE_FIELDS};
 use crate::secrets::{self};
 use crate::v0;
 use crate::wire;
@@ -20,30 +21,9 @@ use super::{Rules, Version};
 /// never replaced. `old` remembers which keys stay cleared, for the secrets: a key set again
 /// by a later response is no longer cleared.
 pub(super) fn merge(old: &mut Response, new: &Response) {
-    fn take<T: Clone>(old: &mut Option<T>, new: &Option<T>) {
-        if new.is_some() {
-            old.clone_from(new);
-        }
+    for field in RESPONSE_FIELDS {
+        field.merge(old, new);
     }
-    if !new.resource.is_empty() {
-        old.resource.clone_from(&new.resource);
-    }
-    take(&mut old.endpoints, &new.endpoints);
-    take(&mut old.read_only_endpoints, &new.read_only_endpoints);
-    take(&mut old.secret_user, &new.secret_user);
-    take(&mut old.secret_tls, &new.secret_tls);
-    take(&mut old.secret_extra, &new.secret_extra);
-    take(&mut old.secret_entity, &new.secret_entity);
-    take(&mut old.username, &new.username);
-    take(&mut old.password, &new.password);
-    take(&mut old.uris, &new.uris);
-    take(&mut old.read_only_uris, &new.read_only_uris);
-    take(&mut old.tls, &new.tls);
-    take(&mut old.tls_ca, &new.tls_ca);
-    take(&mut old.entity_name, &new.entity_name);
-    take(&mut old.entity_password, &new.entity_password);
-    take(&mut old.version, &new.version);
-    take(&mut old.prefix_resources, &new.prefix_resources);
     for (key, value) in &new.extra {
         secrets::set_extra(&mut old.extra, key, Some(value.clone()));
     }
@@ -53,28 +33,14 @@ pub(super) fn merge(old: &mut Response, new: &Response) {
 
 /// Clears the fields of `cleared` in a response and records them in its `cleared`: a standard
 /// field becomes none, an extra field JSON null (the library dumps a field set to `None` as
-/// null, a key its model does not declare included). Salt and request id are left alone.
+/// null, a key its model does not declare included). Fields that cannot be cleared (salt,
+/// request id, resource) are left alone.
 pub(super) fn apply_cleared(response: &mut Response, cleared: &[String]) {
     for key in cleared {
-        match key.as_str() {
-            "request-id" | "salt" | "resource" => continue,
-            "endpoints" => response.endpoints = None,
-            "read-only-endpoints" => response.read_only_endpoints = None,
-            "secret-user" => response.secret_user = None,
-            "secret-tls" => response.secret_tls = None,
-            "secret-extra" => response.secret_extra = None,
-            "secret-entity" => response.secret_entity = None,
-            "username" => response.username = None,
-            "password" => response.password = None,
-            "uris" => response.uris = None,
-            "read-only-uris" => response.read_only_uris = None,
-            "tls" => response.tls = None,
-            "tls-ca" => response.tls_ca = None,
-            "entity-name" => response.entity_name = None,
-            "entity-password" => response.entity_password = None,
-            "version" => response.version = None,
-            "prefix-resources" => response.prefix_resources = None,
-            _ => secrets::set_extra(&mut response.extra, key, Some("null".into())),
+        match fields::find(RESPONSE_FIELDS, key) {
+            Some(field) if field.spec.clear == Clear::Unsets => field.unset(response),
+            Some(_) => continue,
+            None => secrets::set_extra(&mut response.extra, key, Some("null".into())),
         }
         if !response.cleared.contains(key) {
             response.cleared.push(key.clone());
@@ -84,39 +50,23 @@ pub(super) fn apply_cleared(response: &mut Response, cleared: &[String]) {
 
 /// Whether a response sets a field, by wire key (an extra field set to JSON null does not).
 pub(super) fn is_set(response: &Response, key: &str) -> bool {
-    match key {
-        "resource" => !response.resource.is_empty(),
-        "request-id" => response.request_id.is_some(),
-        "salt" => !response.salt.is_empty(),
-        "endpoints" => response.endpoints.is_some(),
-        "read-only-endpoints" => response.read_only_endpoints.is_some(),
-        "secret-user" => response.secret_user.is_some(),
-        "secret-tls" => response.secret_tls.is_some(),
-        "secret-extra" => response.secret_extra.is_some(),
-        "secret-entity" => response.secret_entity.is_some(),
-        "username" => response.username.is_some(),
-        "password" => response.password.is_some(),
-        "uris" => response.uris.is_some(),
-        "read-only-uris" => response.read_only_uris.is_some(),
-        "tls" => response.tls.is_some(),
-        "tls-ca" => response.tls_ca.is_some(),
-        "entity-name" => response.entity_name.is_some(),
-        "entity-password" => response.entity_password.is_some(),
-        "version" => response.version.is_some(),
-        "prefix-resources" => response.prefix_resources.is_some(),
-        _ => response
+    match fields::find(RESPONSE_FIELDS, key) {
+        Some(field) => field.is_set(response),
+        None => response
             .extra
             .iter()
             .any(|(k, text)| k == key && !matches!(crate::json::loads(text), Ok(Value::Null))),
     }
 }
 
-/// Checks the keys a response clears: `resource` and `salt` cannot be cleared (the library's
-/// model refuses `None` for them), nor can an empty key, and no key may be both cleared and
+/// Checks the keys a response clears: the fields declared [`Clear::Refused`] (`resource` and
+/// `salt`: the library's model refuses `None` for them) cannot be cleared, nor can an empty key, and no key may be both cleared and
 /// set.
 pub(super) fn check_cleared(response: &Response) -> Result<()> {
     for key in &response.cleared {
-        if key.is_empty() || key == "resource" || key == "salt" {
+        let refused = fields::find(RESPONSE_FIELDS, key)
+            .is_some_and(|field| field.spec.clear == Clear::Refused);
+        if key.is_empty() || refused {
             return Err(Error::InvalidModel(format!(
                 "`{key}` cannot be cleared in a response"
             )));
@@ -272,7 +222,10 @@ pub(super) fn write_secrets(
         let removed: Vec<&str> = values
             .iter()
             .map(|(key, _)| key.as_str())
-            .filter(|key| response.cleared.iter().any(|cleared| cleared == key))
+            .filter(|key| {
+                let mut cleared = response.cleared.iter();
+                cleared.any(|cleared| cleared_content_key(cleared, group) == *key)
+            })
             .collect();
         let written = secrets::upsert(env, relation, &label, known.as_deref(), &values, &removed)?;
         let uri_cleared = response
@@ -288,4 +241,14 @@ pub(super) fn write_secrets(
         }
     }
     Ok(())
+}
+
+/// The content key a cleared wire key names in a group's secret: the content key of a standard
+/// secret field of the group, else the key itself (a model's secret fields are stored under
+/// their wire keys).
+fn cleared_content_key<'a>(key: &'a str, group: &str) -> &'a str {
+    match fields::find(RESPONSE_FIELDS, key) {
+        Some(field) if field.spec.group() == Some(group) => field.spec.content_key(),
+        _ => key,
+    }
 }
