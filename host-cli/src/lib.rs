@@ -16,7 +16,8 @@
 //!
 //! The crate, one concept per module: the command line ([`args`], clap), running each
 //! command ([`commands`]), the handler configuration file ([`config`]), the JSON forms of
-//! requests, responses, statuses and events ([`records`]), failures and exit codes
+//! requests, responses, statuses and events ([`records`]) and what they derive from the
+//! records' serde derives ([`derived`]), failures and exit codes
 //! ([`error`]), and the in-memory demo ([`demo`]). The protocol runs in the component,
 //! through the `data-interfaces-host` crate; the hook tools are its
 //! [`data_interfaces_host::hooktools`] backend.
@@ -25,6 +26,7 @@ pub mod args;
 pub mod commands;
 pub mod config;
 pub mod demo;
+pub mod derived;
 pub mod error;
 pub mod records;
 

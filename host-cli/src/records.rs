@@ -3,7 +3,8 @@
 //!
 //! Requests and responses use their wire keys (`request-id`, `read-only-endpoints`, ...);
 //! a key the standard model does not know travels in the record's `extra` list, its value
-//! as JSON text. In a response the charm writes, a key given as `null` is cleared (see
+//! as JSON text. Both forms are derived from the WIT records' serde derives ([`crate::derived`]):
+//! a record's keys are its field names, dashed. In a response the charm writes, a key given as `null` is cleared (see
 //! [`response_from_json`]). The JSON forms of responses and events carry credentials: they
 //! are the charm's data, not log lines. An error names the key at fault, never a value.
 //! A failed call is described by [`data_interfaces_host::error::error_to_json`].
@@ -18,9 +19,12 @@
 //! # Ok::<(), data_interfaces_cli::records::FormError>(())
 //! ```
 
+use crate::derived::{field_names, field_of, from_derived, wire_key};
 use data_interfaces_host::error::protocol_error_to_json;
-use data_interfaces_host::wit::{EntityPermission, EntityType, Request, Response, Status};
+use data_interfaces_host::wit::{Request, Response, Status};
 use data_interfaces_host::{ProviderEvent, Rejection, RequirerEvent};
+use data_interfaces_host::{Request as HostRequest, Response as HostResponse};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// A JSON form (a configuration, request, response, status or peer values) that cannot be
@@ -93,33 +97,6 @@ fn opt_string(map: &Map<String, Value>, key: &str) -> Result<Option<String>, Str
     }
 }
 
-fn opt_bool(map: &Map<String, Value>, key: &str) -> Result<Option<bool>, String> {
-    match map.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(_) => Err(format!("{key:?} must be true or false")),
-    }
-}
-
-fn list<'a>(map: &'a Map<String, Value>, key: &str) -> Result<&'a [Value], String> {
-    match map.get(key) {
-        None | Some(Value::Null) => Ok(&[]),
-        Some(Value::Array(items)) => Ok(items),
-        Some(_) => Err(format!("{key:?} must be a list")),
-    }
-}
-
-fn strings(map: &Map<String, Value>, key: &str) -> Result<Vec<String>, String> {
-    list(map, key)?
-        .iter()
-        .map(|v| {
-            v.as_str()
-                .map(str::to_owned)
-                .ok_or_else(|| format!("{key:?} must be a list of strings"))
-        })
-        .collect()
-}
-
 fn status_of(status: &Map<String, Value>, what: &str) -> Result<Status, String> {
     let code = status
         .get("code")
@@ -133,136 +110,110 @@ fn status_of(status: &Map<String, Value>, what: &str) -> Result<Status, String> 
     })
 }
 
-const REQUEST_KEYS: &[&str] = &[
-    "resource",
-    "request-id",
-    "salt",
-    "extra-user-roles",
-    "extra-group-roles",
-    "external-node-connectivity",
-    "entity-type",
-    "entity-permissions",
-    "secret-mtls",
-    "mtls-cert",
-    "secret-requested-entity",
-    "entity-name",
-    "entity-password",
-    "prefix-matching",
-];
+/// The fields with their own rules in the JSON forms: a record's `extra` list (its other keys)
+/// and a response's `cleared` list (its keys given as `null`).
+const LISTS: [&str; 2] = ["extra", "cleared"];
 
-const RESPONSE_KEYS: &[&str] = &[
-    "resource",
-    "request-id",
-    "salt",
-    "endpoints",
-    "read-only-endpoints",
-    "secret-user",
-    "secret-tls",
-    "secret-extra",
-    "secret-entity",
-    "username",
-    "password",
-    "uris",
-    "read-only-uris",
-    "tls",
-    "tls-ca",
-    "entity-name",
-    "entity-password",
-    "version",
-    "prefix-resources",
-];
+/// The one optional response key for which `null` means absent rather than cleared: a stored
+/// response's `request-id` is never replaced, so the command line does not ask to clear it.
+/// (A key that is not optional, such as `resource` or `salt`, cannot be cleared either.)
+const NULL_IS_ABSENT: &str = "request-id";
 
-/// The keys a model does not know, with their values as JSON text.
-fn extra_of(map: &Map<String, Value>, known: &[&str]) -> Vec<(String, String)> {
-    map.iter()
-        .filter(|(k, _)| !known.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.to_string()))
-        .collect()
+/// The derived form of a record read from its JSON form: the record's empty form (`empty`,
+/// serialized) with each known key's value in place, every other key in `extra` (as JSON
+/// text). `cleared` (a response) collects the keys given as `null` that can be cleared;
+/// without it, `null` is absent.
+fn derived_form(
+    map: &Map<String, Value>,
+    empty: Value,
+    fields: &[&str],
+    what: &str,
+    mut cleared: Option<&mut Vec<String>>,
+) -> Result<Map<String, Value>, String> {
+    let Value::Object(mut form) = empty else {
+        return Err(format!("{what} has no record form"));
+    };
+    let first = fields.first().copied().unwrap_or_default();
+    if map.get(&wire_key(first)).is_none_or(Value::is_null) {
+        return Err(format!("{what} needs a {:?}", wire_key(first)));
+    }
+    let mut extra = Vec::new();
+    for (key, value) in map {
+        let field = field_of(key);
+        let known = fields.contains(&field.as_str()) && !LISTS.contains(&field.as_str());
+        let optional = known && form.get(&field).is_some_and(Value::is_null);
+        match (known, value.is_null(), cleared.as_deref_mut()) {
+            (true, false, _) => {
+                form.insert(field, value.clone());
+            }
+            (true, true, Some(cleared)) if optional && key != NULL_IS_ABSENT => {
+                cleared.push(key.clone())
+            }
+            (true, true, _) => {}
+            (false, true, Some(cleared)) => cleared.push(key.clone()),
+            (false, _, _) => extra.push(Value::from(vec![
+                Value::from(key.clone()),
+                Value::from(value.to_string()),
+            ])),
+        }
+    }
+    form.insert("extra".to_owned(), Value::Array(extra));
+    Ok(form)
 }
 
 fn parse_request(value: &Value) -> Result<Request, String> {
     let map = object(value, "a request")?;
-    let entity_type = match opt_string(map, "entity-type")?.as_deref() {
-        None => None,
-        Some(t) if t.eq_ignore_ascii_case("user") => Some(EntityType::User),
-        Some(t) if t.eq_ignore_ascii_case("group") => Some(EntityType::Group),
-        Some(other) => {
-            return Err(format!(
-                "\"entity-type\" must be USER or GROUP, not {other:?}"
-            ))
-        }
-    };
-    let entity_permissions = match map.get("entity-permissions") {
-        None | Some(Value::Null) => None,
-        Some(_) => Some(
-            list(map, "entity-permissions")?
-                .iter()
-                .map(|item| {
-                    let p = object(item, "an entity permission")?;
-                    Ok(EntityPermission {
-                        resource_name: opt_string(p, "resource_name")?.unwrap_or_default(),
-                        resource_type: opt_string(p, "resource_type")?.unwrap_or_default(),
-                        privileges: strings(p, "privileges")?,
-                    })
-                })
-                .collect::<Result<Vec<_>, String>>()?,
-        ),
-    };
-    Ok(Request {
-        resource: opt_string(map, "resource")?.ok_or("a request needs a \"resource\"")?,
-        request_id: opt_string(map, "request-id")?,
-        salt: opt_string(map, "salt")?.unwrap_or_default(),
-        extra_user_roles: opt_string(map, "extra-user-roles")?,
-        extra_group_roles: opt_string(map, "extra-group-roles")?,
-        external_node_connectivity: opt_bool(map, "external-node-connectivity")?.unwrap_or(false),
-        entity_type,
-        entity_permissions,
-        secret_mtls: opt_string(map, "secret-mtls")?,
-        mtls_cert: opt_string(map, "mtls-cert")?,
-        secret_requested_entity: opt_string(map, "secret-requested-entity")?,
-        entity_name: opt_string(map, "entity-name")?,
-        entity_password: opt_string(map, "entity-password")?,
-        prefix_matching: opt_string(map, "prefix-matching")?,
-        extra: extra_of(map, REQUEST_KEYS),
-    })
+    let empty = serde_json::to_value(HostRequest::new("").into_wit()).map_err(|e| e.to_string())?;
+    let form = derived_form(map, empty, field_names::<Request>(), "a request", None)?;
+    from_derived(Value::Object(form))
 }
 
 fn parse_response(value: &Value) -> Result<Response, String> {
     let map = object(value, "a response")?;
-    Ok(Response {
-        resource: opt_string(map, "resource")?.ok_or("a response needs a \"resource\"")?,
-        request_id: opt_string(map, "request-id")?,
-        salt: opt_string(map, "salt")?.unwrap_or_default(),
-        endpoints: opt_string(map, "endpoints")?,
-        read_only_endpoints: opt_string(map, "read-only-endpoints")?,
-        secret_user: opt_string(map, "secret-user")?,
-        secret_tls: opt_string(map, "secret-tls")?,
-        secret_extra: opt_string(map, "secret-extra")?,
-        secret_entity: opt_string(map, "secret-entity")?,
-        username: opt_string(map, "username")?,
-        password: opt_string(map, "password")?,
-        uris: opt_string(map, "uris")?,
-        read_only_uris: opt_string(map, "read-only-uris")?,
-        tls: opt_bool(map, "tls")?,
-        tls_ca: opt_string(map, "tls-ca")?,
-        entity_name: opt_string(map, "entity-name")?,
-        entity_password: opt_string(map, "entity-password")?,
-        version: opt_string(map, "version")?,
-        prefix_resources: opt_string(map, "prefix-resources")?,
-        extra: extra_of(map, RESPONSE_KEYS)
-            .into_iter()
-            .filter(|(_, text)| text != "null")
-            .collect(),
-        cleared: map
-            .iter()
-            .filter(|(key, value)| value.is_null() && !NEVER_CLEARED.contains(&key.as_str()))
-            .map(|(key, _)| key.clone())
-            .collect(),
-    })
+    let empty =
+        serde_json::to_value(HostResponse::new("").into_wit()).map_err(|e| e.to_string())?;
+    let mut cleared = Vec::new();
+    let mut form = derived_form(
+        map,
+        empty,
+        field_names::<Response>(),
+        "a response",
+        Some(&mut cleared),
+    )?;
+    form.insert("cleared".to_owned(), Value::from(cleared));
+    from_derived(Value::Object(form))
 }
 
-/// Response keys for which `null` means absent, not cleared.
-const NEVER_CLEARED: [&str; 3] = ["resource", "request-id", "salt"];
+/// A record's JSON form from its derived form: each field under its wire key, in the record's
+/// order, an absent one (`null`) or a flag that is not optional and off left out; then the
+/// `extra` fields, each under its own key.
+fn to_json_form<T: Serialize>(record: &T, empty: &T) -> Value {
+    let (Ok(Value::Object(form)), Ok(Value::Object(empty))) =
+        (serde_json::to_value(record), serde_json::to_value(empty))
+    else {
+        return Value::Null;
+    };
+    let mut json = Json::new();
+    for (field, value) in &form {
+        let off_flag = *value == Value::Bool(false) && empty.get(field) == Some(value);
+        if LISTS.contains(&field.as_str()) || value.is_null() || off_flag {
+            continue;
+        }
+        json.put(&wire_key(field), value.clone());
+    }
+    if let Some(Value::Array(extra)) = form.get("extra") {
+        for pair in extra {
+            if let Some([Value::String(key), Value::String(text)]) =
+                pair.as_array().map(Vec::as_slice)
+            {
+                let value =
+                    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone()));
+                json.put(key, value);
+            }
+        }
+    }
+    json.done()
+}
 
 /// Builds a JSON object, leaving out absent values.
 struct Json(Map<String, Value>);
@@ -287,13 +238,6 @@ impl Json {
         }
         self
     }
-    fn extra(&mut self, extra: &[(String, String)]) -> &mut Self {
-        for (key, text) in extra {
-            let value = serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone()));
-            self.put(key, value);
-        }
-        self
-    }
     fn done(&mut self) -> Value {
         Value::Object(std::mem::take(&mut self.0))
     }
@@ -301,75 +245,19 @@ impl Json {
 
 /// A request as a JSON object (wire keys; absent fields left out).
 pub fn request_to_json(r: &Request) -> Value {
-    let mut json = Json::new();
-    json.put("resource", r.resource.clone())
-        .opt("request-id", &r.request_id)
-        .put("salt", r.salt.clone())
-        .opt("extra-user-roles", &r.extra_user_roles)
-        .opt("extra-group-roles", &r.extra_group_roles);
-    if r.external_node_connectivity {
-        json.put("external-node-connectivity", true);
-    }
-    if let Some(entity) = r.entity_type {
-        let name = match entity {
-            EntityType::User => "USER",
-            EntityType::Group => "GROUP",
-        };
-        json.put("entity-type", name);
-    }
-    if let Some(permissions) = &r.entity_permissions {
-        let list: Vec<Value> = permissions
-            .iter()
-            .map(|p| {
-                Json::new()
-                    .put("resource_name", p.resource_name.clone())
-                    .put("resource_type", p.resource_type.clone())
-                    .put("privileges", p.privileges.clone())
-                    .done()
-            })
-            .collect();
-        json.put("entity-permissions", list);
-    }
-    json.opt("secret-mtls", &r.secret_mtls)
-        .opt("mtls-cert", &r.mtls_cert)
-        .opt("secret-requested-entity", &r.secret_requested_entity)
-        .opt("entity-name", &r.entity_name)
-        .opt("entity-password", &r.entity_password)
-        .opt("prefix-matching", &r.prefix_matching)
-        .extra(&r.extra)
-        .done()
+    to_json_form(r, HostRequest::new("").as_wit())
 }
 
 /// A response as a JSON object (wire keys; absent fields left out, cleared ones `null`). It
 /// carries credentials.
 pub fn response_to_json(r: &Response) -> Value {
-    let mut json = Json::new();
-    json.put("resource", r.resource.clone())
-        .opt("request-id", &r.request_id)
-        .put("salt", r.salt.clone())
-        .opt("endpoints", &r.endpoints)
-        .opt("read-only-endpoints", &r.read_only_endpoints)
-        .opt("secret-user", &r.secret_user)
-        .opt("secret-tls", &r.secret_tls)
-        .opt("secret-extra", &r.secret_extra)
-        .opt("secret-entity", &r.secret_entity)
-        .opt("username", &r.username)
-        .opt("password", &r.password)
-        .opt("uris", &r.uris)
-        .opt("read-only-uris", &r.read_only_uris);
-    if let Some(tls) = r.tls {
-        json.put("tls", tls);
+    let mut json = to_json_form(r, HostResponse::new("").as_wit());
+    if let Value::Object(map) = &mut json {
+        for key in &r.cleared {
+            map.insert(key.clone(), Value::Null);
+        }
     }
-    json.opt("tls-ca", &r.tls_ca)
-        .opt("entity-name", &r.entity_name)
-        .opt("entity-password", &r.entity_password)
-        .opt("version", &r.version)
-        .opt("prefix-resources", &r.prefix_resources)
-        .extra(&r.extra);
-    for key in &r.cleared {
-        json.put(key, Value::Null);
-    }
-    json.done()
+    json
 }
 
 /// A status as a JSON object.
@@ -535,5 +423,33 @@ mod tests {
         let error = response_from_json(&value).unwrap_err().to_string();
         assert!(error.contains("\"password\""));
         assert!(!error.contains("12345678"));
+    }
+
+    #[test]
+    fn a_wrongly_typed_response_field_says_what_was_expected() {
+        let value = serde_json::json!({"resource": "db", "tls": "yes"});
+        let error = response_from_json(&value).unwrap_err().to_string();
+        assert_eq!(error, "\"tls\" must be a boolean");
+    }
+
+    #[test]
+    fn a_request_takes_the_entity_type_in_its_wire_form_only() {
+        let user = serde_json::json!({"resource": "", "entity-type": "USER"});
+        let request = request_from_json(&user).unwrap();
+        assert_eq!(request_to_json(&request)["entity-type"], "USER");
+        let lower = serde_json::json!({"resource": "", "entity-type": "user"});
+        let error = request_from_json(&lower).unwrap_err().to_string();
+        assert_eq!(error, "\"entity-type\" must be `USER` or `GROUP`");
+    }
+
+    #[test]
+    fn a_request_keeps_its_unknown_keys_as_extra_fields() {
+        let value = serde_json::json!({"resource": "db", "tier": 3, "salt": "s"});
+        let request = request_from_json(&value).unwrap();
+        assert_eq!(request.extra, vec![("tier".to_owned(), "3".to_owned())]);
+        assert_eq!(
+            request_to_json(&request),
+            serde_json::json!({"resource": "db", "salt": "s", "tier": 3})
+        );
     }
 }

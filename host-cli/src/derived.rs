@@ -1,0 +1,147 @@
+//! What the command line reads from a record's serde derive rather than spelling it: the
+//! record's field names (a deserializer that only captures the list `#[derive(Deserialize)]`
+//! hands it), the wire key of a field (its name, dashed), and errors that name the field.
+//!
+//! The JSON forms of [`crate::records`] are built on these, so a field added to the WIT's
+//! `request` or `response` travels on the command line with no edit here.
+
+use serde::de::{self, DeserializeOwned, Visitor};
+use serde_json::Value;
+use serde_path_to_error::Segment;
+
+/// The field names of a record with a derived `Deserialize` (Rust names, snake case), in
+/// declaration order; empty for a type that is not a struct.
+pub fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+    let mut names = None;
+    // The capture ends the deserialization with an error, on purpose.
+    let _ = T::deserialize(Names(&mut names));
+    names.unwrap_or(&[])
+}
+
+/// A field's wire key: its name, dashed (`read_only_uris` is `read-only-uris`).
+pub fn wire_key(field: &str) -> String {
+    field.replace('_', "-")
+}
+
+/// The field a wire key names: the key, snake case.
+pub fn field_of(wire_key: &str) -> String {
+    wire_key.replace('-', "_")
+}
+
+/// A record from its derived JSON form (field names as keys); an error names the field at
+/// fault by its wire key and says what was expected, never the value.
+pub fn from_derived<T: DeserializeOwned>(value: Value) -> Result<T, String> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = wire_path(error.path().iter());
+        let message = error.inner().to_string();
+        let quoted = |prefix: &str| {
+            message
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.split('`').next())
+                .map(str::to_owned)
+        };
+        let whole = |text: String| {
+            if path.is_empty() {
+                text
+            } else {
+                format!("{path}: {text}")
+            }
+        };
+        if let Some(field) = quoted("missing field `") {
+            whole(format!("{:?} is required", wire_key(&field)))
+        } else if let Some((_, expected)) = message.split_once(", expected ") {
+            // "invalid type: string \"...\", expected a boolean": the first half quotes the value.
+            format!("{path} must be {expected}")
+        } else {
+            whole("is malformed".to_owned())
+        }
+    })
+}
+
+/// A path for people: `"entity-permissions"[0]."privileges"` (the record's own keys dashed).
+fn wire_path<'a>(segments: impl Iterator<Item = &'a Segment>) -> String {
+    let mut text = String::new();
+    for (depth, segment) in segments.enumerate() {
+        match segment {
+            Segment::Seq { index } => text.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !text.is_empty() {
+                    text.push('.');
+                }
+                let key = if depth == 0 {
+                    wire_key(key)
+                } else {
+                    key.clone()
+                };
+                text.push_str(&format!("{key:?}"));
+            }
+            Segment::Unknown => {}
+        }
+    }
+    text
+}
+
+/// Captures the field list a derived `Deserialize` passes to `deserialize_struct`.
+struct Names<'a>(&'a mut Option<&'static [&'static str]>);
+
+impl<'de> de::Deserializer<'de> for Names<'_> {
+    type Error = de::value::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(de::Error::custom("not a record"))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Self::Error> {
+        *self.0 = Some(fields);
+        Err(de::Error::custom("field names captured"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use data_interfaces_host::wit::{EntityPermission, Response};
+
+    #[test]
+    fn a_records_field_names_come_from_its_derive() {
+        assert_eq!(
+            field_names::<EntityPermission>(),
+            ["resource_name", "resource_type", "privileges"]
+        );
+        assert!(field_names::<Response>().contains(&"read_only_uris"));
+        assert!(field_names::<String>().is_empty());
+    }
+
+    #[test]
+    fn a_wire_key_is_the_field_name_dashed_and_back() {
+        assert_eq!(wire_key("read_only_uris"), "read-only-uris");
+        assert_eq!(field_of("read-only-uris"), "read_only_uris");
+    }
+
+    #[test]
+    fn an_error_names_the_wire_key_and_what_was_expected_not_the_value() {
+        let value = serde_json::json!({
+            "resource_name": "db", "resource_type": 12345678, "privileges": []
+        });
+        let error = from_derived::<EntityPermission>(value).unwrap_err();
+        assert_eq!(error, "\"resource-type\" must be a string");
+    }
+
+    #[test]
+    fn a_missing_field_is_named_by_its_wire_key() {
+        let value = serde_json::json!({"resource_name": "db", "privileges": []});
+        let error = from_derived::<EntityPermission>(value).unwrap_err();
+        assert_eq!(error, "\"resource-type\" is required");
+    }
+}
