@@ -31,6 +31,9 @@ pub enum Error {
     /// No relation with that id on the handler's endpoint.
     #[error("no relation {0} on this endpoint")]
     MissingRelation(RelationId),
+    /// The call writes a bag the local unit may only read (another unit's peer data).
+    #[error("read only: {0}")]
+    ReadOnly(String),
     /// A secret the protocol needs is missing or unreadable.
     #[error("secret: {0}")]
     Secret(String),

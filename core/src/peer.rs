@@ -246,7 +246,7 @@ fn stored_value(key: &str, value: Option<&str>) -> Result<Option<String>> {
 /// Plain fields are staged and written in one call with only the keys that change; secret
 /// fields go to their group's secret (created, merged, or removed when it becomes empty) before
 /// the databag is written. The app scope needs leadership ([`Error::NotLeader`]); another
-/// unit's data cannot be written ([`Error::InvalidModel`] with the library's message).
+/// unit's data cannot be written ([`Error::ReadOnly`] with the library's message).
 pub fn write(
     env: &mut impl Env,
     config: &PeerConfig,
@@ -257,9 +257,7 @@ pub fn write(
     let (bag, owner) = match scope {
         PeerScope::App => (Bag::LocalApp, Owner::Application),
         PeerScope::Unit => (Bag::LocalUnit, Owner::Unit),
-        PeerScope::OtherUnit(_) => {
-            return Err(Error::InvalidModel(OTHER_UNIT_READ_ONLY.to_string()))
-        }
+        PeerScope::OtherUnit(_) => return Err(Error::ReadOnly(OTHER_UNIT_READ_ONLY.to_string())),
     };
     if *scope == PeerScope::App && !env.is_leader() {
         return Err(Error::NotLeader(

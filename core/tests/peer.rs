@@ -324,15 +324,15 @@ fn another_units_plain_fields_are_read_without_secrets() {
 }
 
 #[test]
-fn writing_another_units_data_is_refused() {
+fn writing_another_units_data_is_refused_as_read_only() {
     let mut env = env(true);
     let scope = PeerScope::OtherUnit("myapp/1".into());
     let values = set(&[("plain-text", r#""x""#), ("admin-password", r#""pw""#)]);
     let error = peer::write(&mut env, &config(), PEERS, &scope, &values).unwrap_err();
-    assert_eq!(error, Error::InvalidModel(OTHER_UNIT_READ_ONLY.into()));
+    assert_eq!(error, Error::ReadOnly(OTHER_UNIT_READ_ONLY.into()));
     let keys = ["plain-text".to_string()];
     let error = peer::delete(&mut env, &config(), PEERS, &scope, &keys).unwrap_err();
-    assert_eq!(error, Error::InvalidModel(OTHER_UNIT_READ_ONLY.into()));
+    assert_eq!(error, Error::ReadOnly(OTHER_UNIT_READ_ONLY.into()));
     assert_eq!(env.applies, 0);
     assert!(env.secrets.is_empty());
 }

@@ -33,7 +33,7 @@ class ProtocolError(ValueError):
     """The component refused a call: a malformed databag, an invalid model, not the leader...
 
     ``kind`` is one of ``invalid-databag``, ``invalid-model``, ``not-leader``,
-    ``missing-relation``, ``secret`` or ``host``; ``relation_id``, ``bag`` and ``key`` say
+    ``missing-relation``, ``read-only``, ``secret`` or ``host``; ``relation_id``, ``bag`` and ``key`` say
     where, when the component knows; ``reason`` says why.
     """
 

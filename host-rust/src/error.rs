@@ -129,6 +129,7 @@ pub fn describe(error: &wit::Error) -> String {
         wit::Error::InvalidModel(m) => format!("invalid model: {m}"),
         wit::Error::NotLeader(message) => message.clone(),
         wit::Error::MissingRelation(id) => format!("no relation with id {id} on this endpoint"),
+        wit::Error::ReadOnly(message) => message.clone(),
         wit::Error::Secret(m) => format!("secret: {m}"),
         wit::Error::Host(e) => format!("{}: {}", crate::backend::kind_name(e.kind), e.message),
     }
@@ -138,7 +139,7 @@ pub fn describe(error: &wit::Error) -> String {
 /// attributes, the command line's JSON, the conformance vectors' expectations).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorParts {
-    /// `invalid-databag`, `invalid-model`, `not-leader`, `missing-relation`, `secret` or `host`.
+    /// `invalid-databag`, `invalid-model`, `not-leader`, `missing-relation`, `read-only`, `secret` or `host`.
     pub kind: &'static str,
     /// Why, without the relation/bag/key prefix (for a host error: the backend's message).
     pub reason: String,
@@ -184,6 +185,7 @@ impl ErrorParts {
                 relation_id: Some(*id),
                 ..plain("missing-relation", &describe(error))
             },
+            wit::Error::ReadOnly(m) => plain("read-only", m),
             wit::Error::Secret(m) => plain("secret", m),
             wit::Error::Host(e) => plain("host", &e.message),
         }
@@ -193,7 +195,7 @@ impl ErrorParts {
 /// A failed call as a JSON object: `error` (the kind), `message` (the sentence a person
 /// reads) and, for a protocol error, `reason` and where it applies `relation-id`, `bag`,
 /// `key`. Kinds: the protocol's (`invalid-databag`, `invalid-model`, `not-leader`,
-/// `missing-relation`, `secret`, `host`) and the host's (`out-of-fuel`, `memory-cap`,
+/// `missing-relation`, `read-only`, `secret`, `host`) and the host's (`out-of-fuel`, `memory-cap`,
 /// `trap`, `contract`, `refused`, `too-large`, `backend`, `load`, `cache`). Never a secret value.
 pub fn error_to_json(error: &Error) -> Value {
     let kind = match error {

@@ -151,3 +151,17 @@ def test_a_peer_repository_refuses_a_relation_to_another_application() -> None:
         manager.run()
     assert raised.value.kind == "invalid-model"
     assert "not a peer relation" in raised.value.reason
+
+
+def test_the_component_refuses_a_write_to_another_units_data_as_read_only() -> None:
+    def body(charm: CharmBase) -> None:
+        unit = charm.model.get_unit("postgresql/1")
+        repository = OpsOtherPeerUnitRepositoryInterface(charm.model, ENDPOINT, unit).repository(3)
+        repository.write_field("state", "done")
+
+    with pytest.raises(NotImplementedError) as raised:
+        run(body, peers_data={1: {"state": "ready"}})
+    cause = raised.value.__context__
+    assert isinstance(cause, data_interfaces_wasm.ProtocolError)
+    assert cause.kind == "read-only"
+    assert str(raised.value) == cause.reason

@@ -12,9 +12,9 @@ The wire keys are not typed here; they are read from the sources of truth:
 * core's key constants: every ``const`` (public or not) in ``core/src/**/*.rs`` of type ``&str``
   or ``[&str; N]`` whose doc comment calls it a key or keys (``ALIAS_KEY``, ``DATA_KEY``,
   ``STATUS_KEY``, ``ENCRYPTION_SECRET`` "the bag key ...", ``ENCRYPTION_KEY`` "the content key
-  ...", ``RESOURCE_ALIASES``, ``SENSITIVE_KEYS``, v0's ``NOT_REQUEST`` and ``RESPONSE_KEYS``,
+  ...", ``RESOURCE_ALIASES``, v0's ``NOT_REQUEST`` and ``RESPONSE_KEYS``,
   ``IMMUTABLE_KEYS``, ``CONSUMER_GROUP_PREFIX``, ...). Core documents each constant, so its
-  own words decide: secret groups (``RESPONSE_GROUPS``, ``GROUP``), error texts and test data
+  own words decide: secret groups (``GROUP``, ``EXTRA_GROUP``), error texts and test data
   are not keys and say so. Constants of ``#[cfg(test)]`` items are test data.
 
 ``NOT_WIRE_KEYS`` lists the record fields left out, with why. The scanned sources are
@@ -118,7 +118,7 @@ def core_constants() -> list[CoreConstant]:
 
 
 def wire_keys() -> dict[str, list[str]]:
-    """Every wire key, with where it comes from (``wit:response``, ``core:SENSITIVE_KEYS``)."""
+    """Every wire key, with where it comes from (``wit:response``, ``core:ALIAS_KEY``)."""
     keys: dict[str, list[str]] = {}
     for record in ("request", "response"):
         for name in wit_record_fields(record):
@@ -269,7 +269,6 @@ ALLOWED_KEYS = {(entry["file"], key) for entry in ALLOWED for key in entry["keys
         ("encryption-secret", "core:ENCRYPTION_SECRET"),
         ("encryption-key", "core:ENCRYPTION_KEY"),
         ("plugin-url", "core:RESOURCE_ALIASES"),
-        ("mtls-cert", "core:SENSITIVE_KEYS"),
         ("consumer-group-prefix", "core:CONSUMER_GROUP_PREFIX"),
         ("version", "core:NOT_REQUEST"),
         ("entity-type", "core:IMMUTABLE_KEYS"),
@@ -282,7 +281,7 @@ def test_a_wire_key_is_read_from_its_source(key: str, source: str) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["GROUP", "EXTRA_GROUP", "RESPONSE_GROUPS", "INLINE_CROSS_MODEL", "OTHER_UNIT_READ_ONLY"],
+    ["GROUP", "EXTRA_GROUP", "OTHER_UNIT_READ_ONLY"],
 )
 def test_a_core_constant_that_its_doc_does_not_call_a_key_is_not_one(name: str) -> None:
     (constant,) = [c for c in core_constants() if c.name == name]

@@ -158,7 +158,7 @@ fn a_unit_reads_another_units_plain_data_but_cannot_write_it() {
         .expect("another unit's data reads");
     assert_eq!(read, owned(&[("plain-text", r#""hi""#)]));
     match leader.peer_write(leader_peer, relation, &scope, &written) {
-        Err(Error::Protocol(wit::Error::InvalidModel(message))) => {
+        Err(Error::Protocol(wit::Error::ReadOnly(message))) => {
             assert_eq!(message, "It's not possible to update data of another unit.")
         }
         other => panic!("expected a refusal, got {other:?}"),

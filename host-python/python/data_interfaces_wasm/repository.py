@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import logging
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, TypeVar
 
 from ops import Application, Unit
 from ops.model import RelationDataTypeError
@@ -50,9 +50,6 @@ logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
 _Bag = Literal["local-app", "local-unit", "remote-app", "remote-unit"]
 _Data = dict[str, list[tuple[str, str, str]]]
-
-OTHER_UNIT_READ_ONLY = "It's not possible to update data of another unit."
-"""What a write to another unit's data raises (as ``NotImplementedError``)."""
 
 
 def _as_json(value: Any) -> str | None:
@@ -637,35 +634,62 @@ class OpsOtherPeerUnitRepository(OpsPeerRepository):
             raise ValueError(f"Can't instantiate {type(self).__name__} with local unit.")
         super().__init__(model, relation, component)
 
+    def _refuse_write(self) -> NoReturn:
+        """Hands the write to the component, which refuses it: another unit's data is read only.
+
+        The refusal (a ``read-only`` protocol error, in the library's words) is raised as the
+        library raises it, a ``NotImplementedError``. The component decides before it reads
+        anything, so this works without a relation as well.
+        """
+        from ._native import ProtocolError
+
+        relation = self.relation
+        endpoint = relation.name if relation is not None else ""
+        backend = OpsBackend(self.model, endpoint, addressed=relation)
+        peer = held(self, {"endpoint": endpoint, "fields": []}, runtime().peer)
+        try:
+            peer.write(
+                backend,
+                -1 if relation is None else relation.id,
+                "other-unit",
+                [],
+                self.component.name,
+            )
+        except ProtocolError as error:
+            if error.kind == "read-only":
+                raise NotImplementedError(error.reason) from None
+            raise
+        raise RuntimeError("the component wrote another unit's peer data")
+
     def write_field(self, field: str, value: Any) -> None:
         """Not possible: raises ``NotImplementedError``."""
-        raise NotImplementedError(OTHER_UNIT_READ_ONLY)
+        self._refuse_write()
 
     def write_fields(self, mapping: dict[str, Any]) -> None:
         """Not possible: raises ``NotImplementedError``."""
-        raise NotImplementedError(OTHER_UNIT_READ_ONLY)
+        self._refuse_write()
 
     def write_secret_field(self, field: str, value: Any, secret_group: SecretGroup) -> None:
         """Not possible: raises ``NotImplementedError``."""
-        raise NotImplementedError(OTHER_UNIT_READ_ONLY)
+        self._refuse_write()
 
     def delete_field(self, field: str) -> None:
         """Not possible: raises ``NotImplementedError``."""
-        raise NotImplementedError(OTHER_UNIT_READ_ONLY)
+        self._refuse_write()
 
     def delete_fields(self, *fields: str) -> None:
         """Not possible: raises ``NotImplementedError``."""
-        raise NotImplementedError(OTHER_UNIT_READ_ONLY)
+        self._refuse_write()
 
     def delete_secret_field(self, field: str, secret_group: SecretGroup) -> None:
         """Not possible: raises ``NotImplementedError``."""
-        raise NotImplementedError(OTHER_UNIT_READ_ONLY)
+        self._refuse_write()
 
     def add_secret(
         self, field: str, value: Any, secret_group: SecretGroup, short_uuid: str | None = None
     ) -> CachedSecret | None:
         """Not possible: raises ``NotImplementedError``."""
-        raise NotImplementedError(OTHER_UNIT_READ_ONLY)
+        self._refuse_write()
 
     def _write_model(self, model: PeerModel) -> None:
-        raise NotImplementedError(OTHER_UNIT_READ_ONLY)
+        self._refuse_write()
