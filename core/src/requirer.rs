@@ -158,7 +158,7 @@ fn relation_created(
 /// The requests this leader wrote before, as JSON objects (for their salts and tokens); a
 /// malformed list is treated as none (it is this side's own output).
 fn written_requests(app: &Staged) -> Vec<Object> {
-    app.get("requests")
+    app.get(wire::REQUESTS_KEY)
         .and_then(|text| serde_json::from_str::<Value>(text).ok())
         .and_then(|value| match value {
             Value::Array(items) => Some(items),
@@ -235,8 +235,8 @@ fn write_requests(
         crossmodel::seal_request(key.as_ref(), &mut object, previous)?;
         items.push(Value::Object(object));
     }
-    app.set("version", "v1".into());
-    app.set_json("requests", &Value::Array(items));
+    app.set(wire::VERSION_KEY, "v1".into());
+    app.set_json(wire::REQUESTS_KEY, &Value::Array(items));
     Ok(())
 }
 
@@ -280,7 +280,7 @@ fn read_responses(
     config: &RequirerConfig,
     remote: &Databag,
 ) -> Result<(Vec<Response>, Vec<Rejection>)> {
-    let Some(items) = remote.json_array("requests")? else {
+    let Some(items) = remote.json_array(wire::REQUESTS_KEY)? else {
         return Ok((Vec::new(), Vec::new()));
     };
     let mut responses = Vec::with_capacity(items.len());
@@ -295,7 +295,7 @@ fn read_responses(
                     .and_then(Value::as_str)
                     .map(str::to_string),
                 alias: None,
-                error: remote.error("requests", format!("entry {index}: {reason}")),
+                error: remote.error(wire::REQUESTS_KEY, format!("entry {index}: {reason}")),
             }),
         }
     }
@@ -419,7 +419,7 @@ fn relation_changed(
             })
             .and_then(|request| {
                 let dumped = wire::response_dump(&response, &config.response_fields)
-                    .map_err(|reason| remote.error("requests", reason))?;
+                    .map_err(|reason| remote.error(wire::REQUESTS_KEY, reason))?;
                 Ok((request, wire::diff_form(&dumped)))
             })
             .and_then(|checked| {

@@ -21,6 +21,13 @@ pub const RESOURCE_ALIASES: [&str; 6] = [
     "prefix",
 ];
 
+/// The bag key of a V1 application bag's list of requests (the requirer's) or responses (the
+/// provider's), a JSON array.
+pub const REQUESTS_KEY: &str = "requests";
+
+/// The bag key of the contract version a V1 side writes (`v1`); a bag without it is v0.
+pub const VERSION_KEY: &str = "version";
+
 /// The keys a `resource` is read from: the aliases first, then `resource`.
 pub const RESOURCE_KEYS: [&str; RESOURCE_ALIASES.len() + 1] = {
     let mut keys = ["resource"; RESOURCE_ALIASES.len() + 1];

@@ -90,14 +90,15 @@ pub fn responses(
     let version = version(&remote)?;
     let mut responses = match version {
         Version::V0 => vec![v0::read_response(&app, &config.response_fields)?],
-        Version::V1 => match app.json_array("requests")? {
+        Version::V1 => match app.json_array(wire::REQUESTS_KEY)? {
             None => Vec::new(),
             Some(items) => items
                 .iter()
                 .enumerate()
                 .map(|(index, item)| {
-                    wire::parse_response(item, &config.response_fields)
-                        .map_err(|reason| app.error("requests", format!("entry {index}: {reason}")))
+                    wire::parse_response(item, &config.response_fields).map_err(|reason| {
+                        app.error(wire::REQUESTS_KEY, format!("entry {index}: {reason}"))
+                    })
                 })
                 .collect::<Result<_>>()?,
         },

@@ -20,11 +20,11 @@ use super::Version;
 
 /// The requirer's contract version, from its app bag's `version` (missing means v0).
 pub(super) fn version(remote: &Databag) -> Result<Version> {
-    match remote.get("version").unwrap_or("v0") {
+    match remote.get(wire::VERSION_KEY).unwrap_or("v0") {
         "v0" => Ok(Version::V0),
         "v1" => Ok(Version::V1),
         other => Err(remote.error(
-            "version",
+            wire::VERSION_KEY,
             format!(
                 "unsupported contract version {}",
                 crate::json::dumps_str(other)
@@ -101,7 +101,7 @@ pub(super) fn read_requests(
     remote: &Databag,
     key: Option<&Key>,
 ) -> Result<(Vec<Request>, Vec<Rejection>)> {
-    let Some(items) = remote.json_array("requests")? else {
+    let Some(items) = remote.json_array(wire::REQUESTS_KEY)? else {
         return Ok((Vec::new(), Vec::new()));
     };
     let cross_model = is_cross_model(env, info);
@@ -113,7 +113,8 @@ pub(super) fn read_requests(
             .get("request-id")
             .and_then(Value::as_str)
             .map(str::to_string);
-        let at = |reason: String| remote.error("requests", format!("entry {index}: {reason}"));
+        let at =
+            |reason: String| remote.error(wire::REQUESTS_KEY, format!("entry {index}: {reason}"));
         let parsed = read_request(env, config, info, key, cross_model, index, item, &at).and_then(
             |request| {
                 let uuid = short_uuid(&request);

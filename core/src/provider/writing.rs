@@ -117,7 +117,7 @@ pub(super) fn write_responses(
         v0::write_response(&mut app, &responses[0], &config.response_fields)?;
         return app.commit(env);
     }
-    let mut responses: Vec<Response> = match app.current().json_array("requests")? {
+    let mut responses: Vec<Response> = match app.current().json_array(wire::REQUESTS_KEY)? {
         None => Vec::new(),
         Some(items) => items
             .iter()
@@ -125,7 +125,7 @@ pub(super) fn write_responses(
             .map(|(index, item)| {
                 wire::parse_response(item, &config.response_fields).map_err(|reason| {
                     app.current()
-                        .error("requests", format!("entry {index}: {reason}"))
+                        .error(wire::REQUESTS_KEY, format!("entry {index}: {reason}"))
                 })
             })
             .collect::<Result<_>>()?,
@@ -140,7 +140,7 @@ pub(super) fn write_responses(
         if batch && responses.iter().any(|r| r.request_id.is_none()) {
             return Err(app
                 .current()
-                .error("requests", "Missing request id in the response"));
+                .error(wire::REQUESTS_KEY, "Missing request id in the response"));
         }
         let index = match responses
             .iter()
@@ -174,8 +174,8 @@ pub(super) fn write_responses(
         wire::null_sensitive(&mut object);
         items.push(Value::Object(object));
     }
-    app.set("version", "v1".into());
-    app.set_json("requests", &Value::Array(items));
+    app.set(wire::VERSION_KEY, "v1".into());
+    app.set_json(wire::REQUESTS_KEY, &Value::Array(items));
     app.commit(env)
 }
 
