@@ -1,21 +1,18 @@
 //! What the command line reads from a record's serde derive rather than spelling it: the
-//! record's field names (a deserializer that only captures the list `#[derive(Deserialize)]`
-//! hands it), the wire key of a field (its name, dashed), and errors that name the field.
+//! record's field names ([`data_interfaces_host::shape`]), the wire key of a field (its name,
+//! dashed), and errors that name the field.
 //!
 //! The JSON forms of [`crate::records`] are built on these, so a field added to the WIT's
 //! `request` or `response` travels on the command line with no edit here.
 
-use serde::de::{self, DeserializeOwned, Visitor};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use serde_path_to_error::Segment;
 
 /// The field names of a record with a derived `Deserialize` (Rust names, snake case), in
 /// declaration order; empty for a type that is not a struct.
 pub fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
-    let mut names = None;
-    // The capture ends the deserialization with an error, on purpose.
-    let _ = T::deserialize(Names(&mut names));
-    names.unwrap_or(&[])
+    data_interfaces_host::shape::record_fields::<T>().unwrap_or(&[])
 }
 
 /// A field's wire key: its name, dashed (`read_only_uris` is `read-only-uris`).
@@ -79,33 +76,6 @@ fn wire_path<'a>(segments: impl Iterator<Item = &'a Segment>) -> String {
         }
     }
     text
-}
-
-/// Captures the field list a derived `Deserialize` passes to `deserialize_struct`.
-struct Names<'a>(&'a mut Option<&'static [&'static str]>);
-
-impl<'de> de::Deserializer<'de> for Names<'_> {
-    type Error = de::value::Error;
-
-    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
-        Err(de::Error::custom("not a record"))
-    }
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _: &'static str,
-        fields: &'static [&'static str],
-        _: V,
-    ) -> Result<V::Value, Self::Error> {
-        *self.0 = Some(fields);
-        Err(de::Error::custom("field names captured"))
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
-        ignored_any
-    }
 }
 
 #[cfg(test)]

@@ -157,7 +157,7 @@ pub fn hook(dict: &Bound<'_, PyDict>) -> PyResult<Hook> {
         Some(kind) => from_py(&kind, "hook.kind")?,
         None => return Err(PyValueError::new_err("hook: missing field `kind`")),
     };
-    let cases = crate::shape::cases::<Hook>().unwrap_or_default();
+    let cases = data_interfaces_host::shape::cases::<Hook>().unwrap_or_default();
     let Some(case) = cases.iter().find(|case| wit_name(case) == kind) else {
         let known: Vec<String> = cases.iter().map(|case| wit_name(case)).collect();
         return Err(PyValueError::new_err(format!(
@@ -297,8 +297,8 @@ pub fn entries_to_dict<'py>(
 /// WIT's order, as the dicts key them; read from the record's serde derive.
 pub fn record_fields(record: &str) -> PyResult<&'static [&'static str]> {
     let fields = match record {
-        "request" => crate::shape::record_fields::<Request>(),
-        "response" => crate::shape::record_fields::<Response>(),
+        "request" => data_interfaces_host::shape::record_fields::<Request>(),
+        "response" => data_interfaces_host::shape::record_fields::<Response>(),
         _ => None,
     };
     fields.ok_or_else(|| {

@@ -17,7 +17,6 @@ mod errors;
 mod handlers;
 mod pyde;
 mod pyser;
-mod shape;
 
 use backend::PyBackend;
 use data_interfaces_host as host;

@@ -87,6 +87,7 @@ pub mod load;
 pub mod memory;
 pub mod runtime;
 pub mod sandbox;
+pub mod shape;
 pub mod size;
 
 pub use api::{

@@ -301,120 +301,53 @@ pub fn opt_str(fields: &Value, key: &str) -> Option<String> {
     fields.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
-pub fn entity_type(value: &Value) -> Option<EntityType> {
-    match value.as_str() {
-        Some("USER") => Some(EntityType::User),
-        Some("GROUP") => Some(EntityType::Group),
-        _ => None,
+/// A record from a vector's fields (Python field names) through the record's serde derive: the
+/// given fields over an empty record (`empty`), string values resolved by `resolve`; every other
+/// key is an extra field, by wire key (a null one is left out).
+fn derived<T>(fields: &Value, empty: T, resolve: &dyn Fn(&str) -> String) -> T
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    let names = data_interfaces_host::shape::record_fields::<T>().unwrap_or_default();
+    let Ok(Value::Object(mut form)) = serde_json::to_value(empty) else {
+        panic!("a record serializes to an object");
+    };
+    let mut extra = Vec::new();
+    for (key, value) in fields.as_object().into_iter().flatten() {
+        if names.contains(&key.as_str()) {
+            let value = match value {
+                Value::String(text) => Value::String(resolve(text)),
+                Value::Null if !form[key].is_null() => continue,
+                other => other.clone(),
+            };
+            form.insert(key.clone(), value);
+        } else if !value.is_null() {
+            extra.push(json!([key.replace('_', "-"), value.to_string()]));
+        }
     }
+    form.insert("extra".to_owned(), Value::Array(extra));
+    serde_json::from_value(Value::Object(form)).expect("a vector's record has the WIT's shape")
 }
-
-pub fn permissions(value: &Value) -> Option<Vec<EntityPermission>> {
-    value.as_array().map(|list| {
-        list.iter()
-            .map(|p| EntityPermission {
-                resource_name: opt_str(p, "resource_name").unwrap_or_default(),
-                resource_type: opt_str(p, "resource_type").unwrap_or_default(),
-                privileges: p["privileges"]
-                    .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(Value::as_str)
-                            .map(str::to_owned)
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            })
-            .collect()
-    })
-}
-
-pub const REQUEST_FIELDS: [&str; 14] = [
-    "resource",
-    "request_id",
-    "salt",
-    "extra_user_roles",
-    "extra_group_roles",
-    "external_node_connectivity",
-    "entity_type",
-    "entity_permissions",
-    "secret_mtls",
-    "mtls_cert",
-    "secret_requested_entity",
-    "entity_name",
-    "entity_password",
-    "prefix_matching",
-];
 
 /// A request from a vector (Python field names; other keys are extra fields, by wire key).
 pub fn request(fields: &Value) -> Request {
-    let extra = fields
-        .as_object()
-        .map(|o| {
-            o.iter()
-                .filter(|(k, _)| !REQUEST_FIELDS.contains(&k.as_str()))
-                .map(|(k, v)| (k.replace('_', "-"), v.to_string()))
-                .collect()
-        })
-        .unwrap_or_default();
-    Request {
-        resource: opt_str(fields, "resource").unwrap_or_default(),
-        request_id: opt_str(fields, "request_id"),
-        salt: opt_str(fields, "salt").unwrap_or_default(),
-        extra_user_roles: opt_str(fields, "extra_user_roles"),
-        extra_group_roles: opt_str(fields, "extra_group_roles"),
-        external_node_connectivity: fields["external_node_connectivity"]
-            .as_bool()
-            .unwrap_or(false),
-        entity_type: entity_type(&fields["entity_type"]),
-        entity_permissions: permissions(&fields["entity_permissions"]),
-        secret_mtls: opt_str(fields, "secret_mtls"),
-        mtls_cert: opt_str(fields, "mtls_cert"),
-        secret_requested_entity: opt_str(fields, "secret_requested_entity"),
-        entity_name: opt_str(fields, "entity_name"),
-        entity_password: opt_str(fields, "entity_password"),
-        prefix_matching: opt_str(fields, "prefix_matching"),
-        extra,
-    }
+    derived(
+        fields,
+        data_interfaces_host::api::Request::new("").into_wit(),
+        &str::to_owned,
+    )
 }
-
-pub const RESPONSE_FIELDS: [&str; 19] = [
-    "resource",
-    "request_id",
-    "salt",
-    "endpoints",
-    "read_only_endpoints",
-    "secret_user",
-    "secret_tls",
-    "secret_extra",
-    "secret_entity",
-    "username",
-    "password",
-    "uris",
-    "read_only_uris",
-    "tls",
-    "tls_ca",
-    "entity_name",
-    "entity_password",
-    "version",
-    "prefix_resources",
-];
 
 /// A response from a vector, its secret placeholders filled in. A field given as `null` is
 /// cleared, as a Python charm's `None` (by wire key), except `resource`, `request_id` and
 /// `salt`.
 pub fn response(fields: &Value, matcher: &Matcher) -> Response {
-    let get = |key: &str| opt_str(fields, key).map(|v| matcher.resolve(&v));
-    let extra = fields
-        .as_object()
-        .map(|o| {
-            o.iter()
-                .filter(|(k, v)| !RESPONSE_FIELDS.contains(&k.as_str()) && !v.is_null())
-                .map(|(k, v)| (k.replace('_', "-"), v.to_string()))
-                .collect()
-        })
-        .unwrap_or_default();
-    let cleared = fields
+    let mut response: Response = derived(
+        fields,
+        data_interfaces_host::api::Response::new("").into_wit(),
+        &|text| matcher.resolve(text),
+    );
+    response.cleared = fields
         .as_object()
         .map(|o| {
             o.iter()
@@ -425,29 +358,7 @@ pub fn response(fields: &Value, matcher: &Matcher) -> Response {
                 .collect()
         })
         .unwrap_or_default();
-    Response {
-        resource: get("resource").unwrap_or_default(),
-        request_id: get("request_id"),
-        salt: get("salt").unwrap_or_default(),
-        endpoints: get("endpoints"),
-        read_only_endpoints: get("read_only_endpoints"),
-        secret_user: get("secret_user"),
-        secret_tls: get("secret_tls"),
-        secret_extra: get("secret_extra"),
-        secret_entity: get("secret_entity"),
-        username: get("username"),
-        password: get("password"),
-        uris: get("uris"),
-        read_only_uris: get("read_only_uris"),
-        tls: fields["tls"].as_bool(),
-        tls_ca: get("tls_ca"),
-        entity_name: get("entity_name"),
-        entity_password: get("entity_password"),
-        version: get("version"),
-        prefix_resources: get("prefix_resources"),
-        extra,
-        cleared,
-    }
+    response
 }
 
 pub fn permissions_json(list: &Option<Vec<EntityPermission>>) -> Value {

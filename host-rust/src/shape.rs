@@ -4,6 +4,9 @@
 //! `Deserialize` for a derived record starts by telling its deserializer every field it has
 //! (`deserialize_struct(name, fields, ..)`), an enum every case (`deserialize_enum`); a
 //! deserializer that notes the list and stops is enough, with no value and no component.
+//!
+//! The hosts' codecs (the Python extension's dicts, the command line's JSON) read a record's
+//! fields here rather than listing them, so a field added to the WIT needs no edit in them.
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use std::fmt;
