@@ -236,6 +236,9 @@ pub struct RequirerConfig {
     pub response_fields: Vec<FieldSpec>,
     /// Relation aliases; empty for none.
     pub relation_aliases: Vec<String>,
+    /// The endpoint's `limit` in metadata.yaml; `None` when it sets none. Aliases must be
+    /// exactly that many.
+    pub relation_limit: Option<u32>,
 }
 
 /// How a provider handler is configured.

@@ -31,9 +31,19 @@ pub struct Requirer {
 }
 
 impl Requirer {
-    /// Checks the configured requests with the request model's rules (an invalid
-    /// configuration fails here, before anything is read or written) and makes the handler.
+    /// Checks the configured requests with the request model's rules, and that relation
+    /// aliases are as many as the endpoint's relation limit (an invalid configuration fails
+    /// here, before anything is read or written), and makes the handler.
     pub fn new(config: RequirerConfig) -> Result<Requirer> {
+        let aliases = config.relation_aliases.len();
+        if aliases > 0 && config.relation_limit.map(|limit| limit as usize) != Some(aliases) {
+            let expected = config
+                .relation_limit
+                .map_or_else(|| "None".to_owned(), |limit| limit.to_string());
+            return Err(Error::InvalidModel(format!(
+                "Invalid number of aliases, expected {expected}, received {aliases}"
+            )));
+        }
         for request in &config.requests {
             wire::request_dump(request, &config.request_fields).map_err(Error::InvalidModel)?;
             wire::validate_request(request).map_err(Error::InvalidModel)?;

@@ -30,6 +30,7 @@ fn config(aliases: &[&str]) -> RequirerConfig {
             ..Request::default()
         }],
         relation_aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        relation_limit: Some(aliases.len() as u32),
         ..RequirerConfig::default()
     }
 }
@@ -280,4 +281,43 @@ fn a_rejection_on_an_unaliased_relation_or_on_the_provider_carries_no_alias() {
     .unwrap();
     assert_eq!(handled.rejections.len(), 1);
     assert_eq!(handled.rejections[0].alias, None);
+}
+
+#[test]
+fn aliases_fewer_than_the_relation_limit_are_refused_when_the_handler_is_made() {
+    let config = RequirerConfig {
+        relation_limit: Some(2),
+        ..config(&["cluster1"])
+    };
+    let refused = Requirer::new(config).unwrap_err();
+    assert_eq!(
+        refused,
+        data_interfaces_core::error::Error::InvalidModel(
+            "Invalid number of aliases, expected 2, received 1".into()
+        )
+    );
+}
+
+#[test]
+fn aliases_on_an_endpoint_without_a_relation_limit_are_refused() {
+    let config = RequirerConfig {
+        relation_limit: None,
+        ..config(&["cluster1"])
+    };
+    let refused = Requirer::new(config).unwrap_err();
+    assert_eq!(
+        refused,
+        data_interfaces_core::error::Error::InvalidModel(
+            "Invalid number of aliases, expected None, received 1".into()
+        )
+    );
+}
+
+#[test]
+fn a_relation_limit_without_aliases_asks_for_nothing() {
+    let config = RequirerConfig {
+        relation_limit: Some(3),
+        ..config(&[])
+    };
+    assert!(Requirer::new(config).is_ok());
 }

@@ -171,6 +171,7 @@ fn aliases_are_assigned_first_free_in_the_unit_bag_and_by_the_leader_in_the_app_
     env.add_relation(4, "database", "other");
     let config = RequirerConfig {
         relation_aliases: vec!["cluster1".into(), "cluster2".into()],
+        relation_limit: Some(2),
         ..config(vec![request("clientdb", "kkkkkkkk")])
     };
     Requirer::new(config.clone())
@@ -549,6 +550,7 @@ fn events_carry_the_relation_alias() {
     let mut env = env_with_response(true);
     let config = RequirerConfig {
         relation_aliases: vec!["cluster1".into(), "cluster2".into()],
+        relation_limit: Some(2),
         ..config(vec![request("clientdb", "kkkkkkkk")])
     };
     Requirer::new(config.clone())

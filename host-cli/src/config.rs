@@ -9,9 +9,13 @@
 //!   "requests": [{"resource": "clientdb", "extra-user-roles": "admin"}],
 //!   "request-fields": [{"key": "operator-password", "secret-group": "extra"}],
 //!   "response-fields": [],
-//!   "relation-aliases": []
+//!   "relation-aliases": [],
+//!   "relation-limit": null
 //! }
 //! ```
+//!
+//! `relation-limit` is the endpoint's `limit` in metadata.yaml: relation aliases must be
+//! exactly that many.
 //!
 //! or, for a provider: `"role": "provider"`, `"endpoint"`, `"request-fields"`,
 //! `"response-fields"`, `"mtls"` (bool), `"bulk"` (bool), `"status-schema"` (a list of
@@ -67,6 +71,7 @@ impl std::fmt::Debug for HandlerConfig {
                     .field("request_fields", &c.request_fields)
                     .field("response_fields", &c.response_fields)
                     .field("relation_aliases", &c.relation_aliases)
+                    .field("relation_limit", &c.relation_limit)
                     .finish()
             }
             HandlerConfig::Provider(c) => f.debug_tuple("Provider").field(c).finish(),
@@ -100,6 +105,9 @@ struct RequirerFile {
     request_fields: Option<Vec<FieldSpecFile>>,
     response_fields: Option<Vec<FieldSpecFile>>,
     relation_aliases: Option<Vec<String>>,
+    /// The endpoint's `limit` in metadata.yaml (relation aliases must be that many).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relation_limit: Option<u32>,
 }
 
 /// A provider's file. Statuses stay JSON here: [`status_from_json`] reads them.
@@ -175,6 +183,7 @@ impl HandlerConfig {
                     request_fields: specs(file.request_fields),
                     response_fields: specs(file.response_fields),
                     relation_aliases: file.relation_aliases.unwrap_or_default(),
+                    relation_limit: file.relation_limit,
                 })
             }
             Role::Provider => {
@@ -238,6 +247,7 @@ impl HandlerConfig {
                 request_fields: specs(&c.request_fields),
                 response_fields: specs(&c.response_fields),
                 relation_aliases: Some(c.relation_aliases.clone()),
+                relation_limit: c.relation_limit,
             }),
             HandlerConfig::Provider(c) => serde_json::to_value(ProviderFile {
                 role: Role::Provider,
@@ -472,6 +482,20 @@ mod tests {
         let json = config.to_json();
         assert_eq!(json["requests"][0]["entity-type"], "USER");
         assert_eq!(json["requests"][0]["tier"], 3);
+    }
+
+    #[test]
+    fn a_requirer_configuration_carries_its_relation_limit_both_ways() {
+        let value = serde_json::json!({
+            "role": "requirer", "endpoint": "db",
+            "relation-aliases": ["cluster1", "cluster2"], "relation-limit": 2,
+        });
+        let config = HandlerConfig::from_json(&value).unwrap();
+        let HandlerConfig::Requirer(requirer) = &config else {
+            panic!("a requirer configuration");
+        };
+        assert_eq!(requirer.relation_limit, Some(2));
+        assert_eq!(config.to_json()["relation-limit"], 2);
     }
 
     #[test]

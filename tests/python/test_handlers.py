@@ -57,6 +57,12 @@ def test_the_number_of_aliases_must_match_the_endpoint_limit() -> None:
         pair.run("requirer", "created")
 
 
+def test_aliases_on_an_endpoint_without_a_limit_are_refused_as_the_library_refuses_them() -> None:
+    pair = RelationPair(AliasedClient, charms_ours.SampleCharm)
+    with pytest.raises(Exception, match="Invalid number of aliases, expected None, received 1"):
+        pair.run("requirer", "created")
+
+
 def test_a_rotated_password_reaches_the_requirer_as_authentication_updated(
     ours_both_sides: RelationPair,
 ) -> None:

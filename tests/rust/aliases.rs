@@ -28,6 +28,7 @@ fn aliased() -> RequirerBuilder {
         .request(Request::new("clientdb").salt("kkkkkkkk"))
         .relation_alias("cluster1")
         .relation_alias("cluster2")
+        .relation_limit(2)
 }
 
 /// Writes an application's bag by hand (a hostile or broken remote side).

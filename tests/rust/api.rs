@@ -436,6 +436,7 @@ fn builders_write_the_bytes_of_the_readme_vector() {
         request_fields: Vec::new(),
         response_fields: Vec::new(),
         relation_aliases: Vec::new(),
+        relation_limit: None,
     };
     let expected = vector_requests("leader-writes-version-and-readme-requests");
     assert_eq!(written(built.into()), expected);
@@ -750,4 +751,21 @@ fn a_request_record_serializes_its_entity_type_as_the_wire_value() {
     let request = Request::entity(EntityType::Group);
     let json = serde_json::to_value(request.as_wit()).unwrap();
     assert_eq!(json["entity_type"], "GROUP");
+}
+
+#[test]
+fn a_requirer_with_more_aliases_than_its_relation_limit_is_refused_when_built() {
+    let juju = Juju::new();
+    juju.deploy("client", 1);
+    let built = RequirerBuilder::new("database")
+        .relation_alias("cluster1")
+        .relation_alias("cluster2")
+        .relation_limit(1)
+        .build(&engine(), juju.unit("client/0"));
+    match built {
+        Err(Error::Protocol(wit::Error::InvalidModel(message))) => {
+            assert_eq!(message, "Invalid number of aliases, expected 1, received 2")
+        }
+        other => panic!("expected the alias count refused, got {other:?}"),
+    }
 }

@@ -104,6 +104,7 @@ fn requirer(mode: &str) -> RequirerConfig {
         request_fields: Vec::new(),
         response_fields: Vec::new(),
         relation_aliases: Vec::new(),
+        relation_limit: None,
     }
 }
 

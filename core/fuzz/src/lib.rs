@@ -352,6 +352,7 @@ impl<'a> Arbitrary<'a> for HookInput {
             } else {
                 Vec::new()
             },
+            relation_limit: Some(2),
         };
         let provider = ProviderConfig {
             endpoint: ENDPOINT.into(),

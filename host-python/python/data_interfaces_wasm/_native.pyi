@@ -48,6 +48,7 @@ class RequirerConfig(TypedDict):
     request_fields: NotRequired[list[FieldSpec]]
     response_fields: NotRequired[list[FieldSpec]]
     relation_aliases: NotRequired[list[str]]
+    relation_limit: NotRequired[int | None]
 
 class ProviderConfig(TypedDict):
     """How a provider handler is configured (its response fields: one response model's)."""

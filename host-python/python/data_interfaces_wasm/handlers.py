@@ -550,14 +550,33 @@ class ResourceRequirerEventHandler(EventHandlers, Generic[TResourceProviderModel
         self._interface_model = self.response_model
         self._request_model = type(requests[0]) if requests else RequirerCommonModel
         self.relation_aliases = list(relation_aliases or [])
+        self._relation_limit: int | None = self.charm.meta.requires[relation_name].limit
         if self.relation_aliases:
-            limit = self.charm.meta.requires[relation_name].limit
-            if len(self.relation_aliases) != limit:
-                raise ValueError(
-                    f"Invalid number of aliases, expected {limit}, "
-                    f"received {len(self.relation_aliases)}"
-                )
+            self._check_aliases()
             self.on = self._aliased_events(self.relation_aliases)  # type: ignore[misc]
+
+    def _check_aliases(self) -> None:
+        """Has the component check the aliases now, as the library does at construction.
+
+        The component refuses aliases that are not as many as the endpoint's relation limit
+        (``invalid-model``), raised here as the library's ``ValueError``. Only the aliases are
+        given, so that refusal is the only one possible: the requests are checked when the
+        handler is first used, as for a handler without aliases.
+        """
+        from ._native import ProtocolError
+
+        aliases_only = {
+            "endpoint": self.relation_name,
+            "requests": [],
+            "relation_aliases": self.relation_aliases,
+            "relation_limit": self._relation_limit,
+        }
+        try:
+            runtime().requirer(aliases_only)
+        except ProtocolError as error:
+            if error.kind != "invalid-model":
+                raise
+            raise ValueError(error.reason) from None
 
     def _aliased_events(self, aliases: list[str]) -> ResourceRequiresEvents:
         """This handler's own events object, with ``<alias>_<event>`` for every event."""
@@ -594,6 +613,7 @@ class ResourceRequirerEventHandler(EventHandlers, Generic[TResourceProviderModel
             "request_fields": self._request_model.field_specs(),
             "response_fields": self._response_item.field_specs(),
             "relation_aliases": self.relation_aliases,
+            "relation_limit": self._relation_limit,
         }
 
     def _requirer(self) -> Requirer:

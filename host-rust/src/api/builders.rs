@@ -32,6 +32,7 @@ impl RequirerBuilder {
                 request_fields: Vec::new(),
                 response_fields: Vec::new(),
                 relation_aliases: Vec::new(),
+                relation_limit: None,
             },
         }
     }
@@ -69,9 +70,16 @@ impl RequirerBuilder {
         self
     }
 
-    /// A relation alias (one per allowed relation).
+    /// A relation alias (one per allowed relation: as many as [`Self::relation_limit`]).
     pub fn relation_alias(mut self, alias: impl Into<String>) -> Self {
         self.config.relation_aliases.push(alias.into());
+        self
+    }
+
+    /// The endpoint's `limit` in `metadata.yaml`. Relation aliases must be exactly that many:
+    /// making the handler refuses any other count (`invalid-model`).
+    pub fn relation_limit(mut self, limit: u32) -> Self {
+        self.config.relation_limit = Some(limit);
         self
     }
 
@@ -119,6 +127,7 @@ pub(crate) fn requirer_config_debug(
         .field("request_fields", &c.request_fields)
         .field("response_fields", &c.response_fields)
         .field("relation_aliases", &c.relation_aliases)
+        .field("relation_limit", &c.relation_limit)
         .finish()
 }
 

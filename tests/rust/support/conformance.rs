@@ -965,6 +965,9 @@ pub fn requirer_config(vector: &Value) -> RequirerConfig {
                     .collect()
             })
             .unwrap_or_default(),
+        relation_limit: config["limit"]
+            .as_u64()
+            .and_then(|limit| u32::try_from(limit).ok()),
     }
 }
 
