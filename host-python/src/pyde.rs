@@ -6,8 +6,10 @@
 //!
 //! * a record is a `dict` keyed by the record's field names; keys it does not declare are
 //!   ignored; a field that is absent or `None` takes its type's empty value when it has one
-//!   (`None` for an option, `""` for a string, `False` for a bool, `[]` for a list), and is a
-//!   `missing field` error otherwise (a number, a record, an enum);
+//!   (`None` for an option, `False` for a bool, `[]` for a list, `""` for a string of a
+//!   request, response or status), and is a `missing field` error otherwise (a number, a
+//!   record, an enum, a string of any other record: an absent `endpoint`, `key` or secret
+//!   `id` is named, never read as `""`);
 //! * a list is any iterable but a `str`; a `dict` where a list of pairs is expected reads as
 //!   its `(key, value)` items (so `extra`, `secret_uris` and databag entries are dicts);
 //! * an enum case is a `str`; a variant with a payload is a one-entry `{case: payload}` dict;
@@ -161,7 +163,7 @@ impl<'de> Deserializer<'de> for De<'_, '_> {
 
     fn deserialize_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value> {
@@ -170,6 +172,7 @@ impl<'de> Deserializer<'de> for De<'_, '_> {
             dict: dict.clone(),
             fields: fields.iter(),
             current: None,
+            empty_strings: EMPTY_STRING_RECORDS.contains(&name),
         })
     }
 
@@ -248,12 +251,21 @@ impl<'de> de::MapAccess<'de> for Entries<'_> {
     }
 }
 
+/// The records the charm writes as protocol data, whose absent strings are empty (`resource`
+/// and `salt` of a request or response, `message` and `resolution` of a status), as the
+/// library's models default them; the component says what an empty one means (an empty salt
+/// asks it for one). A string of any other record (an `endpoint`, a field spec's `key`, a
+/// secret hook's `id`) is required.
+const EMPTY_STRING_RECORDS: [&str; 3] = ["Request", "Response", "Status"];
+
 /// The fields of a record, in the record's order, read from a dict by name.
 struct Fields<'py> {
     dict: Bound<'py, PyDict>,
     fields: std::slice::Iter<'static, &'static str>,
     /// The field whose value comes next, and its value (`None`: absent or `None`).
     current: Option<(&'static str, Option<Bound<'py, PyAny>>)>,
+    /// Whether an absent string is empty ([`EMPTY_STRING_RECORDS`]) or a missing field.
+    empty_strings: bool,
 }
 
 impl<'de> de::MapAccess<'de> for Fields<'_> {
@@ -271,7 +283,10 @@ impl<'de> de::MapAccess<'de> for Fields<'_> {
     fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
         match self.current.take() {
             Some((_, Some(value))) => seed.deserialize(De::new(&value)),
-            Some((field, None)) => seed.deserialize(Absent { field }),
+            Some((field, None)) => seed.deserialize(Absent {
+                field,
+                empty_string: self.empty_strings,
+            }),
             None => Err(de::Error::custom(
                 "a field's value was asked before its name",
             )),
@@ -286,12 +301,15 @@ impl<'de> de::MapAccess<'de> for Fields<'_> {
 /// The value of a field that is absent (or `None`): its type's empty value, if it has one.
 struct Absent {
     field: &'static str,
+    /// Whether a string is empty (else it is a missing field).
+    empty_string: bool,
 }
 
 impl<'de> Deserializer<'de> for Absent {
     type Error = PythonizeError;
 
-    /// A type without an empty value (a number, a record, an enum): the field is missing.
+    /// A type without an empty value (a string, a number, a record, an enum): the field is
+    /// missing.
     fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {
         Err(de::Error::missing_field(self.field))
     }
@@ -301,11 +319,15 @@ impl<'de> Deserializer<'de> for Absent {
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        visitor.visit_str("")
+        if self.empty_string {
+            visitor.visit_str("")
+        } else {
+            Err(de::Error::missing_field(self.field))
+        }
     }
 
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        visitor.visit_str("")
+        self.deserialize_str(visitor)
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {

@@ -80,6 +80,28 @@ def test_absent_and_none_fields_take_their_types_empty_value(runtime: _native.Ru
     runtime.requirer({"endpoint": "database", "requests": [request]})
 
 
+def test_a_configuration_without_its_endpoint_is_a_value_error_naming_the_field(
+    runtime: _native.Runtime,
+) -> None:
+    with pytest.raises(ValueError, match=r"^requirer config\.endpoint: missing field"):
+        runtime.requirer({"requests": []})
+
+
+def test_a_field_spec_without_its_key_is_a_value_error_naming_the_field(
+    runtime: _native.Runtime,
+) -> None:
+    with pytest.raises(ValueError, match=r"^peer config\.fields\[0\]\.key: missing field"):
+        runtime.peer({"endpoint": "cluster", "fields": [{"secret_group": "extra"}]})
+
+
+def test_a_secret_hook_without_its_id_is_a_value_error_naming_the_field(
+    runtime: _native.Runtime,
+) -> None:
+    requirer = runtime.requirer({"endpoint": "database", "requests": []})
+    with pytest.raises(ValueError, match=r"^hook\.id: missing field"):
+        requirer.handle(object(), {"kind": "secret-changed", "label": "x"})
+
+
 def test_a_hook_of_an_unknown_kind_is_a_value_error_listing_the_wit_kinds(
     runtime: _native.Runtime,
 ) -> None:
