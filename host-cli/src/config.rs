@@ -38,6 +38,7 @@
 //! # Ok::<(), data_interfaces_cli::records::FormError>(())
 //! ```
 
+use crate::derived::{key_path, located, quoted};
 use crate::records::{
     request_from_json, request_to_json, status_from_json, status_to_json, FormError,
 };
@@ -305,19 +306,13 @@ fn each<T>(
 fn read<T: DeserializeOwned>(value: &Value, role: Option<Role>) -> Result<T, FormError> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let segments: Vec<&Segment> = error.path().iter().collect();
-        let path = key_path(&segments);
+        let path = key_path(&segments, false);
         let message = error.inner().to_string();
-        let quoted = |prefix: &str| {
-            message
-                .strip_prefix(prefix)
-                .and_then(|rest| rest.split('`').next())
-                .map(str::to_owned)
-        };
-        let text = if let Some(key) = quoted("missing field `") {
+        let text = if let Some(key) = quoted(&message, "missing field `") {
             located(&path, &format!("{key:?} is required"))
-        } else if let Some(key) = quoted("unknown field `") {
+        } else if let Some(key) = quoted(&message, "unknown field `") {
             // The path ends with the unknown key itself.
-            let path = key_path(&segments[..segments.len().saturating_sub(1)]);
+            let path = key_path(&segments[..segments.len().saturating_sub(1)], false);
             let role = role.map_or("handler", |r| match r {
                 Role::Requirer => "requirer",
                 Role::Provider => "provider",
@@ -340,33 +335,6 @@ fn read<T: DeserializeOwned>(value: &Value, role: Option<Role>) -> Result<T, For
         };
         FormError::from(text)
     })
-}
-
-/// `text` prefixed with the key path it is about, when it is not the top level.
-fn located(path: &str, text: &str) -> String {
-    if path.is_empty() {
-        text.to_owned()
-    } else {
-        format!("{path}: {text}")
-    }
-}
-
-/// A key path for people: `"status-schema"[0]."code"`.
-fn key_path(segments: &[&Segment]) -> String {
-    let mut text = String::new();
-    for segment in segments {
-        match segment {
-            Segment::Seq { index } => text.push_str(&format!("[{index}]")),
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                if !text.is_empty() {
-                    text.push('.');
-                }
-                text.push_str(&format!("{key:?}"));
-            }
-            Segment::Unknown => {}
-        }
-    }
-    text
 }
 
 #[cfg(test)]

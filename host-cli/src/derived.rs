@@ -29,43 +29,50 @@ pub fn field_of(wire_key: &str) -> String {
 /// fault by its wire key and says what was expected, never the value.
 pub fn from_derived<T: DeserializeOwned>(value: Value) -> Result<T, String> {
     serde_path_to_error::deserialize(value).map_err(|error| {
-        let path = wire_path(error.path().iter());
+        let segments: Vec<&Segment> = error.path().iter().collect();
+        let path = key_path(&segments, true);
         let message = error.inner().to_string();
-        let quoted = |prefix: &str| {
-            message
-                .strip_prefix(prefix)
-                .and_then(|rest| rest.split('`').next())
-                .map(str::to_owned)
-        };
-        let whole = |text: String| {
-            if path.is_empty() {
-                text
-            } else {
-                format!("{path}: {text}")
-            }
-        };
-        if let Some(field) = quoted("missing field `") {
-            whole(format!("{:?} is required", wire_key(&field)))
+        if let Some(field) = quoted(&message, "missing field `") {
+            located(&path, &format!("{:?} is required", wire_key(&field)))
         } else if let Some((_, expected)) = message.split_once(", expected ") {
             // "invalid type: string \"...\", expected a boolean": the first half quotes the value.
             format!("{path} must be {expected}")
         } else {
-            whole("is malformed".to_owned())
+            located(&path, "is malformed")
         }
     })
 }
 
-/// A path for people: `"entity-permissions"[0]."privileges"` (the record's own keys dashed).
-fn wire_path<'a>(segments: impl Iterator<Item = &'a Segment>) -> String {
+/// The name serde quotes after `prefix` in its message (`missing field \`salt\``), if the
+/// message starts so.
+pub fn quoted(message: &str, prefix: &str) -> Option<String> {
+    message
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.split('`').next())
+        .map(str::to_owned)
+}
+
+/// `text` prefixed with the key path it is about, when it is not the top level.
+pub fn located(path: &str, text: &str) -> String {
+    if path.is_empty() {
+        text.to_owned()
+    } else {
+        format!("{path}: {text}")
+    }
+}
+
+/// A key path for people: `"entity-permissions"[0]."privileges"`. With `dash_top`, the keys of
+/// the outer record are field names, shown as their wire keys (dashed).
+pub fn key_path(segments: &[&Segment], dash_top: bool) -> String {
     let mut text = String::new();
-    for (depth, segment) in segments.enumerate() {
+    for (depth, segment) in segments.iter().enumerate() {
         match segment {
             Segment::Seq { index } => text.push_str(&format!("[{index}]")),
             Segment::Map { key } | Segment::Enum { variant: key } => {
                 if !text.is_empty() {
                     text.push('.');
                 }
-                let key = if depth == 0 {
+                let key = if dash_top && depth == 0 {
                     wire_key(key)
                 } else {
                     key.clone()
