@@ -216,44 +216,29 @@ impl<'py> Collection<'py> {
     }
 }
 
-impl<'py> ser::SerializeSeq for Collection<'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = PythonizeError;
+/// Sequences, tuples and tuple structs all collect their items the same way.
+macro_rules! collects {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl<'py> ser::$trait for Collection<'py> {
+            type Ok = Bound<'py, PyAny>;
+            type Error = PythonizeError;
 
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+                self.push(value)
+            }
 
-    fn end(self) -> Result<Bound<'py, PyAny>> {
-        self.finish()
-    }
+            fn end(self) -> Result<Bound<'py, PyAny>> {
+                self.finish()
+            }
+        }
+    )*};
 }
 
-impl<'py> ser::SerializeTuple for Collection<'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = PythonizeError;
-
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
-
-    fn end(self) -> Result<Bound<'py, PyAny>> {
-        self.finish()
-    }
-}
-
-impl<'py> ser::SerializeTupleStruct for Collection<'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = PythonizeError;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        self.push(value)
-    }
-
-    fn end(self) -> Result<Bound<'py, PyAny>> {
-        self.finish()
-    }
-}
+collects!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 /// A map, as a dict.
 pub struct Map<'py> {
