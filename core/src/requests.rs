@@ -6,6 +6,8 @@ use crate::error::{Error, Result};
 use crate::fields;
 use crate::model::{FieldSpec, Request, REQUEST_FIELDS};
 use crate::secrets;
+use crate::wire::{self, Object};
+use serde_json::Value;
 
 /// The secret groups of a request model, in declaration order: the standard ones (`mtls`,
 /// `requested-entity`), then custom groups of the model's fields.
@@ -32,20 +34,42 @@ fn values(
 }
 
 /// Creates or updates the requirer-owned secrets of a request and puts their URIs in it.
+///
+/// `written` are the requests this side wrote before (its own databag's JSON objects): a group
+/// whose secret none of them names for this request id is not looked up (see
+/// [`secrets::upsert`]).
 pub fn write_secrets(
     env: &mut impl Env,
     endpoint: &str,
     relation: RelationId,
     request: &mut Request,
     fields: &[FieldSpec],
+    written: &[Object],
 ) -> Result<()> {
     let short_uuid = request.request_id.clone();
+    let before = short_uuid.as_deref().and_then(|id| {
+        written
+            .iter()
+            .find(|object| object.get("request-id").and_then(Value::as_str) == Some(id))
+            .and_then(|object| wire::parse_request(&Value::Object(object.clone()), fields).ok())
+    });
     for group in groups(fields) {
         let values = values(request, &group, fields)?;
         let label = secrets::label(endpoint, relation, short_uuid.as_deref(), &group);
         let known = uri(request, &group);
-        let uri = secrets::upsert(env, relation, &label, known.as_deref(), &values, &[])?
-            .uri(known.as_deref());
+        let recorded = before
+            .as_ref()
+            .is_some_and(|before| uri(before, &group).is_some());
+        let uri = secrets::upsert(
+            env,
+            relation,
+            &label,
+            known.as_deref(),
+            recorded,
+            &values,
+            &[],
+        )?
+        .uri(known.as_deref());
         set_uri(request, &group, uri);
     }
     Ok(())

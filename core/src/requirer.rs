@@ -238,6 +238,7 @@ fn write_requests(
                 info.id,
                 &mut request,
                 &config.request_fields,
+                &written,
             )?;
         }
         let mut object =

@@ -327,20 +327,23 @@ impl Upserted {
 /// some value is set. An existing one loses the `removed` keys and takes the set values (as
 /// the library pops a field set to `None` and updates the others); it gets a new revision only
 /// when its content changes, and is removed when its content becomes empty.
+///
+/// Each hook-tool call is one process under Juju, so nothing is looked up that cannot exist:
+/// when neither `known_uri` nor `recorded` says this side ever wrote a secret for the group
+/// (its own databag names none) and nothing is `removed`, a group without a value is left
+/// alone, and a group with values gets its secret added at once. Juju creates a hook's secrets
+/// and writes its databags together when the hook succeeds, so a secret this side created is
+/// always named in its bag. Should a secret with the label exist all the same (a bag written
+/// by hand), Juju refuses the add and the secret is then found by its label and updated.
 pub fn upsert(
     env: &mut impl Env,
     relation: RelationId,
     label: &str,
     known_uri: Option<&str>,
+    recorded: bool,
     values: &[(String, Option<String>)],
     removed: &[&str],
 ) -> Result<Upserted> {
-    let mut existing = env.secret_get(None, Some(label), false)?;
-    if existing.is_none() {
-        if let Some(uri) = known_uri {
-            existing = env.secret_get(Some(uri), None, false)?;
-        }
-    }
     let set: Vec<(String, String)> = values
         .iter()
         .filter_map(|(key, value)| {
@@ -350,6 +353,22 @@ pub fn upsert(
                 .map(|v| (key.clone(), v.clone()))
         })
         .collect();
+    let existing = if known_uri.is_some() || recorded || !removed.is_empty() {
+        find_owned(env, label, known_uri)?
+    } else if set.is_empty() {
+        return Ok(Upserted::Absent);
+    } else {
+        match env.secret_add(Owner::Application, Some(label), &set) {
+            Ok(id) => {
+                env.secret_grant(&id, relation)?;
+                return Ok(Upserted::Created(id));
+            }
+            Err(refused) => match find_owned(env, label, None)? {
+                Some(secret) => Some(secret),
+                None => return Err(refused.into()),
+            },
+        }
+    };
     let Some(secret) = existing else {
         if set.is_empty() {
             return Ok(Upserted::Absent);
@@ -375,6 +394,21 @@ pub fn upsert(
         env.secret_set_content(&secret.id, &entries)?;
     }
     Ok(Upserted::Kept(secret.id))
+}
+
+/// The owner's secret of a label, else the one `known_uri` names.
+fn find_owned(
+    env: &mut impl Env,
+    label: &str,
+    known_uri: Option<&str>,
+) -> Result<Option<crate::env::Secret>> {
+    let mut existing = env.secret_get(None, Some(label), false)?;
+    if existing.is_none() {
+        if let Some(uri) = known_uri {
+            existing = env.secret_get(Some(uri), None, false)?;
+        }
+    }
+    Ok(existing)
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use crate::bindings::wit::{
 };
 use crate::error::bag_name;
 use crate::sandbox::{entries_bytes, Limits, MemoryCap};
+use std::collections::HashSet;
 
 /// What a store holds: the backend, the bounds, and what went wrong in the current call.
 pub struct HostState {
@@ -21,6 +22,9 @@ pub struct HostState {
     memory: MemoryCap,
     fatal: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
     refused: Option<HostError>,
+    /// The secrets this call created or found owned: the ownership check of a later change to
+    /// them asks the backend nothing (no `secret-get`/`secret-info-get` after `secret-add`).
+    owned: HashSet<String>,
 }
 
 /// The result type of an import that reports host errors to the guest.
@@ -34,6 +38,7 @@ impl HostState {
             memory: MemoryCap::new(limits.memory_bytes),
             fatal: None,
             refused: None,
+            owned: HashSet::new(),
         }
     }
 
@@ -56,6 +61,7 @@ impl HostState {
     pub(crate) fn begin_call(&mut self) {
         self.fatal = None;
         self.refused = None;
+        self.owned.clear();
         self.memory.reset();
     }
 
@@ -127,8 +133,14 @@ impl HostState {
         if let Some(refusal) = self.too_large("a secret id", id.len()) {
             return Some(refusal);
         }
+        if self.owned.contains(id) {
+            return None;
+        }
         match self.backend.secret_owned(id) {
-            Ok(true) => None,
+            Ok(true) => {
+                self.owned.insert(id.to_owned());
+                None
+            }
             Ok(false) => Some(self.refuse(
                 HostErrorKind::PermissionDenied,
                 format!("the component may not {what} secret {id}: this unit does not own it"),
@@ -245,6 +257,9 @@ impl secrets::Host for HostState {
             return refusal;
         }
         let result = self.backend.secret_add(owner, label.as_deref(), &content);
+        if let Ok(id) = &result {
+            self.owned.insert(id.clone());
+        }
         self.reply(result)
     }
 
@@ -269,6 +284,9 @@ impl secrets::Host for HostState {
             return refusal;
         }
         let result = self.backend.secret_owned(&id);
+        if let Ok(true) = result {
+            self.owned.insert(id);
+        }
         self.reply(result)
     }
 
@@ -296,6 +314,9 @@ impl secrets::Host for HostState {
             return refusal;
         }
         let result = self.backend.secret_remove(&id);
+        if result.is_ok() {
+            self.owned.remove(&id);
+        }
         self.reply(result)
     }
 

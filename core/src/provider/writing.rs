@@ -227,11 +227,20 @@ pub(super) fn write_secrets(
                 cleared.any(|cleared| cleared_content_key(cleared, group) == *key)
             })
             .collect();
-        let written = secrets::upsert(env, relation, &label, known.as_deref(), &values, &removed)?;
         let uri_cleared = response
             .cleared
             .iter()
             .any(|key| *key == secrets::uri_key(group));
+        // A cleared URI may have named a secret: it is looked up, as any known one.
+        let written = secrets::upsert(
+            env,
+            relation,
+            &label,
+            known.as_deref(),
+            uri_cleared,
+            &values,
+            &removed,
+        )?;
         match written {
             secrets::Upserted::Removed => secrets::clear_response_uri(response, group),
             secrets::Upserted::Kept(_) if uri_cleared => {

@@ -4,6 +4,13 @@ The native module calls these methods while the protocol component runs. They mo
 make no protocol decision. Failures the component may handle are raised as
 :class:`~data_interfaces_wasm._native.HostError` with a kind; any other exception aborts the
 call and reaches the charm unchanged.
+
+Under Juju every hook tool is a process, so the backend asks each thing once: databags through
+ops' own per-hook cache (``relation.data``), one ``relation-set`` per write (ops'
+``RelationDataContent.update``), the secrets it added or found kept for the backend's life (no
+``secret-get`` before a grant), and a consumer's read of the latest revision as one
+``secret-get --refresh``. A handler may hold its writes for a whole hook (:meth:`hold`), so
+that each bag it changes gets one ``relation-set``.
 """
 
 from __future__ import annotations
@@ -35,6 +42,10 @@ _LEVELS = {
 _BOTH_ID_AND_LABEL = "either URI or label should be used"
 _OWNER_REFRESH = "secret owner cannot use --refresh"
 _PERMISSION_DENIED = "permission denied"
+
+
+class _TwoCallsError(Exception):
+    """The one-call form of a read does not apply: read as ops' public API reads."""
 
 
 def _host_error(kind: str, message: str) -> Exception:
@@ -72,6 +83,25 @@ class OpsBackend:
         for known in (relation, addressed):
             if known is not None:
                 self._relations[known.id] = known
+        self._secrets: dict[str, Secret] = {}
+        # While held: each bag's changes (an empty value deletes), written by flush().
+        self._held: dict[tuple[int, str, str | None], dict[str, str]] | None = None
+
+    def know(self, relation: Relation | None) -> None:
+        """Also address ``relation`` by id (a hook's relation, when ops lists it no more)."""
+        if relation is not None:
+            self._relations.setdefault(relation.id, relation)
+
+    def hold(self) -> None:
+        """Keep the databag writes from now on until :meth:`flush` (reads see them)."""
+        if self._held is None:
+            self._held = {}
+
+    def flush(self) -> None:
+        """Write the held changes, one ``relation-set`` per bag, and stop holding."""
+        held, self._held = self._held, None
+        for (relation_id, bag, unit), changes in (held or {}).items():
+            self._write(relation_id, bag, unit, changes)
 
     # --- relations and databags ----------------------------------------------------------
 
@@ -138,17 +168,23 @@ class OpsBackend:
         raise _host_error("invalid-argument", f"unknown bag {bag!r}")
 
     def read(self, relation_id: int, bag: str, unit: str | None) -> list[tuple[str, str]]:
-        """A whole databag."""
+        """A whole databag (with the changes held for it)."""
         relation = self._relation(relation_id)
         entity = self._entity(relation, bag, unit)
         try:
-            return list(relation.data[entity].items())
+            items = dict(relation.data[entity].items())
         except RelationDataAccessError as e:
             raise _host_error("permission-denied", str(e)) from None
         except KeyError:
             raise _host_error("not-found", f"no {bag} bag in relation {relation_id}") from None
         except ModelError as e:
             raise _host_error("backend", str(e)) from None
+        for key, value in (self._held or {}).get((relation_id, bag, unit), {}).items():
+            if value:
+                items[key] = value
+            else:
+                items.pop(key, None)
+        return list(items.items())
 
     def apply(
         self,
@@ -159,15 +195,22 @@ class OpsBackend:
         delete: list[str],
     ) -> None:
         """Set and delete keys of one of this unit's bags (an empty value deletes)."""
+        changes = dict(set)
+        changes.update((key, "") for key in delete)
+        if self._held is not None:
+            self._entity(self._relation(relation_id), bag, unit)  # an unknown bag fails now
+            self._held.setdefault((relation_id, bag, unit), {}).update(changes)
+            return
+        self._write(relation_id, bag, unit, changes)
+
+    def _write(
+        self, relation_id: int, bag: str, unit: str | None, changes: dict[str, str]
+    ) -> None:
+        """One ``relation-set`` (none when nothing changes: ops compares with its cache)."""
         relation = self._relation(relation_id)
         entity = self._entity(relation, bag, unit)
         try:
-            content = relation.data[entity]
-            for key, value in set:
-                content[key] = value
-            for key in delete:
-                if key in content:
-                    del content[key]
+            relation.data[entity].update(changes)
         except RelationDataTypeError as e:
             raise _host_error("invalid-argument", str(e)) from None
         except RelationDataAccessError as e:
@@ -194,12 +237,17 @@ class OpsBackend:
     # --- secrets -------------------------------------------------------------------------
 
     def _secret(self, secret_id: str) -> Secret:
+        secret = self._secrets.get(secret_id)
+        if secret is not None:
+            return secret
         try:
-            return self._model.get_secret(id=secret_id)
+            secret = self._model.get_secret(id=secret_id)
         except SecretNotFoundError:
             raise _host_error("not-found", f"secret {secret_id} not found") from None
         except ModelError as e:
             raise self._model_error(e) from None
+        self._secrets[secret_id] = secret
+        return secret
 
     @staticmethod
     def _model_error(e: ModelError) -> Exception:
@@ -219,6 +267,7 @@ class OpsBackend:
             raise self._model_error(e) from None
         if secret.id is None:  # pragma: no cover (Juju always returns the URI)
             return secret.get_info().id
+        self._secrets[secret.id] = secret
         return secret.id
 
     def _lookup(self, secret_id: str | None, label: str | None) -> Secret | None:
@@ -232,10 +281,53 @@ class OpsBackend:
                 return self._lookup(secret_id, None)
             raise self._model_error(e) from None
 
+    def _latest(self, secret_id: str, label: str | None) -> dict[str, str] | None:
+        """A consumer's read of the latest revision, attaching ``label``: one ``secret-get``.
+
+        ops reads a secret in two calls (``get_secret`` reads the tracked revision, then
+        ``get_content(refresh=True)`` the latest); its hook-tool backend does it in one. The
+        backend's ``secret_get`` is ops' own (ops.main's and ops.testing's alike), private, so
+        where it is missing, or Juju refuses the form (an owner cannot refresh, nor attach a
+        label by URI), the two-call path answers. ``None`` when the secret cannot be seen.
+        """
+        backend = getattr(self._model, "_backend", None)
+        get = getattr(backend, "secret_get", None)
+        if get is None:
+            raise _TwoCallsError
+        from ops import Secret
+
+        canonical = Secret._canonicalize_id(secret_id, self._model.uuid)
+        try:
+            return get(id=canonical, label=label, refresh=True)
+        except SecretNotFoundError:
+            return None
+        except ValueError:  # a testing backend's refusal of the form
+            raise _TwoCallsError from None
+        except ModelError as e:
+            if _OWNER_REFRESH in str(e) or _BOTH_ID_AND_LABEL in str(e):
+                raise _TwoCallsError from None
+            raise self._model_error(e) from None
+
     def secret_get(
         self, id: str | None, label: str | None, refresh: bool
     ) -> tuple[str, str | None, dict[str, str]] | None:
         """Look a secret up by URI and/or label; ``None`` when it cannot be seen."""
+        if refresh and id:
+            try:
+                content = self._latest(id, label)
+            except _TwoCallsError:
+                return self._read(id, label, refresh)
+            if content is None:
+                return None
+            from ops import Secret
+
+            return Secret._canonicalize_id(id, self._model.uuid), label, content
+        return self._read(id, label, refresh)
+
+    def _read(
+        self, id: str | None, label: str | None, refresh: bool
+    ) -> tuple[str, str | None, dict[str, str]] | None:
+        """:meth:`secret_get` through ops' public API."""
         secret = self._lookup(id, label)
         if secret is None:
             return None
@@ -261,6 +353,7 @@ class OpsBackend:
                 secret_id = secret.get_info().id
             except ModelError:  # a consumer looking up by label only
                 secret_id = id or ""
+        self._secrets.setdefault(secret_id, secret)
         return secret_id, secret.label if secret.label is not None else label, content
 
     def secret_owned(self, id: str) -> bool:
@@ -292,7 +385,8 @@ class OpsBackend:
 
     def secret_remove(self, id: str) -> None:
         """Remove all revisions of a secret."""
-        secret = self._secret(id)
+        secret = self._secrets.pop(id, None) or self._secret(id)
+        self._secrets.pop(id, None)
         try:
             secret.remove_all_revisions()
         except SecretNotFoundError:

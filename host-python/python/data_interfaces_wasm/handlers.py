@@ -175,6 +175,8 @@ class EventHandlers(Object):
         super().__init__(charm, unique_key or relation_name)
         self.charm = charm
         self.relation_name = relation_name
+        # The backend of the hook being handled, while its events are emitted (provider).
+        self._window: OpsBackend | None = None
         on = charm.on[relation_name]
         self.framework.observe(on.relation_created, self._on_relation_created_event)
         self.framework.observe(on.relation_changed, self._on_relation_changed_event)
@@ -247,6 +249,10 @@ class EventHandlers(Object):
         return Diff(set(added), set(changed), set(deleted))
 
     def _backend(self, relation: Relation | None = None) -> OpsBackend:
+        """The backend of the component's next call: the hook's own while one is handled."""
+        if self._window is not None:
+            self._window.know(relation)
+            return self._window
         return OpsBackend(self.model, self.relation_name, relation)
 
     def _relation(self, relation_id: int, event: EventBase) -> Relation:
@@ -328,10 +334,14 @@ class ResourceProviderEventHandler(EventHandlers, Generic[TRequirerCommonModel])
 
     While the events of one hook are emitted, :meth:`set_response` collects the answers and
     the handler writes them when the last event has been handled (or before any other call of
-    this handler), with one component call and one databag write per relation: answering
-    ``n`` requests one by one costs ``O(n)`` instead of ``n`` rewrites of the whole
-    ``requests`` list. The bytes and secrets written are those of the calls made in turn; an
-    error of the write (not leader, an invalid response) is raised then, from the hook.
+    this handler), with one component call per relation: answering ``n`` requests one by one
+    costs ``O(n)`` instead of ``n`` rewrites of the whole ``requests`` list. The bytes and
+    secrets written are those of the calls made in turn; an error of the write (not leader,
+    an invalid response) is raised then, from the hook. Every databag write of the hook (the
+    requests' cache ``data``, the answers, statuses) reaches Juju at its end, one
+    ``relation-set`` per bag; until then the handler's own calls see them, and ops'
+    ``relation.data`` does not (a deliberate difference: the library writes ``data`` before
+    emitting the events).
     """
 
     on = ResourceProvidesEvents()  # type: ignore[reportAssignmentType]
@@ -386,20 +396,28 @@ class ResourceProviderEventHandler(EventHandlers, Generic[TRequirerCommonModel])
 
     def _handle(self, hook: dict[str, Any], event: EventBase) -> None:
         relation = getattr(event, "relation", None)
-        events, rejections = self._provider().handle(self._backend(relation), hook)
         if self._answers is not None:  # a hook handled while another's events are emitted
+            events, rejections = self._provider().handle(self._backend(relation), hook)
             for emitted in events:
                 self._emit(emitted, event)
             self._emit_rejections(rejections, event, "request_rejected")
             return
+        # One backend for the whole hook: its databag writes (the requests' cache, then the
+        # answers) are held and written at the end, one relation-set per bag.
+        backend = self._backend(relation)
+        backend.hold()
+        self._window = backend
         self._answers = []
         try:
+            events, rejections = self._provider().handle(backend, hook)
             for emitted in events:
                 self._emit(emitted, event)
             self._emit_rejections(rejections, event, "request_rejected")
             self._write_answers()
+            backend.flush()
         finally:
             self._answers = None
+            self._window = None
 
     def _write_answers(self) -> None:
         """Write the collected answers: one call per run of the same relation and model."""
