@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import ClassVar
 
 import pytest
@@ -216,3 +217,66 @@ def test_a_charm_reading_its_responses_in_the_hook_sees_the_answers_it_gave() ->
     pair.run("requirer", "created")
     pair.run("provider", "changed")
     assert ReadBackProvider.seen == [1, 2, 3]
+
+
+@pytest.fixture
+def backend_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[tuple]]:
+    """The ops.testing backend's calls of the hook tools counted here, by tool."""
+    from scenario import mocking
+
+    calls: dict[str, list[tuple]] = {}
+    for name in ("relation_get", "relation_set", "secret_get", "secret_info_get", "secret_add"):
+        original = getattr(mocking._MockModelBackend, name)
+
+        def counting(self, *args, __name=name, __original=original, **kwargs):
+            calls.setdefault(__name, []).append((args, kwargs))
+            return __original(self, *args, **kwargs)
+
+        monkeypatch.setattr(mocking._MockModelBackend, name, counting)
+    return calls
+
+
+def test_a_requirer_writes_its_requests_without_looking_up_secrets_no_field_names(
+    backend_calls: dict[str, list[tuple]],
+) -> None:
+    RelationPair(ThreeDatabasesClient, charms_ours.SampleCharm).run("requirer", "created")
+    assert "secret_get" not in backend_calls
+    assert len(backend_calls["relation_set"]) == 1  # version and requests, one relation-set
+
+
+def test_a_provider_adds_each_new_secret_without_a_lookup_or_an_info_call(
+    backend_calls: dict[str, list[tuple]],
+) -> None:
+    pair = RelationPair(ThreeDatabasesClient, charms_ours.SampleCharm)
+    pair.run("requirer", "created")
+    backend_calls.clear()
+    pair.run("provider", "changed")
+    assert len(backend_calls["secret_add"]) == 3
+    assert "secret_get" not in backend_calls
+    assert "secret_info_get" not in backend_calls
+
+
+def test_a_provider_hook_writes_its_bag_once_with_the_cache_and_every_answer(
+    backend_calls: dict[str, list[tuple]],
+) -> None:
+    pair = RelationPair(ThreeDatabasesClient, charms_ours.SampleCharm)
+    pair.run("requirer", "created")
+    backend_calls.clear()
+    pair.run("provider", "changed")
+    [(args, kwargs)] = backend_calls["relation_set"]
+    written = kwargs.get("data", args[1] if len(args) > 1 else None)
+    assert {"data", "requests"} <= set(written)
+    assert len(json.loads(pair.relation("provider").local_app_data["requests"])) == 3
+
+
+def test_a_requirer_reads_each_response_secret_in_one_secret_get(
+    backend_calls: dict[str, list[tuple]],
+) -> None:
+    pair = RelationPair(ThreeDatabasesClient, charms_ours.SampleCharm)
+    pair.run("requirer", "created")
+    pair.run("provider", "changed")
+    backend_calls.clear()
+    created = [e for e in pair.run("requirer", "changed") if isinstance(e, ResourceCreatedEvent)]
+    assert len(created) == 3
+    assert len(backend_calls["secret_get"]) == 3
+    assert all(kwargs.get("refresh") for _, kwargs in backend_calls["secret_get"])
