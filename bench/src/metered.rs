@@ -65,6 +65,9 @@ impl<B: Backend> Backend for Metered<B> {
     fn relations(&mut self, endpoint: &str) -> Result<Vec<RelationInfo>, BackendError> {
         self.timed(|b| b.relations(endpoint))
     }
+    fn remote_model_uuid(&mut self, relation: RelationId) -> Result<Option<String>, BackendError> {
+        self.timed(|b| b.remote_model_uuid(relation))
+    }
     fn read(&mut self, relation: RelationId, bag: &Bag) -> Result<Entries, BackendError> {
         self.timed(|b| b.read(relation, bag))
     }

@@ -173,9 +173,34 @@ pub fn find_relation(env: &impl Env, endpoint: &str, relation: RelationId) -> Op
 
 /// Whether a relation crosses models (its remote model is known and is not this one).
 pub fn is_cross_model(env: &impl Env, info: &RelationInfo) -> bool {
-    info.remote_model_uuid
-        .as_ref()
-        .is_some_and(|uuid| *uuid != env.model_uuid())
+    env.remote_model_uuid(info.id)
+        .is_some_and(|uuid| uuid != env.model_uuid())
+}
+
+/// Whether a relation crosses models, asked of the host at most once, and only if needed.
+pub struct CrossModel<'a> {
+    info: &'a RelationInfo,
+    answer: std::cell::Cell<Option<bool>>,
+}
+
+impl<'a> CrossModel<'a> {
+    /// Nothing asked yet.
+    pub fn new(info: &'a RelationInfo) -> Self {
+        CrossModel {
+            info,
+            answer: std::cell::Cell::new(None),
+        }
+    }
+
+    /// [`is_cross_model`], asked the first time only.
+    pub fn get(&self, env: &impl Env) -> bool {
+        if let Some(answer) = self.answer.get() {
+            return answer;
+        }
+        let answer = is_cross_model(env, self.info);
+        self.answer.set(Some(answer));
+        answer
+    }
 }
 
 /// [`is_cross_model`] for a relation of an endpoint, by id (the library's repository

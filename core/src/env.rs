@@ -62,8 +62,6 @@ pub struct RelationInfo {
     pub remote_app: Option<String>,
     /// The remote units currently in the relation.
     pub remote_units: Vec<String>,
-    /// The remote model's uuid; none when unknown.
-    pub remote_model_uuid: Option<String>,
 }
 
 /// Who owns a secret the protocol creates.
@@ -141,6 +139,10 @@ pub enum LogLevel {
 pub trait Env {
     /// The relations of an endpoint.
     fn relations(&self, endpoint: &str) -> Vec<RelationInfo>;
+    /// The uuid of the model of a relation's remote application; none when unknown (the
+    /// relation is then taken to be inside this model). Asked only when the protocol needs it:
+    /// under Juju it is a hook-tool call of its own.
+    fn remote_model_uuid(&self, relation: RelationId) -> Option<String>;
     /// A whole databag.
     fn read(&self, relation: RelationId, bag: &Bag) -> Result<Entries, HostError>;
     /// Applies sets and deletes to one of the local unit's own bags, in one call.

@@ -104,6 +104,10 @@ impl Env for Imports {
         databag::relations(endpoint)
     }
 
+    fn remote_model_uuid(&self, relation: RelationId) -> Option<String> {
+        databag::remote_model_uuid(relation)
+    }
+
     fn read(&self, relation: RelationId, bag: &Bag) -> Result<Entries, HostError> {
         databag::read(relation, bag)
     }

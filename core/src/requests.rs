@@ -1,6 +1,7 @@
 //! The secret side of requests: the requirer's `mtls` and `requested-entity` secrets (and
 //! custom groups of request-model fields), written by the requirer and read by the provider.
 
+use crate::bag::CrossModel;
 use crate::env::{Env, RelationId};
 use crate::error::{Error, Result};
 use crate::fields;
@@ -92,16 +93,16 @@ pub fn fill_secrets(
     relation: RelationId,
     request: &mut Request,
     fields: &[FieldSpec],
-    cross_model: bool,
+    cross_model: &CrossModel,
 ) -> Result<()> {
     let short_uuid = request.request_id.clone();
     for group in groups(fields) {
-        if cross_model && inline_cross_model(&group) {
-            continue;
-        }
         let Some(uri) = uri(request, &group) else {
             continue;
         };
+        if inline_cross_model(&group) && cross_model.get(env) {
+            continue;
+        }
         let label = secrets::label(endpoint, relation, short_uuid.as_deref(), &group);
         let content = match secrets::consume(env, &uri, &label) {
             Ok(content) => content,

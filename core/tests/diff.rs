@@ -506,6 +506,6 @@ fn cross_model_is_the_handlers_decision() {
         bag::relation_is_cross_model(&env, "other", 0),
         Err(Error::MissingRelation(0))
     );
-    env.relations[0].remote_model_uuid = None;
+    env.remote_models.clear();
     assert_eq!(bag::relation_is_cross_model(&env, "database", 0), Ok(false));
 }

@@ -200,6 +200,37 @@ fn bulk_mode_emits_one_event_with_every_request() {
 }
 
 #[test]
+fn relation_changed_without_request_secrets_never_asks_for_the_remote_model() {
+    let mut env = env(true, REQUESTS);
+    provider::handle(&mut env, &config(), &changed()).unwrap();
+    assert_eq!(env.remote_model_asks.get(), 0);
+}
+
+#[test]
+fn a_new_response_secret_is_added_and_granted_without_a_lookup() {
+    let mut env = env(true, REQUESTS);
+    provider::set_response(&mut env, &config(), 1, &user_response()).unwrap();
+    assert_eq!(env.secret_gets, 0);
+    assert_eq!(env.secrets.len(), 1);
+    assert_eq!(env.secrets[0].granted, vec![1]);
+}
+
+#[test]
+fn a_response_secret_already_labelled_is_updated_when_its_add_is_refused() {
+    let mut env = env(true, REQUESTS);
+    provider::set_response(&mut env, &config(), 1, &user_response()).unwrap();
+    // The bag loses the response (written by hand), the labelled secret stays.
+    env.put(1, Bag::LocalApp, "requests", "[]");
+    let mut again = user_response();
+    again.password = Some("new".into());
+    provider::set_response(&mut env, &config(), 1, &again).unwrap();
+    assert_eq!(env.secrets.len(), 1);
+    assert_eq!(env.secrets[0].revisions.len(), 2);
+    let requests = env.get(1, Bag::LocalApp, "requests").unwrap();
+    assert!(requests.contains(&env.secrets[0].id), "{requests}");
+}
+
+#[test]
 fn set_response_creates_the_user_secret_and_writes_the_dpc_response_bytes() {
     let mut env = env(true, REQUESTS);
     provider::set_response(&mut env, &config(), 1, &user_response()).unwrap();

@@ -114,7 +114,6 @@ fn relation_info(item: &Bound<'_, PyAny>) -> PyResult<RelationInfo> {
             .map(|v| v.extract())
             .transpose()?
             .unwrap_or_default(),
-        remote_model_uuid: get("remote_model_uuid")?.map(|v| v.extract()).transpose()?,
     })
 }
 
@@ -164,6 +163,20 @@ impl Backend for PyBackend {
                 .call_method1("apply", (relation, bag, unit, set, changes.delete.clone()))
                 .map_err(|e| reportable(py, e))?;
             Ok(())
+        })
+    }
+
+    fn remote_model_uuid(&mut self, relation: RelationId) -> Result<Option<String>, BackendError> {
+        Python::attach(|py| {
+            let value = self
+                .object
+                .bind(py)
+                .call_method1("remote_model_uuid", (relation,))
+                .map_err(fatal)?;
+            if value.is_none() {
+                return Ok(None);
+            }
+            extract(value, "remote_model_uuid").map(Some)
         })
     }
 

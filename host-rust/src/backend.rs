@@ -68,6 +68,10 @@ pub fn kind_name(kind: HostErrorKind) -> &'static str {
 pub trait Backend {
     /// The relations of an endpoint.
     fn relations(&mut self, endpoint: &str) -> Result<Vec<RelationInfo>, BackendError>;
+    /// The uuid of the model of a relation's remote application; `None` when the world cannot
+    /// tell (the relation is then taken to be inside this model). Asked only when the
+    /// protocol needs it (Juju answers it with a hook-tool call of its own).
+    fn remote_model_uuid(&mut self, relation: RelationId) -> Result<Option<String>, BackendError>;
     /// A whole databag.
     fn read(&mut self, relation: RelationId, bag: &Bag) -> Result<Entries, BackendError>;
     /// Apply sets and deletes to one of the local unit's own bags (already checked by the host).
@@ -128,6 +132,9 @@ fn no_world() -> BackendError {
 
 impl Backend for Detached {
     fn relations(&mut self, _: &str) -> Result<Vec<RelationInfo>, BackendError> {
+        Err(no_world())
+    }
+    fn remote_model_uuid(&mut self, _: RelationId) -> Result<Option<String>, BackendError> {
         Err(no_world())
     }
     fn read(&mut self, _: RelationId, _: &Bag) -> Result<Entries, BackendError> {

@@ -163,6 +163,12 @@ impl databag::Host for HostState {
         self.value(result)
     }
 
+    fn remote_model_uuid(&mut self, relation: RelationId) -> wasmtime::Result<Option<String>> {
+        // No error channel: a failure traps, as with `relations`.
+        let result = self.backend.remote_model_uuid(relation);
+        self.value(result)
+    }
+
     fn read(&mut self, relation: RelationId, bag: Bag) -> Reply<Vec<(String, String)>> {
         if let Bag::RemoteUnit(unit) = &bag {
             if let Some(refusal) = self.too_large("a unit name", unit.len()) {

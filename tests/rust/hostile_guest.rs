@@ -146,6 +146,9 @@ impl Backend for Spy {
     fn relations(&mut self, endpoint: &str) -> Result<Vec<RelationInfo>, BackendError> {
         self.inner.relations(endpoint)
     }
+    fn remote_model_uuid(&mut self, relation: RelationId) -> Result<Option<String>, BackendError> {
+        self.inner.remote_model_uuid(relation)
+    }
     fn read(&mut self, relation: RelationId, bag: &wit::Bag) -> Result<Entries, BackendError> {
         self.inner.read(relation, bag)
     }

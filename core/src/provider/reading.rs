@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::bag::{is_cross_model, Databag};
+use crate::bag::{CrossModel, Databag};
 use crate::cache::Diff;
 use crate::crossmodel;
 use crate::env::{Env, RelationInfo};
@@ -65,7 +65,7 @@ pub(super) fn v0_request(
         info.id,
         &mut request,
         &config.request_fields,
-        is_cross_model(env, info),
+        &CrossModel::new(info),
     )?;
     wire::validate_request(&request).map_err(|reason| remote.error_at(None, reason))?;
     Ok((request, original))
@@ -104,7 +104,7 @@ pub(super) fn read_requests(
     let Some(items) = remote.json_array(wire::REQUESTS_KEY)? else {
         return Ok((Vec::new(), Vec::new()));
     };
-    let cross_model = is_cross_model(env, info);
+    let cross_model = CrossModel::new(info);
     let mut requests: Vec<Request> = Vec::with_capacity(items.len());
     let mut first_entry = std::collections::HashMap::with_capacity(items.len());
     let mut rejections = Vec::new();
@@ -115,7 +115,7 @@ pub(super) fn read_requests(
             .map(str::to_string);
         let at =
             |reason: String| remote.error(wire::REQUESTS_KEY, format!("entry {index}: {reason}"));
-        let parsed = read_request(env, config, info, key, cross_model, index, item, &at).and_then(
+        let parsed = read_request(env, config, info, key, &cross_model, index, item, &at).and_then(
             |request| {
                 let uuid = short_uuid(&request);
                 match first_entry.get(&uuid) {
@@ -149,7 +149,7 @@ pub(super) fn read_request(
     config: &ProviderConfig,
     info: &RelationInfo,
     key: Option<&Key>,
-    cross_model: bool,
+    cross_model: &CrossModel,
     index: usize,
     item: Value,
     at: &impl Fn(String) -> Error,

@@ -41,6 +41,12 @@ pub struct FakeEnv {
     pub unit: String,
     pub uuid: String,
     pub relations: Vec<RelationInfo>,
+    /// The model of each relation's remote application (none: unknown).
+    pub remote_models: HashMap<RelationId, String>,
+    /// How many times the protocol asked for a remote model.
+    pub remote_model_asks: std::cell::Cell<usize>,
+    /// How many secret lookups (`secret_get`) the protocol made.
+    pub secret_gets: usize,
     pub bags: HashMap<(RelationId, Bag), IndexMap<String, String>>,
     pub secrets: Vec<FakeSecret>,
     pub applies: usize,
@@ -67,14 +73,15 @@ impl FakeEnv {
             endpoint: endpoint.into(),
             remote_app: Some(remote_app.into()),
             remote_units: vec![format!("{remote_app}/0")],
-            remote_model_uuid: Some("model-uuid".into()),
         });
+        self.remote_models.insert(id, "model-uuid".into());
     }
 
     /// Puts every relation's remote side in another model.
     pub fn cross_model(&mut self) {
-        for relation in &mut self.relations {
-            relation.remote_model_uuid = Some("remote-model-uuid".into());
+        for relation in &self.relations {
+            self.remote_models
+                .insert(relation.id, "remote-model-uuid".into());
         }
     }
 
@@ -129,6 +136,11 @@ impl FakeEnv {
 }
 
 impl Env for FakeEnv {
+    fn remote_model_uuid(&self, relation: RelationId) -> Option<String> {
+        self.remote_model_asks.set(self.remote_model_asks.get() + 1);
+        self.remote_models.get(&relation).cloned()
+    }
+
     fn relations(&self, endpoint: &str) -> Vec<RelationInfo> {
         self.relations
             .iter()
@@ -218,6 +230,19 @@ impl Env for FakeEnv {
         if content.is_empty() {
             return Err(Self::error(HostErrorKind::InvalidArgument, "empty content"));
         }
+        if let Some(label) = label {
+            // Juju: owner labels are unique per owner.
+            if self
+                .secrets
+                .iter()
+                .any(|s| s.ours && s.owner == owner && s.owner_label.as_deref() == Some(label))
+            {
+                return Err(Self::error(
+                    HostErrorKind::Backend,
+                    &format!("secret with label \"{label}\" already exists"),
+                ));
+            }
+        }
         let id = format!("secret:{}{:04}", self.app, self.created_secrets);
         self.created_secrets += 1;
         self.secrets.push(FakeSecret {
@@ -239,6 +264,7 @@ impl Env for FakeEnv {
         label: Option<&str>,
         refresh: bool,
     ) -> Result<Option<Secret>, HostError> {
+        self.secret_gets += 1;
         let index = match (id, label) {
             (Some(id), _) => self.secrets.iter().position(|s| s.id == id),
             (None, Some(label)) => self.secrets.iter().position(|s| {

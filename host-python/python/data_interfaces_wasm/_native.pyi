@@ -130,7 +130,6 @@ class RelationInfo(TypedDict):
     endpoint: str
     remote_app: str | None
     remote_units: list[str]
-    remote_model_uuid: NotRequired[str | None]
 
 class SecretRecord(TypedDict):
     """A secret as :meth:`Backend.secret_get` returns it."""
@@ -148,6 +147,7 @@ class Backend(Protocol):
     other exception aborts the call and reaches the caller unchanged."""
 
     def relations(self, endpoint: str) -> list[RelationInfo]: ...
+    def remote_model_uuid(self, relation_id: int) -> str | None: ...
     def read(self, relation_id: int, bag: Bag, unit: str | None) -> list[tuple[str, str]]: ...
     def apply(
         self,

@@ -139,15 +139,14 @@ class OpsBackend:
                     "endpoint": relation.name,
                     "remote_app": relation.app.name if relation.app else None,
                     "remote_units": sorted(unit.name for unit in relation.units),
-                    "remote_model_uuid": self._remote_model_uuid(relation),
                 }
             )
         return out
 
-    @staticmethod
-    def _remote_model_uuid(relation: Relation) -> str | None:
-        try:  # ops >= 2.20 and Juju >= 3.6.2 only
-            return relation.remote_model.uuid
+    def remote_model_uuid(self, relation_id: int) -> str | None:
+        """The model uuid of a relation's remote application; ``None`` when unknown."""
+        try:  # ops >= 2.20 and Juju >= 3.6.2 only (ops asks relation-model-get once)
+            return self._relation(relation_id).remote_model.uuid
         except Exception:
             return None
 

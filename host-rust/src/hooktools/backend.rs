@@ -185,7 +185,7 @@ impl HookTools {
         }
     }
 
-    fn remote_model_uuid(&self, relation: RelationId) -> Option<String> {
+    fn relation_model_uuid(&self, relation: RelationId) -> Option<String> {
         let id = relation.to_string();
         match self.json("relation-model-get", &["-r", &id, "--format=json"]) {
             Ok(value) => value
@@ -235,10 +235,14 @@ impl Backend for HookTools {
                 endpoint: endpoint.to_owned(),
                 remote_app,
                 remote_units,
-                remote_model_uuid: self.remote_model_uuid(id),
             });
         }
         Ok(relations)
+    }
+
+    fn remote_model_uuid(&mut self, relation: RelationId) -> Result<Option<String>, BackendError> {
+        // Juju before 3.6.2 has no relation-model-get: unknown, as the protocol reads it.
+        Ok(self.relation_model_uuid(relation))
     }
 
     fn read(&mut self, relation: RelationId, bag: &Bag) -> Result<Entries, BackendError> {

@@ -68,7 +68,7 @@ impl Juju {
 
     /// Relate an application of this model to `remote_app`, an application of the model
     /// `remote_model_uuid` (a cross-model relation); returns the relation id. Each side sees the
-    /// other's model uuid in [`RelationInfo::remote_model_uuid`](crate::wit::RelationInfo::remote_model_uuid), and `remote_app`'s units see
+    /// other's model uuid as its [`Backend::remote_model_uuid`](crate::backend::Backend::remote_model_uuid), and `remote_app`'s units see
     /// `remote_model_uuid` as their own model uuid.
     pub fn relate_cross_model(
         &self,

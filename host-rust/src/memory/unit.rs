@@ -144,10 +144,17 @@ impl Backend for UnitBackend {
                     endpoint: endpoint.to_owned(),
                     remote_app: Some(remote.clone()),
                     remote_units,
-                    remote_model_uuid: Some(world.model_of(remote).to_owned()),
                 })
             })
             .collect())
+    }
+
+    fn remote_model_uuid(&mut self, relation: RelationId) -> Result<Option<String>, BackendError> {
+        let world = self.world.borrow();
+        let record = self.relation(&world, relation)?;
+        Ok(record
+            .remote_app(&self.app)
+            .map(|remote| world.model_of(remote).to_owned()))
     }
 
     fn read(&mut self, relation: RelationId, bag: &Bag) -> Result<Entries, BackendError> {
@@ -490,12 +497,15 @@ mod tests {
         assert_eq!(remote, "remote-uuid");
         assert_ne!(local, remote);
         let seen_by_db = juju.unit("db/0").relations("database").unwrap();
+        assert_eq!(seen_by_db[0].id, id);
         assert_eq!(
-            (seen_by_db[0].id, seen_by_db[0].remote_model_uuid.as_deref()),
-            (id, Some("remote-uuid"))
+            juju.unit("db/0").remote_model_uuid(id).unwrap().as_deref(),
+            Some("remote-uuid")
         );
-        let seen_by_client = juju.unit("client/0").relations("database").unwrap();
-        assert_eq!(seen_by_client[0].remote_model_uuid, Some(local));
+        assert_eq!(
+            juju.unit("client/0").remote_model_uuid(id).unwrap(),
+            Some(local)
+        );
     }
 
     #[test]
