@@ -5,12 +5,20 @@ Names, constructor signatures and attributes (``relation``, ``app``, ``unit``, `
 ``dpcharmlibs.interfaces``. Events survive ``defer()``: the snapshot keeps the relation, the
 remote app and unit, and the model (as its contract record and class), and ``restore`` gives
 each back to its own attribute.
+
+ops snapshots every event it emits and hands its observers the event restored from that
+snapshot, at once. Rebuilding a model from its record validates it again, which a hook with
+thousands of requests pays thousands of times, so a snapshot also carries a token naming the
+model it was taken from, and a restore in the same process takes that model back (an event
+deferred to a later hook, in a new process, is rebuilt from its record).
 """
 
 from __future__ import annotations
 
 import importlib
+import itertools
 import json
+import secrets
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ops import CharmEvents, EventBase, EventSource, Handle, RelationEvent
@@ -30,12 +38,31 @@ STATUS_FIELD = "status"
 library names it; the protocol component reads and writes it."""
 
 
+# The models of this process's latest snapshots, by token (a token is unique across
+# processes: a deferred event's snapshot, restored in a later hook, never names one of these).
+_TAKEN: dict[str, BaseCommonModel] = {}
+_TAKEN_MAX = 4096
+_PROCESS = secrets.token_hex(8)
+_COUNTER = itertools.count()
+
+
 def _dump_model(model: BaseCommonModel) -> dict[str, Any]:
     cls = type(model)
-    return {"class": f"{cls.__module__}:{cls.__qualname__}", "record": model._to_wit()}
+    token = f"{_PROCESS}-{next(_COUNTER)}"
+    if len(_TAKEN) >= _TAKEN_MAX:
+        _TAKEN.clear()
+    _TAKEN[token] = model
+    return {
+        "class": f"{cls.__module__}:{cls.__qualname__}",
+        "record": model._to_wit(),
+        "token": token,
+    }
 
 
 def _load_model(snapshot: dict[str, Any]) -> Any:
+    taken = _TAKEN.get(snapshot.get("token", ""))
+    if taken is not None:
+        return taken
     module_name, _, qualname = snapshot["class"].partition(":")
     obj: Any = importlib.import_module(module_name)
     for part in qualname.split("."):
