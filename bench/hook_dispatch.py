@@ -9,15 +9,22 @@ The handshake is played through the double itself (requirer relation-created, pr
 relation-changed, requirer relation-changed); before each timed sample the model and the
 charm's ops state are restored to the snapshot taken before that hook.
 
-Figures: the median wall time per hook and side, the hook-tool calls each hook made, the
-median cost of one tool call of the double, and, for the provider, the same hook with ``n``
-requests. Usage: ``python bench/hook_dispatch.py [--json FILE] [--quick]``; ``python_bench.py``
-calls :func:`measure`.
+Figures: the median wall time per hook and side, the hook-tool calls each hook made (in all
+and by tool), and the median cost of one tool call of the double. Usage:
+``python bench/hook_dispatch.py [--json FILE] [--quick]``; ``python_bench.py`` calls
+:func:`measure`. The scale table against the no-library floors is ``floor_scale.py``'s, over
+the same :class:`World`; tests count a hook's calls with :func:`hook_calls`.
+
+The double records every call: one JSON array ``[unit, tool, args...]`` per line of
+``$FAKE_JUJU_STATE/calls.jsonl`` when that file exists, else in the ``calls`` list of its
+``state.json``; :class:`World` reads whichever it finds.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
+import dataclasses
 import json
 import os
 import pathlib
@@ -36,6 +43,38 @@ import double  # noqa: E402 (tests/hooktools, once on the path)
 CHARM = ROOT / "bench" / "dispatch_charm.py"
 APPS = {"requirer": ("client", "requires"), "provider": ("sample", "provides")}
 VARIANTS = ("ours", "theirs", "bare")
+"""The variants of the README handshake's figures (``dispatch_charm.py`` has more)."""
+CALLS_LOG = "calls.jsonl"
+"""The double's append-only call log, one JSON array ``[unit, tool, args...]`` a line."""
+LOG_TOOL = "juju-log"
+"""The tool ops logs through (one line per custom event it emits, among others)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class CallMark:
+    """Where the double's call log stood: bytes of ``calls.jsonl``, entries of ``calls``."""
+
+    log_bytes: int
+    state_calls: int
+
+
+@dataclasses.dataclass(frozen=True)
+class HookRun:
+    """One hook in a fresh process: its wall time, its hook-tool calls by tool, its RSS.
+
+    ``tool_seconds`` is the part of the wall time the charm's process spent waiting for its
+    hook tools (the double's processes): the rest is the charm's own (Python, ops, library).
+    """
+
+    seconds: float
+    calls: collections.Counter[str]
+    rss_kib: int
+    tool_seconds: float
+
+
+def without_log(calls: collections.Counter[str]) -> int:
+    """The calls of a hook other than ``juju-log`` (what is not ops' or a charm's logging)."""
+    return sum(count for tool, count in calls.items() if tool != LOG_TOOL)
 
 
 class World:
@@ -69,9 +108,11 @@ class World:
         )
 
     def admin(self, *args: str) -> str:
+        """Runs the double's administration (``fake-juju ARGS``) on this model."""
         return double.admin(self.tools, self.state, *args)
 
     def env(self, side: str, hook: str) -> dict[str, str]:
+        """The environment Juju would give a hook of ``side`` (``created``, ``changed``)."""
         app = APPS[side][0]
         remote_app = APPS["provider" if side == "requirer" else "requirer"][0]
         env = {
@@ -95,9 +136,9 @@ class World:
             env["BENCH_REQUESTS"] = str(self.n_requests)
         return env
 
-    def run(self, variant: str, side: str, hook: str) -> tuple[float, int, int]:
-        """Runs one hook in a fresh process: (wall seconds, hook-tool calls, peak RSS KiB)."""
-        before = self.calls()
+    def run(self, variant: str, side: str, hook: str) -> HookRun:
+        """Runs one hook of ``variant`` (see ``dispatch_charm.py``) in a fresh process."""
+        mark = self.call_mark()
         start = time.perf_counter()
         proc = subprocess.run(
             [sys.executable, str(CHARM), variant, side],
@@ -106,14 +147,45 @@ class World:
             text=True,
         )
         elapsed = time.perf_counter() - start
+        calls_made = self.calls_since(mark)
         if proc.returncode != 0:
-            raise RuntimeError(f"{variant} {side} {hook} failed:\n{proc.stderr}")
+            logged = "\n".join(
+                " ".join(call[4:]) for call in calls_made if call[1] == LOG_TOOL
+            )
+            raise RuntimeError(
+                f"{variant} {side} {hook} failed:\n{proc.stderr}\nit logged:\n{logged}"
+            )
         last = proc.stdout.split()[-1:] or ["0"]
-        return elapsed, self.calls() - before, int(last[0])
+        tool_seconds = next(
+            float(line.split()[1])
+            for line in proc.stdout.splitlines()
+            if line.startswith("tool-seconds ")
+        )
+        calls = collections.Counter(call[1] for call in calls_made)
+        return HookRun(elapsed, calls, int(last[0]), tool_seconds)
 
-    def calls(self) -> int:
+    def call_mark(self) -> CallMark:
+        """Where the call log stands now."""
+        log = self.state / CALLS_LOG
+        return CallMark(
+            log.stat().st_size if log.exists() else 0, len(self._state_calls())
+        )
+
+    def calls_since(self, mark: CallMark) -> list[list[str]]:
+        """Every call recorded after ``mark``: ``[unit, tool, args...]`` each."""
+        log = self.state / CALLS_LOG
+        if log.exists():
+            with log.open("rb") as lines:
+                lines.seek(mark.log_bytes)
+                return [json.loads(line) for line in lines if line.strip()]
+        return self._state_calls()[mark.state_calls :]
+
+    def _state_calls(self) -> list[list[str]]:
         path = self.state / "state.json"
-        return len(json.loads(path.read_text())["calls"]) if path.exists() else 0
+        if not path.exists():
+            return []
+        calls: list[list[str]] = json.loads(path.read_text()).get("calls", [])
+        return calls
 
     def snapshot(self, name: str) -> pathlib.Path:
         """Copies the model and both charms' ops state."""
@@ -128,12 +200,20 @@ class World:
         return target
 
     def restore(self, snapshot: pathlib.Path) -> None:
+        """Puts the model and both charms' ops state back as ``snapshot`` took them."""
         shutil.copy2(snapshot / "state.json", self.state / "state.json")
         for side, charm_dir in self.charm_dirs.items():
             db = charm_dir / ".unit-state.db"
             db.unlink(missing_ok=True)
             if (snapshot / f"{side}.db").exists():
                 shutil.copy2(snapshot / f"{side}.db", db)
+
+
+def hook_calls(
+    world: World, variant: str, side: str, hook: str
+) -> collections.Counter[str]:
+    """Runs one hook in ``world``; the hook-tool calls it made, by tool."""
+    return world.run(variant, side, hook).calls
 
 
 def tool_call_cost(world: World, rounds: int) -> float:
@@ -159,7 +239,7 @@ def handshake(world: World, package: str) -> dict[str, pathlib.Path]:
     return snapshots
 
 
-def measure(rounds: int, scale: tuple[int, ...] = (1, 10, 100)) -> dict[str, Any]:
+def measure(rounds: int) -> dict[str, Any]:
     """Every figure of this module (``dispatch_*`` keys)."""
     result: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -168,44 +248,26 @@ def measure(rounds: int, scale: tuple[int, ...] = (1, 10, 100)) -> dict[str, Any
         result["dispatch_tool_call_ms"] = tool_call_cost(worlds["ours"], rounds) * 1e3
         for side in ("requirer", "provider"):
             times: dict[str, list[float]] = {v: [] for v in VARIANTS}
-            calls: dict[str, int] = {}
+            calls: dict[str, collections.Counter[str]] = {}
             rss: dict[str, list[int]] = {v: [] for v in VARIANTS}
             for index in range(rounds + 1):  # the first round warms up
                 for variant in VARIANTS:
                     package = "theirs" if variant == "bare" else variant
                     world = worlds[package]
                     world.restore(snapshots[package][side])
-                    seconds, n_calls, kib = world.run(variant, side, "changed")
+                    run = world.run(variant, side, "changed")
                     if index:
-                        times[variant].append(seconds)
-                        rss[variant].append(kib)
-                        calls[variant] = n_calls
+                        times[variant].append(run.seconds)
+                        rss[variant].append(run.rss_kib)
+                        calls[variant] = run.calls
             for variant in VARIANTS:
-                result[f"dispatch_{side}_{variant}_ms"] = (
-                    statistics.median(times[variant]) * 1e3
-                )
-                result[f"dispatch_{side}_{variant}_tool_calls"] = calls[variant]
+                key = f"dispatch_{side}_{variant}"
+                result[f"{key}_ms"] = statistics.median(times[variant]) * 1e3
+                result[f"{key}_tool_calls"] = calls[variant].total()
+                result[f"{key}_calls_by_tool"] = dict(sorted(calls[variant].items()))
                 result[f"dispatch_rss_{side}_{variant}_mib"] = (
                     statistics.median(rss[variant]) / 1024
                 )
-        rows = []
-        for n in scale:
-            row: dict[str, Any] = {"n": n}
-            # dpcharmlibs makes O(n²) tool calls (753 at 10 requests): 100 would take minutes.
-            for package in ("ours",) if n >= 100 else ("ours", "theirs"):
-                world = World(pathlib.Path(tmp) / f"scale-{package}-{n}", package, n)
-                world.run(package, "requirer", "created")
-                snapshot = world.snapshot("provider")
-                samples = []
-                for _ in range(1 if n >= 100 else 3):
-                    world.restore(snapshot)
-                    seconds, n_calls, _ = world.run(package, "provider", "changed")
-                    samples.append(seconds)
-                row[f"{package}_ms"] = statistics.median(samples) * 1e3
-                row[f"{package}_tool_calls"] = n_calls
-            print(f"  ops.main, provider, {n:>4} requests: {row}", flush=True)
-            rows.append(row)
-        result["dispatch_scale"] = rows
     return result
 
 
@@ -216,9 +278,11 @@ def main() -> None:
         "--quick", action="store_true", help="few samples (a smoke run)"
     )
     args = parser.parse_args()
-    figures = measure(3 if args.quick else 5, (1, 10) if args.quick else (1, 10, 100))
+    figures = measure(3 if args.quick else 5)
     for key, value in figures.items():
-        if key != "dispatch_scale":
+        if isinstance(value, dict):
+            print(f"{key:<44} {value}")
+        else:
             print(f"{key:<44} {value:10.2f}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,11 @@ through ``ops.testing``, the two packages alternating sample by sample:
 * scale: a provider's relation-changed with 1, 10, 100, 1000 requests, and with 1, 10, 100
   relations;
 * the same whole-process hooks without ops.testing, as Juju runs them: ``ops.main`` over the
-  hook-tool double (``hook_dispatch.py``).
+  hook-tool double (``hook_dispatch.py``);
+* the hook-tool calls of our hooks, by tool, against charms without a library, for 1, 10,
+  100 and 1000 requests, under ``ops.main`` over the double (``floor_scale.py``);
+* a provider hook with 1000, 2000 and 5000 requests under ops.testing, against the same hook
+  done by hand through ops (``many_requests.py``).
 
 Usage: ``python bench/python_bench.py [--json FILE] [--quick]``. Figures are printed; ``--json``
 also writes them for ``bench/report.py``.
@@ -35,7 +39,9 @@ from typing import Any
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "python"))
 
-import hook_dispatch  # noqa: E402 (bench/, this file's directory)
+import floor_scale  # noqa: E402 (bench/, this file's directory)
+import hook_dispatch  # noqa: E402
+import many_requests  # noqa: E402
 
 import charms_ours  # noqa: E402
 import charms_reference  # noqa: E402
@@ -279,13 +285,17 @@ def main() -> None:
     print("scale ...", flush=True)
     figures["scale"] = scale(args.quick)
     print("whole process under ops.main over the hook-tool double ...", flush=True)
+    figures.update(hook_dispatch.measure(3 if args.quick else 5))
+    print("hook-tool calls at the floor (ops.main over the double) ...", flush=True)
+    figures.update(floor_scale.measure((1, 10) if args.quick else (1, 10, 100, 1000)))
+    print("many requests in one provider hook (ops.testing) ...", flush=True)
     figures.update(
-        hook_dispatch.measure(
-            3 if args.quick else 5, (1, 10) if args.quick else (1, 10, 100)
+        many_requests.measure(
+            (200,) if args.quick else (1000, 2000, many_requests.TARGET_N)
         )
     )
     for key, value in figures.items():
-        if key not in ("scale", "dispatch_scale"):
+        if not isinstance(value, dict):
             print(f"{key:<44} {value:10.2f}")
     for side in ("requirer", "provider"):
         for kind in ("process", "hook"):
