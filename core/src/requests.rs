@@ -34,11 +34,14 @@ fn values(
     secrets::group_values(request, group, fields)
 }
 
-/// Creates or updates the requirer-owned secrets of a request and puts their URIs in it.
+/// Creates or updates the requirer-owned secrets of a request and puts their URIs in it; none
+/// on a cross-model relation, where the requirer cannot share secrets (its sensitive fields
+/// travel encrypted inline).
 ///
 /// `written` are the requests this side wrote before (its own databag's JSON objects): a group
-/// whose secret none of them names for this request id is not looked up (see
-/// [`secrets::upsert`]).
+/// whose secret none of them names for this request id, and that has no value, needs nothing,
+/// so nothing is asked of the host for it: neither a lookup (see [`secrets::upsert`]) nor
+/// whether the relation crosses models.
 pub fn write_secrets(
     env: &mut impl Env,
     endpoint: &str,
@@ -46,6 +49,7 @@ pub fn write_secrets(
     request: &mut Request,
     fields: &[FieldSpec],
     written: &[Object],
+    cross_model: &CrossModel,
 ) -> Result<()> {
     let short_uuid = request.request_id.clone();
     let before = short_uuid.as_deref().and_then(|id| {
@@ -61,6 +65,13 @@ pub fn write_secrets(
         let recorded = before
             .as_ref()
             .is_some_and(|before| uri(before, &group).is_some());
+        let idle = known.is_none() && !recorded && !secrets::any_value(&values);
+        if idle {
+            continue;
+        }
+        if cross_model.get(env) {
+            return Ok(());
+        }
         let uri = secrets::upsert(
             env,
             relation,

@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use crate::alias::{self, ALIAS_KEY};
-use crate::bag::{find_relation, is_cross_model, Databag, Staged};
+use crate::bag::{find_relation, is_cross_model, CrossModel, Databag, Staged};
 use crate::cache::{self, Diff, DATA_KEY, STATUS_KEY};
 use crate::crossmodel::{self, ENCRYPTION_SECRET};
 use crate::env::{Bag, Env, LogLevel, RelationId, RelationInfo};
@@ -195,14 +195,15 @@ fn write_requests(
     info: &RelationInfo,
     app: &mut Staged,
 ) -> Result<()> {
-    let cross_model = is_cross_model(env, info);
-    if cross_model
-        && app.get(ENCRYPTION_SECRET).is_none()
+    // Asked of the host only when a request has something the answer changes.
+    let cross_model = CrossModel::new(info);
+    if app.get(ENCRYPTION_SECRET).is_none()
         && config.requests.iter().any(|r| {
             r.entity_name
                 .as_deref()
                 .is_some_and(|name| !name.is_empty())
         })
+        && cross_model.get(env)
     {
         env.log(
             LogLevel::Info,
@@ -210,11 +211,7 @@ fn write_requests(
         );
         return Ok(());
     }
-    let key = if cross_model {
-        crossmodel::requirer_key(env, &config.endpoint, info, app)?
-    } else {
-        None
-    };
+    let key = crossmodel::requirer_key(env, &config.endpoint, info, app)?;
     let written = written_requests(app);
     let mut items = Vec::with_capacity(config.requests.len());
     for (index, request) in config.requests.iter().enumerate() {
@@ -231,16 +228,15 @@ fn write_requests(
         }
         request.salt = salt_or_fresh(&request.salt);
         request.request_id = Some(gen_hash(&request.resource, &request.salt));
-        if !cross_model {
-            requests::write_secrets(
-                env,
-                &config.endpoint,
-                info.id,
-                &mut request,
-                &config.request_fields,
-                &written,
-            )?;
-        }
+        requests::write_secrets(
+            env,
+            &config.endpoint,
+            info.id,
+            &mut request,
+            &config.request_fields,
+            &written,
+            &cross_model,
+        )?;
         let mut object =
             wire::request_dump(&request, &config.request_fields).map_err(Error::InvalidModel)?;
         crossmodel::seal_request(key.as_ref(), &mut object, previous)?;

@@ -296,6 +296,13 @@ pub fn owned_content(env: &mut impl Env, label: &str, uri: &str) -> Result<Optio
     }
 }
 
+/// Whether some value of a group is set (an empty value counts as unset).
+pub fn any_value(values: &[(String, Option<String>)]) -> bool {
+    values
+        .iter()
+        .any(|(_, value)| value.as_deref().is_some_and(|v| !v.is_empty()))
+}
+
 /// What [`upsert`] did to a group's secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Upserted {

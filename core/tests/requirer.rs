@@ -222,6 +222,29 @@ fn mtls_cert_goes_into_a_requirer_owned_secret_granted_to_the_relation() {
     assert!(!requests.contains("CERT"));
 }
 
+#[test]
+fn relation_created_with_plain_requests_asks_nothing_of_secrets_or_the_remote_model() {
+    let mut env = env_with_relation(true);
+    Requirer::new(config(vec![request("clientdb", "kkkkkkkk")]))
+        .and_then(|handler| handler.handle(&mut env, &created(3)))
+        .unwrap();
+    assert_eq!((env.secret_gets, env.remote_model_asks.get()), (0, 0));
+    assert!(env.get(3, Bag::LocalApp, "requests").is_some());
+}
+
+#[test]
+fn a_request_secret_is_looked_up_again_once_its_uri_is_written() {
+    let mut env = env_with_relation(true);
+    let mut with_cert = request("clientdb", "kkkkkkkk");
+    with_cert.mtls_cert = Some("CERT".into());
+    let handler = Requirer::new(config(vec![with_cert])).unwrap();
+    handler.handle(&mut env, &created(3)).unwrap();
+    let gets = env.secret_gets;
+    handler.handle(&mut env, &created(3)).unwrap();
+    assert!(env.secret_gets > gets);
+    assert_eq!(env.secrets.len(), 1);
+}
+
 const RESPONSE: &str = r#"[{"resource": "clientdb", "request-id": "b7bf5c83ca2cd3de", "salt": "kkkkkkkk", "endpoints": "10.0.0.1:5432", "read-only-endpoints": null, "secret-user": "secret:user0000000000000000", "secret-tls": null, "secret-extra": null, "secret-entity": null, "version": "1234", "prefix-resources": null, "mtls-cert": null, "entity-name": null, "entity-password": null, "password": null}]"#;
 const PROVIDER_DATA: &str = r#"{"b7bf5c83ca2cd3de": {"resource": "clientdb", "request-id": "b7bf5c83ca2cd3de", "salt": "kkkkkkkk"}}"#;
 
