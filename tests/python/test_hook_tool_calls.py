@@ -67,7 +67,6 @@ def test_requirer_relation_created_writes_the_readme_requests(readme: Handshake)
         "juju-log": 4,
         "relation-ids": 1,
         "relation-list": 1,
-        "relation-model-get": 1,
         "is-leader": 1,
         "relation-get": 2,
         "relation-set": 1,
