@@ -119,6 +119,14 @@ pub trait Backend {
     fn secret_remove_revision(&mut self, id: &str, revision: i32) -> Result<(), BackendError>;
     /// Write a log line.
     fn log(&mut self, level: LogLevel, message: &str);
+    /// Make the writes this backend holds back, if it holds any back (the hook-tool backend
+    /// does when made [`buffered`](crate::hooktools::HookTools::buffered): one `relation-set`
+    /// per bag for a whole command). A host calls it once the calls of a command or hook have
+    /// succeeded, and drops the backend without it after a failure, so that a failed command
+    /// writes no bag. A backend that writes at once has nothing to do (the default).
+    fn flush(&mut self) -> Result<(), BackendError> {
+        Ok(())
+    }
 }
 
 /// A backend attached to no world: every import fails the call ([`BackendError::Fatal`]) and

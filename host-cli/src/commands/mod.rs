@@ -1,6 +1,10 @@
 //! Running a parsed command line: one module per group of commands, and what they share
 //! (reading the configuration and input files, making a handler over the hook tools,
-//! printing JSON lines).
+//! writing what it held back, printing JSON lines).
+//!
+//! A command is one process, as a hook is: the hook-tool backend holds its bag writes back
+//! ([`HookTools::buffered`]) and a command that succeeds writes them at its end ([`commit`]),
+//! one `relation-set` per bag; a command that fails writes no bag.
 //!
 //! | module | commands |
 //! |---|---|
@@ -24,8 +28,10 @@ use crate::error::CliError;
 use crate::records::FormError;
 use clap::error::ErrorKind;
 use data_interfaces_host::hooktools::{HookContext, HookTools};
-use data_interfaces_host::wit::{ProviderConfig, RequirerConfig};
-use data_interfaces_host::{DataInterfaces, LoadOptions, Provider, Requirer, Runtime};
+use data_interfaces_host::wit::{self, ProviderConfig, RequirerConfig};
+use data_interfaces_host::{
+    Backend, BackendError, DataInterfaces, Error, LoadOptions, Provider, Requirer, Runtime,
+};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::path::Path;
@@ -76,9 +82,27 @@ fn config_of(path: &Path) -> Result<HandlerConfig, CliError> {
     HandlerConfig::from_json_str(&text).map_err(|e| bad(e.to_string()))
 }
 
-/// The backend over the hook tools, for the hook in the environment.
+/// The backend over the hook tools, for the hook in the environment; it holds bag writes
+/// back until [`commit`].
 fn backend() -> Result<HookTools, CliError> {
-    Ok(HookTools::new(HookContext::from_env()?))
+    Ok(hook_tools(HookContext::from_env()?))
+}
+
+/// The backend over the hook tools for a hook's context, holding bag writes back.
+fn hook_tools(context: HookContext) -> HookTools {
+    HookTools::new(context).buffered()
+}
+
+/// End a command whose calls succeeded: write the bags its backend held back (one
+/// `relation-set` each). A failed write is reported as the component reports a failure of
+/// the hook tools: a host error (`host`), or an aborted call (`backend`).
+fn commit(mut backend: Box<dyn Backend>) -> Result<(), CliError> {
+    backend.flush().map_err(|error| {
+        CliError::Component(match error {
+            BackendError::Host(error) => Error::Protocol(wit::Error::Host(error)),
+            BackendError::Fatal(error) => Error::Backend(error),
+        })
+    })
 }
 
 fn engine() -> Result<DataInterfaces, CliError> {

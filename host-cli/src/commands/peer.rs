@@ -1,7 +1,7 @@
 //! Peer relation data: `peer-read`, `peer-write`, `peer-delete`, over a scope (the
 //! application's data, this unit's, or another unit's, read only).
 
-use super::{backend, bad_input, config_of, engine, print_lines, read_json, wrong_role};
+use super::{backend, bad_input, commit, config_of, engine, print_lines, read_json, wrong_role};
 use crate::args::{PeerArgs, PeerDeleteArgs, PeerWriteArgs};
 use crate::config::HandlerConfig;
 use crate::error::CliError;
@@ -27,6 +27,7 @@ fn peer(args: &PeerArgs, command: &str) -> Result<(Peer, i32, PeerScope), CliErr
 pub(super) fn read(args: &PeerArgs) -> Result<(), CliError> {
     let (mut peer, relation, scope) = peer(args, "peer-read")?;
     let values = peer.read(relation, &scope)?;
+    commit(peer.into_backend())?;
     print_lines([peer_values_to_json(&values)])
 }
 
@@ -36,11 +37,13 @@ pub(super) fn write(args: &PeerWriteArgs) -> Result<(), CliError> {
     let value = read_json(source, "peer values")?;
     let values = peer_values_from_json(&value).map_err(bad_input("peer values", source))?;
     let (mut peer, relation, scope) = peer(&args.peer, "peer-write")?;
-    Ok(peer.write(relation, &scope, &values)?)
+    peer.write(relation, &scope, &values)?;
+    commit(peer.into_backend())
 }
 
 /// Delete fields of a scope.
 pub(super) fn delete(args: &PeerDeleteArgs) -> Result<(), CliError> {
     let (mut peer, relation, scope) = peer(&args.peer, "peer-delete")?;
-    Ok(peer.delete(relation, &scope, &args.keys)?)
+    peer.delete(relation, &scope, &args.keys)?;
+    commit(peer.into_backend())
 }

@@ -1,7 +1,7 @@
 //! The provider's calls that write: `set-response`, `raise-status`, `resolve-status`,
 //! `clear-statuses` (leader only, as the component decides).
 
-use super::{backend, bad_input, engine, provider, provider_config, read_json};
+use super::{backend, bad_input, commit, engine, provider, provider_config, read_json};
 use crate::args::{RaiseStatusArgs, RelationArgs, ResolveStatusArgs, SetResponseArgs};
 use crate::error::CliError;
 use crate::records::{responses_from_json, status_from_json};
@@ -22,7 +22,7 @@ pub(super) fn set_response(args: &SetResponseArgs) -> Result<(), CliError> {
             provider.set_response(relation, &response.into())?;
         }
     }
-    Ok(())
+    commit(provider.into_backend())
 }
 
 /// Raise a status, by its code in the status schema or as a status object.
@@ -42,18 +42,20 @@ pub(super) fn raise_status(args: &RaiseStatusArgs) -> Result<(), CliError> {
         // clap requires one of the two.
         (None, None) => {}
     }
-    Ok(())
+    commit(provider.into_backend())
 }
 
 /// Resolve a raised status.
 pub(super) fn resolve_status(args: &ResolveStatusArgs) -> Result<(), CliError> {
     let relation = args.relation.relation_id;
-    provider(&args.relation, "resolve-status")?.resolve_status(relation, args.code)?;
-    Ok(())
+    let mut provider = provider(&args.relation, "resolve-status")?;
+    provider.resolve_status(relation, args.code)?;
+    commit(provider.into_backend())
 }
 
 /// Clear every status of a relation.
 pub(super) fn clear_statuses(args: &RelationArgs) -> Result<(), CliError> {
-    provider(args, "clear-statuses")?.clear_statuses(args.relation_id)?;
-    Ok(())
+    let mut provider = provider(args, "clear-statuses")?;
+    provider.clear_statuses(args.relation_id)?;
+    commit(provider.into_backend())
 }

@@ -1,6 +1,14 @@
 //! [`HookTools`]: the component's imports (databags, secrets, leadership, logging) over Juju's
 //! hook tools, one tool process per call, for the hook a [`HookContext`] describes.
+//!
+//! A process makes each call the protocol needs once (`cache.rs`): `is-leader` once,
+//! `relation-ids` once per endpoint, `relation-list` and `relation-model-get` once per
+//! relation, `relation-get` once per bag (later reads see this process's own writes), and no
+//! `secret-get` or `secret-info-get` for a secret it created. [`HookTools::buffered`] also
+//! holds bag writes back until [`Backend::flush`], so that a bag the component commits twice
+//! is written with one `relation-set`.
 
+use super::cache::{changes_of, BagRef, Bags, Changes, Secrets};
 use super::secret_file::SecretFile;
 use super::{classify, parse_relation_id, HookContext, HookToolsError};
 use crate::backend::{app_of, Backend, BackendError, Entries};
@@ -15,6 +23,9 @@ use std::process::{Command, Stdio};
 /// The environment variable naming the directory of the hook tools (instead of `PATH`).
 pub const TOOLS_DIR_VAR: &str = "DATA_INTERFACES_HOOK_TOOLS";
 
+/// A secret's URI from what a hook tool printed: a URI (`secret:ID`, `secret://MODEL/ID`) is
+/// kept; a bare id (the keys of `secret-info-get`'s output) becomes
+/// `secret://MODEL-UUID/ID`, the form `secret-add` prints in Juju 3 and the one ops makes of a
 /// bare id, or `secret:ID` when the model uuid is unknown.
 pub fn canonical_secret_uri(id: &str, model_uuid: &str) -> String {
     let id = id.trim();
@@ -32,13 +43,28 @@ pub fn canonical_secret_uri(id: &str, model_uuid: &str) -> String {
 pub struct HookTools {
     context: HookContext,
     tools_dir: Option<PathBuf>,
+    /// Whether bag writes are held back until [`Backend::flush`].
+    buffered: bool,
     leader: Option<bool>,
+    /// `relation-ids`, by endpoint.
+    relation_ids: BTreeMap<String, Vec<RelationId>>,
+    /// `relation-list`, by relation.
+    remote_units: BTreeMap<RelationId, Vec<String>>,
+    /// The remote application, by relation.
     remote_apps: BTreeMap<RelationId, Option<String>>,
+    /// `relation-model-get`, by relation.
+    remote_models: BTreeMap<RelationId, Option<String>>,
+    /// `relation-get`, by bag, and the writes held back.
+    bags: Bags,
+    /// The secrets this process created, and which it owns.
+    secrets: Secrets,
 }
 
 impl HookTools {
     /// A backend for the hook described by `context`, with the tools found in
-    /// `DATA_INTERFACES_HOOK_TOOLS` or on `PATH`.
+    /// `DATA_INTERFACES_HOOK_TOOLS` or on `PATH`. It writes a bag at once, with one
+    /// `relation-set` for each change set the component commits ([`HookTools::buffered`]
+    /// holds them back instead).
     pub fn new(context: HookContext) -> Self {
         let tools_dir = std::env::var_os(TOOLS_DIR_VAR)
             .filter(|v| !v.is_empty())
@@ -46,14 +72,30 @@ impl HookTools {
         HookTools {
             context,
             tools_dir,
+            buffered: false,
             leader: None,
+            relation_ids: BTreeMap::new(),
+            remote_units: BTreeMap::new(),
             remote_apps: BTreeMap::new(),
+            remote_models: BTreeMap::new(),
+            bags: Bags::default(),
+            secrets: Secrets::default(),
         }
     }
 
     /// Use the tools of this directory instead.
     pub fn with_tools_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.tools_dir = Some(dir.into());
+        self
+    }
+
+    /// Hold bag writes back until [`Backend::flush`], which writes each bag with one
+    /// `relation-set` however many change sets the component committed to it; reads see the
+    /// writes held back. A backend dropped without a flush writes none of them: call
+    /// `flush` once the calls of a command (a hook) have succeeded, and not after a failure,
+    /// so that a failed command writes no bag.
+    pub fn buffered(mut self) -> Self {
+        self.buffered = true;
         self
     }
 
@@ -140,34 +182,72 @@ impl HookTools {
         }
     }
 
+    /// The relations of an endpoint: `relation-ids`, once per endpoint.
+    fn relation_ids(&mut self, endpoint: &str) -> Result<Vec<RelationId>, HookToolsError> {
+        if let Some(ids) = self.relation_ids.get(endpoint) {
+            return Ok(ids.clone());
+        }
+        let items = match self.json("relation-ids", &[endpoint, "--format=json"])? {
+            serde_json::Value::Null => Vec::new(),
+            serde_json::Value::Array(items) => items,
+            _ => {
+                return Err(HookToolsError::BadOutput {
+                    tool: "relation-ids".to_owned(),
+                    reason: "not a list".to_owned(),
+                })
+            }
+        };
+        let ids = items
+            .iter()
+            .map(|item| {
+                item.as_str()
+                    .and_then(parse_relation_id)
+                    .ok_or_else(|| HookToolsError::BadOutput {
+                        tool: "relation-ids".to_owned(),
+                        reason: format!("unreadable relation id {item}"),
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        self.relation_ids.insert(endpoint.to_owned(), ids.clone());
+        Ok(ids)
+    }
+
+    /// The remote application of a relation: the hook's own (`JUJU_REMOTE_APP`) for the
+    /// hook's relation, else the application of its first remote unit, else
+    /// `relation-list --app` (a relation no remote unit has joined yet); once per relation.
     fn remote_app(&mut self, relation: RelationId) -> Result<Option<String>, HookToolsError> {
         if let Some(app) = self.remote_apps.get(&relation) {
             return Ok(app.clone());
         }
-        let id = relation.to_string();
-        let app = match self.json("relation-list", &["-r", &id, "--app", "--format=json"]) {
-            Ok(serde_json::Value::String(app)) if !app.is_empty() => Some(app),
-            Ok(_) => None,
-            Err(HookToolsError::Failed { .. }) => None,
-            Err(other) => return Err(other),
-        };
-        let app = match app {
+        let hooks_own = (self.context.relation_id == Some(relation))
+            .then(|| self.context.remote_app.clone())
+            .flatten();
+        let app = match hooks_own {
             Some(app) => Some(app),
-            // Older Juju: the remote application of this hook, or of a remote unit.
-            None if self.context.relation_id == Some(relation) => self.context.remote_app.clone(),
-            None => self
-                .remote_units(relation)?
-                .first()
-                .map(|unit| app_of(unit).to_owned()),
+            None => match self.remote_units(relation)?.first() {
+                Some(unit) => Some(app_of(unit).to_owned()),
+                None => {
+                    let id = relation.to_string();
+                    match self.json("relation-list", &["-r", &id, "--app", "--format=json"]) {
+                        Ok(serde_json::Value::String(app)) if !app.is_empty() => Some(app),
+                        Ok(_) | Err(HookToolsError::Failed { .. }) => None,
+                        Err(other) => return Err(other),
+                    }
+                }
+            },
         };
         self.remote_apps.insert(relation, app.clone());
         Ok(app)
     }
 
-    fn remote_units(&self, relation: RelationId) -> Result<Vec<String>, HookToolsError> {
+    /// The remote units of a relation: `relation-list`, once per relation.
+    fn remote_units(&mut self, relation: RelationId) -> Result<Vec<String>, HookToolsError> {
+        if let Some(units) = self.remote_units.get(&relation) {
+            return Ok(units.clone());
+        }
         let id = relation.to_string();
-        match self.json("relation-list", &["-r", &id, "--format=json"])? {
-            serde_json::Value::Null => Ok(Vec::new()),
+        let units = match self.json("relation-list", &["-r", &id, "--format=json"])? {
+            serde_json::Value::Null => Vec::new(),
             serde_json::Value::Array(items) => items
                 .into_iter()
                 .map(|item| match item {
@@ -177,57 +257,120 @@ impl HookTools {
                         reason: "a unit is not a string".to_owned(),
                     }),
                 })
-                .collect(),
-            _ => Err(HookToolsError::BadOutput {
-                tool: "relation-list".to_owned(),
-                reason: "not a list".to_owned(),
-            }),
-        }
+                .collect::<Result<Vec<_>, _>>()?,
+            _ => {
+                return Err(HookToolsError::BadOutput {
+                    tool: "relation-list".to_owned(),
+                    reason: "not a list".to_owned(),
+                })
+            }
+        };
+        self.remote_units.insert(relation, units.clone());
+        Ok(units)
     }
 
-    fn relation_model_uuid(&self, relation: RelationId) -> Option<String> {
+    /// The model uuid of a relation's remote application: `relation-model-get`, once per
+    /// relation; none when the tool fails (an older Juju) or prints no uuid.
+    fn remote_model(&mut self, relation: RelationId) -> Option<String> {
+        if let Some(uuid) = self.remote_models.get(&relation) {
+            return uuid.clone();
+        }
         let id = relation.to_string();
-        match self.json("relation-model-get", &["-r", &id, "--format=json"]) {
+        let uuid = match self.json("relation-model-get", &["-r", &id, "--format=json"]) {
             Ok(value) => value
                 .get("uuid")
                 .and_then(|uuid| uuid.as_str())
                 .map(str::to_owned),
             Err(_) => None,
+        };
+        self.remote_models.insert(relation, uuid.clone());
+        uuid
+    }
+
+    /// One of this unit's own bags, as `relation-set` names it.
+    fn own_bag(&self, relation: RelationId, bag: &Bag) -> Result<BagRef, BackendError> {
+        let (app, whose) = match bag {
+            Bag::LocalApp => (true, self.context.app().to_owned()),
+            Bag::LocalUnit => (false, self.context.unit.clone()),
+            Bag::RemoteApp | Bag::RemoteUnit(_) => {
+                return Err(BackendError::permission_denied(format!(
+                    "relation {relation}: cannot write a remote bag"
+                )))
+            }
+        };
+        Ok(BagRef {
+            relation,
+            app,
+            whose,
+        })
+    }
+
+    /// Write changes to one of this unit's own bags: one `relation-set` (`""` deletes).
+    fn relation_set(&self, bag: &BagRef, changes: &Changes) -> Result<(), HookToolsError> {
+        let map: serde_json::Map<String, serde_json::Value> = changes
+            .iter()
+            .map(|(key, value)| {
+                let value = value.clone().unwrap_or_default();
+                (key.clone(), serde_json::Value::String(value))
+            })
+            .collect();
+        let input = serde_json::Value::Object(map).to_string();
+        let id = bag.relation.to_string();
+        let mut args = vec!["-r", id.as_str()];
+        if bag.app {
+            args.push("--app");
         }
+        args.extend(["--file", "-"]);
+        self.run("relation-set", &args, Some(input.as_bytes()))?;
+        Ok(())
     }
 
     /// The URI of a secret this unit owns, by its label. `secret-info-get` names the secret
     /// by its bare id; the URI is made as `secret-add` prints it (see [`canonical_secret_uri`]).
-    fn owned_uri_by_label(&self, label: &str) -> Option<String> {
+    fn owned_uri_by_label(&mut self, label: &str) -> Option<String> {
         let info = self
             .json("secret-info-get", &["--label", label, "--format=json"])
             .ok()?;
         let id = info.as_object()?.keys().next()?;
+        self.secrets.set_owned(id, true);
         Some(canonical_secret_uri(id, &self.context.model_uuid))
+    }
+
+    /// A secret this process created, as `secret-get` would give it (no call), when the
+    /// lookup names it by URI or by its label and asks for no other label.
+    fn created_secret(&self, id: Option<&str>, label: Option<&str>) -> Option<Secret> {
+        let (created, uri) = match (id, label) {
+            (Some(id), _) => {
+                let created = self.secrets.by_id(id)?;
+                if label.is_some() && label != created.label.as_deref() {
+                    // Juju attaches the new label: the tool must be asked.
+                    return None;
+                }
+                (created, id.to_owned())
+            }
+            (None, Some(label)) => {
+                let created = self.secrets.by_label(label)?;
+                // As `secret-info-get --label` would name it.
+                let uri = canonical_secret_uri(
+                    super::cache::secret_id(&created.uri),
+                    &self.context.model_uuid,
+                );
+                (created, uri)
+            }
+            (None, None) => return None,
+        };
+        Some(Secret {
+            id: uri,
+            label: label.map(str::to_owned),
+            content: created.content.clone(),
+        })
     }
 }
 
 impl Backend for HookTools {
     fn relations(&mut self, endpoint: &str) -> Result<Vec<RelationInfo>, BackendError> {
-        let ids = match self.json("relation-ids", &[endpoint, "--format=json"])? {
-            serde_json::Value::Null => Vec::new(),
-            serde_json::Value::Array(items) => items,
-            _ => {
-                return Err(HookToolsError::BadOutput {
-                    tool: "relation-ids".to_owned(),
-                    reason: "not a list".to_owned(),
-                }
-                .into())
-            }
-        };
         let mut relations = Vec::new();
-        for item in ids {
-            let id = item.as_str().and_then(parse_relation_id).ok_or_else(|| {
-                HookToolsError::BadOutput {
-                    tool: "relation-ids".to_owned(),
-                    reason: format!("unreadable relation id {item}"),
-                }
-            })?;
+        for id in self.relation_ids(endpoint)? {
             let remote_units = self.remote_units(id)?;
             let remote_app = self.remote_app(id)?;
             relations.push(RelationInfo {
@@ -242,11 +385,10 @@ impl Backend for HookTools {
 
     fn remote_model_uuid(&mut self, relation: RelationId) -> Result<Option<String>, BackendError> {
         // Juju before 3.6.2 has no relation-model-get: unknown, as the protocol reads it.
-        Ok(self.relation_model_uuid(relation))
+        Ok(self.remote_model(relation))
     }
 
     fn read(&mut self, relation: RelationId, bag: &Bag) -> Result<Entries, BackendError> {
-        let id = relation.to_string();
         let (app, whose) = match bag {
             Bag::LocalApp => (true, self.context.app().to_owned()),
             Bag::LocalUnit => (false, self.context.unit.clone()),
@@ -257,13 +399,23 @@ impl Backend for HookTools {
             },
             Bag::RemoteUnit(unit) => (false, unit.clone()),
         };
+        let bag = BagRef {
+            relation,
+            app,
+            whose,
+        };
+        if let Some(entries) = self.bags.get(&bag) {
+            return Ok(entries.clone());
+        }
+        let id = relation.to_string();
         let mut args = vec!["-r", id.as_str(), "--format=json"];
         if app {
             args.push("--app");
         }
-        args.extend(["-", whose.as_str()]);
+        args.extend(["-", bag.whose.as_str()]);
         let value = self.json("relation-get", &args)?;
-        Ok(Self::entries("relation-get", value)?)
+        let entries = Self::entries("relation-get", value)?;
+        Ok(self.bags.read(bag, entries))
     }
 
     fn apply(
@@ -272,33 +424,28 @@ impl Backend for HookTools {
         bag: &Bag,
         changes: &ChangeSet,
     ) -> Result<(), BackendError> {
-        let app = match bag {
-            Bag::LocalApp => true,
-            Bag::LocalUnit => false,
-            Bag::RemoteApp | Bag::RemoteUnit(_) => {
-                return Err(BackendError::permission_denied(format!(
-                    "relation {relation}: cannot write a remote bag"
-                )))
-            }
-        };
-        let mut map = serde_json::Map::new();
-        for (key, value) in &changes.set {
-            map.insert(key.clone(), serde_json::Value::String(value.clone()));
-        }
-        for key in &changes.delete {
-            map.insert(key.clone(), serde_json::Value::String(String::new()));
-        }
-        if map.is_empty() {
+        let bag = self.own_bag(relation, bag)?;
+        let changes = changes_of(changes);
+        if changes.is_empty() {
             return Ok(());
         }
-        let input = serde_json::Value::Object(map).to_string();
-        let id = relation.to_string();
-        let mut args = vec!["-r", id.as_str()];
-        if app {
-            args.push("--app");
+        if self.buffered {
+            self.bags.hold(bag, changes);
+        } else {
+            self.relation_set(&bag, &changes)?;
+            self.bags.written(&bag, &changes);
         }
-        args.extend(["--file", "-"]);
-        self.run("relation-set", &args, Some(input.as_bytes()))?;
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), BackendError> {
+        let held = self.bags.take_held();
+        for (at, (bag, changes)) in held.iter().enumerate() {
+            if let Err(error) = self.relation_set(bag, changes) {
+                self.bags.hold_again(held[at..].to_vec());
+                return Err(error.into());
+            }
+        }
         Ok(())
     }
 
@@ -358,6 +505,7 @@ impl Backend for HookTools {
             }
             .into());
         }
+        self.secrets.created(&uri, label, content);
         Ok(uri)
     }
 
@@ -367,6 +515,10 @@ impl Backend for HookTools {
         label: Option<&str>,
         refresh: bool,
     ) -> Result<Option<Secret>, BackendError> {
+        if let Some(secret) = self.created_secret(id, label) {
+            // The owner reads the latest revision: what this process last wrote.
+            return Ok(Some(secret));
+        }
         let mut args = Vec::new();
         if let Some(id) = id {
             args.push(id);
@@ -393,6 +545,9 @@ impl Backend for HookTools {
             Err(other) => return Err(other.into()),
         };
         let content = Self::entries("secret-get", value)?;
+        if let (Some(id), Some(label)) = (id, label) {
+            self.secrets.labelled(id, label);
+        }
         let uri = match (id, label) {
             (Some(id), _) => id.to_owned(),
             (None, Some(label)) => match self.owned_uri_by_label(label) {
@@ -413,14 +568,19 @@ impl Backend for HookTools {
     }
 
     fn secret_owned(&mut self, id: &str) -> Result<bool, BackendError> {
-        match self.json("secret-info-get", &[id, "--format=json"]) {
-            Ok(_) => Ok(true),
+        if let Some(owned) = self.secrets.owned(id) {
+            return Ok(owned);
+        }
+        let owned = match self.json("secret-info-get", &[id, "--format=json"]) {
+            Ok(_) => true,
             Err(HookToolsError::Failed {
                 kind: HostErrorKind::NotFound | HostErrorKind::PermissionDenied,
                 ..
-            }) => Ok(false),
-            Err(other) => Err(other.into()),
-        }
+            }) => false,
+            Err(other) => return Err(other.into()),
+        };
+        self.secrets.set_owned(id, owned);
+        Ok(owned)
     }
 
     fn secret_set_content(
@@ -431,6 +591,7 @@ impl Backend for HookTools {
         let secret_file = SecretFile::write("secret-set", content)?;
         let file = secret_file.path().to_string_lossy().into_owned();
         self.run("secret-set", &[id, "--file", file.as_str()], None)?;
+        self.secrets.content_set(id, content);
         Ok(())
     }
 
@@ -442,6 +603,7 @@ impl Backend for HookTools {
 
     fn secret_remove(&mut self, id: &str) -> Result<(), BackendError> {
         self.run("secret-remove", &[id], None)?;
+        self.secrets.removed(id);
         Ok(())
     }
 
@@ -452,6 +614,7 @@ impl Backend for HookTools {
             &[id, "--revision", revision.as_str()],
             None,
         )?;
+        self.secrets.revision_removed(id);
         Ok(())
     }
 
@@ -495,5 +658,338 @@ mod tests {
         let uri = format!("secret://{model}/cn3q1e7mp25c7bsa0p9g");
         assert_eq!(canonical_secret_uri(&uri, model), uri);
         assert_eq!(canonical_secret_uri("secret:abc", model), "secret:abc");
+    }
+
+    /// Scripted hook tools: each prints a fixed answer and logs its command line (and, for
+    /// `relation-set`, its stdin) as one line of `calls.log`.
+    #[cfg(unix)]
+    mod scripted {
+        use super::*;
+        use std::os::unix::fs::PermissionsExt;
+        use std::path::Path;
+
+        const MODEL: &str = "8e0b5a5c-0000-4000-8000-00000000cafe";
+
+        /// What each tool prints.
+        const ANSWERS: &[(&str, &str)] = &[
+            ("is-leader", "true"),
+            ("relation-ids", r#"["database:7", "database:8"]"#),
+            ("relation-list", r#"["client/0", "client/1"]"#),
+            (
+                "relation-model-get",
+                r#"{"uuid": "8e0b5a5c-0000-4000-8000-00000000cafe"}"#,
+            ),
+            ("relation-get", r#"{"a": "1", "c": "3"}"#),
+            ("relation-set", ""),
+            (
+                "secret-add",
+                "secret://8e0b5a5c-0000-4000-8000-00000000cafe/c0ffee01",
+            ),
+            ("secret-get", r#"{"password": "from-the-tool"}"#),
+            (
+                "secret-info-get",
+                r#"{"c0ffee02": {"revision": 1, "owner": "application"}}"#,
+            ),
+            ("secret-grant", ""),
+            ("secret-set", ""),
+        ];
+
+        struct Tools {
+            dir: tempfile::TempDir,
+        }
+
+        impl Tools {
+            fn new() -> Tools {
+                Tools::answering(&[])
+            }
+
+            /// Tools answering as [`ANSWERS`] but where `answers` says otherwise.
+            fn answering(answers: &[(&str, &str)]) -> Tools {
+                let dir = tempfile::tempdir().expect("a temporary directory");
+                for (tool, answer) in ANSWERS {
+                    let answer = answers
+                        .iter()
+                        .find(|(t, _)| t == tool)
+                        .map_or(*answer, |(_, a)| *a);
+                    let stdin = if *tool == "relation-set" {
+                        "printf ' <%s>' \"$(cat)\" >> \"$LOG\"\n"
+                    } else {
+                        ""
+                    };
+                    let script = format!(
+                        "#!/bin/sh\nLOG='{log}'\nprintf '%s' '{tool}' >> \"$LOG\"\n\
+                         for a in \"$@\"; do printf ' %s' \"$a\" >> \"$LOG\"; done\n{stdin}\
+                         echo >> \"$LOG\"\nprintf '%s' '{answer}'\n",
+                        log = dir.path().join("calls.log").display(),
+                    );
+                    let path = dir.path().join(tool);
+                    std::fs::write(&path, script).expect("a script");
+                    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+                        .expect("executable");
+                }
+                Tools { dir }
+            }
+
+            fn backend(&self, vars: &[(&str, &str)]) -> HookTools {
+                let mut all = vec![("JUJU_UNIT_NAME", "db/0"), ("JUJU_MODEL_UUID", MODEL)];
+                all.extend_from_slice(vars);
+                let context = HookContext::from_vars(|name| {
+                    all.iter()
+                        .find(|(k, _)| *k == name)
+                        .map(|(_, v)| (*v).to_owned())
+                })
+                .expect("a context");
+                HookTools::new(context).with_tools_dir(self.dir.path())
+            }
+
+            /// The calls made, one line each.
+            fn calls(&self) -> Vec<String> {
+                let log = self.dir.path().join("calls.log");
+                if !Path::new(&log).exists() {
+                    return Vec::new();
+                }
+                let text = std::fs::read_to_string(log).expect("the log");
+                text.lines().map(str::to_owned).collect()
+            }
+
+            /// How many calls of a tool were made.
+            fn count(&self, tool: &str) -> usize {
+                let prefix = format!("{tool} ");
+                self.calls()
+                    .iter()
+                    .filter(|c| c.starts_with(&prefix) || *c == tool)
+                    .count()
+            }
+        }
+
+        fn set(key: &str, value: &str) -> ChangeSet {
+            ChangeSet {
+                set: vec![(key.to_owned(), value.to_owned())],
+                delete: Vec::new(),
+            }
+        }
+
+        fn entries(pairs: &[(&str, &str)]) -> Entries {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        }
+
+        #[test]
+        fn relation_ids_is_asked_once_per_endpoint() {
+            let tools = Tools::new();
+            let mut backend = tools.backend(&[]);
+            backend.relations("database").unwrap();
+            backend.relations("database").unwrap();
+            assert_eq!(tools.count("relation-ids"), 1);
+        }
+
+        #[test]
+        fn relation_list_is_asked_once_per_relation() {
+            let tools = Tools::new();
+            let mut backend = tools.backend(&[]);
+            let relations = backend.relations("database").unwrap();
+            backend.relations("database").unwrap();
+            backend.read(7, &Bag::RemoteApp).unwrap();
+            assert_eq!(tools.count("relation-list"), 2, "{:?}", tools.calls());
+            // The remote application is its units' application.
+            assert_eq!(relations[0].remote_app.as_deref(), Some("client"));
+            assert_eq!(relations[0].remote_units, vec!["client/0", "client/1"]);
+        }
+
+        #[test]
+        fn a_relation_no_unit_has_joined_is_asked_its_application_once() {
+            let tools = Tools::answering(&[("relation-list", "[]")]);
+            let mut backend = tools.backend(&[]);
+            backend.relations("database").unwrap();
+            backend.relations("database").unwrap();
+            assert_eq!(backend.read(7, &Bag::RemoteApp).unwrap(), Vec::new());
+            let app_calls = tools
+                .calls()
+                .iter()
+                .filter(|c| c.starts_with("relation-list -r 7 --app"))
+                .count();
+            assert_eq!(app_calls, 1, "{:?}", tools.calls());
+        }
+
+        #[test]
+        fn the_hooks_relation_takes_its_remote_application_from_the_hook() {
+            let tools = Tools::new();
+            let mut backend = tools.backend(&[
+                ("JUJU_RELATION_ID", "database:7"),
+                ("JUJU_REMOTE_APP", "client"),
+            ]);
+            backend.read(7, &Bag::RemoteApp).unwrap();
+            assert_eq!(tools.count("relation-list"), 0, "{:?}", tools.calls());
+            assert_eq!(
+                tools.calls(),
+                vec!["relation-get -r 7 --format=json --app - client"]
+            );
+        }
+
+        #[test]
+        fn relation_model_get_is_asked_once_per_relation() {
+            let tools = Tools::new();
+            let mut backend = tools.backend(&[]);
+            let uuid = backend.remote_model_uuid(7).unwrap();
+            assert_eq!(backend.remote_model_uuid(7).unwrap(), uuid);
+            assert_eq!(uuid.as_deref(), Some(MODEL));
+            assert_eq!(tools.count("relation-model-get"), 1);
+        }
+
+        #[test]
+        fn a_bag_is_read_once() {
+            let tools = Tools::new();
+            let mut backend = tools.backend(&[]);
+            let first = backend.read(7, &Bag::LocalApp).unwrap();
+            let again = backend.read(7, &Bag::LocalApp).unwrap();
+            assert_eq!(first, again);
+            assert_eq!(tools.count("relation-get"), 1);
+        }
+
+        #[test]
+        fn a_bag_read_again_sees_this_process_s_own_write() {
+            let tools = Tools::new();
+            let mut backend = tools.backend(&[]);
+            backend.read(7, &Bag::LocalApp).unwrap();
+            backend.apply(7, &Bag::LocalApp, &set("b", "2")).unwrap();
+            let seen = backend.read(7, &Bag::LocalApp).unwrap();
+            assert_eq!(seen, entries(&[("a", "1"), ("b", "2"), ("c", "3")]));
+            assert_eq!(tools.count("relation-get"), 1);
+        }
+
+        #[test]
+        fn unbuffered_each_change_set_is_written_at_once() {
+            let tools = Tools::new();
+            let mut backend = tools.backend(&[]);
+            backend.apply(7, &Bag::LocalApp, &set("a", "9")).unwrap();
+            assert_eq!(
+                tools.calls(),
+                vec![r#"relation-set -r 7 --app --file - <{"a":"9"}>"#]
+            );
+        }
+
+        #[test]
+        fn buffered_a_bag_committed_twice_is_written_once_at_the_flush() {
+            let tools = Tools::new();
+            let mut backend = tools.backend(&[]).buffered();
+            backend.apply(7, &Bag::LocalApp, &set("a", "9")).unwrap();
+            let second = ChangeSet {
+                set: vec![("b".to_owned(), "2".to_owned())],
+                delete: vec!["a".to_owned()],
+            };
+            backend.apply(7, &Bag::LocalApp, &second).unwrap();
+            assert_eq!(tools.count("relation-set"), 0);
+            backend.flush().unwrap();
+            assert_eq!(
+                tools.calls(),
+                vec![r#"relation-set -r 7 --app --file - <{"a":"","b":"2"}>"#]
+            );
+            backend.flush().unwrap();
+            assert_eq!(tools.count("relation-set"), 1);
+        }
+
+        #[test]
+        fn buffered_a_read_sees_the_writes_held_back() {
+            let tools = Tools::new();
+            let mut backend = tools.backend(&[]).buffered();
+            backend.apply(7, &Bag::LocalUnit, &set("b", "2")).unwrap();
+            let seen = backend.read(7, &Bag::LocalUnit).unwrap();
+            assert_eq!(seen, entries(&[("a", "1"), ("b", "2"), ("c", "3")]));
+            assert_eq!(
+                tools.calls(),
+                vec!["relation-get -r 7 --format=json - db/0"]
+            );
+        }
+
+        #[test]
+        fn buffered_a_backend_dropped_without_a_flush_writes_nothing() {
+            let tools = Tools::new();
+            let mut backend = tools.backend(&[]).buffered();
+            backend.apply(7, &Bag::LocalApp, &set("a", "9")).unwrap();
+            drop(backend);
+            assert!(tools.calls().is_empty(), "{:?}", tools.calls());
+        }
+
+        #[test]
+        fn a_secret_this_process_created_is_read_without_asking_juju() {
+            let tools = Tools::new();
+            let mut backend = tools.backend(&[]);
+            let content = entries(&[("password", "p")]);
+            let uri = backend
+                .secret_add(Owner::Application, Some("database.7.user.secret"), &content)
+                .unwrap();
+            let by_uri = backend
+                .secret_get(Some(&uri), None, false)
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                (by_uri.id.as_str(), &by_uri.content),
+                (uri.as_str(), &content)
+            );
+            let by_label = backend
+                .secret_get(None, Some("database.7.user.secret"), true)
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                (by_label.id.as_str(), &by_label.content),
+                (uri.as_str(), &content)
+            );
+            assert_eq!(
+                tools.count("secret-get") + tools.count("secret-info-get"),
+                0
+            );
+        }
+
+        #[test]
+        fn a_secret_this_process_created_is_owned_without_asking_juju() {
+            let tools = Tools::new();
+            let mut backend = tools.backend(&[]);
+            let uri = backend
+                .secret_add(Owner::Application, None, &entries(&[("password", "p")]))
+                .unwrap();
+            assert!(backend.secret_owned(&uri).unwrap());
+            assert_eq!(tools.count("secret-info-get"), 0);
+        }
+
+        #[test]
+        fn a_created_secret_read_after_a_new_content_has_it() {
+            let tools = Tools::new();
+            let mut backend = tools.backend(&[]);
+            let uri = backend
+                .secret_add(Owner::Unit, None, &entries(&[("password", "p")]))
+                .unwrap();
+            let newer = entries(&[("password", "q")]);
+            backend.secret_set_content(&uri, &newer).unwrap();
+            let read = backend
+                .secret_get(Some(&uri), None, false)
+                .unwrap()
+                .unwrap();
+            assert_eq!(read.content, newer);
+        }
+
+        #[test]
+        fn an_owned_secret_found_by_label_is_known_as_owned() {
+            let tools = Tools::new();
+            let mut backend = tools.backend(&[]);
+            let found = backend
+                .secret_get(None, Some("database.7.user.secret"), false)
+                .unwrap()
+                .unwrap();
+            assert_eq!(found.id, format!("secret://{MODEL}/c0ffee02"));
+            assert!(backend.secret_owned(&found.id).unwrap());
+            assert_eq!(tools.count("secret-info-get"), 1, "{:?}", tools.calls());
+        }
+
+        #[test]
+        fn ownership_is_asked_once_per_secret() {
+            let tools = Tools::new();
+            let mut backend = tools.backend(&[]);
+            let uri = format!("secret://{MODEL}/c0ffee02");
+            assert!(backend.secret_owned(&uri).unwrap());
+            assert!(backend.secret_owned("secret:c0ffee02").unwrap());
+            assert_eq!(tools.count("secret-info-get"), 1);
+        }
     }
 }

@@ -157,9 +157,6 @@ impl HookContext {
     }
 }
 
-/// A secret's URI from what a hook tool printed: a URI (`secret:ID`, `secret://MODEL/ID`) is
-/// kept; a bare id (the keys of `secret-info-get`'s output) becomes
-/// `secret://MODEL-UUID/ID`, the form `secret-add` prints in Juju 3 and the one ops makes of a
 #[cfg(test)]
 mod tests {
     use super::*;

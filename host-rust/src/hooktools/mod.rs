@@ -7,10 +7,11 @@
 //!
 //! | import | hook tool |
 //! |---|---|
-//! | `relations` | `relation-ids`, `relation-list` (units, `--app`), `relation-model-get` |
+//! | `relations` | `relation-ids EP`, `relation-list -r ID` (units; `--app` when no unit has joined) |
+//! | `remote-model-uuid` | `relation-model-get -r ID --format=json` (reads `uuid`) |
 //! | `read` | `relation-get -r ID --format=json [--app] - UNIT-OR-APP` |
-//! | `apply` | `relation-set -r ID [--app] --file -` (a JSON map on stdin; `""` deletes) |
-//! | `is-leader` | `is-leader --format=json` (asked once per process) |
+//! | `apply` (and `flush`, when buffered) | `relation-set -r ID [--app] --file -` (a JSON map on stdin; `""` deletes) |
+//! | `is-leader` | `is-leader --format=json` |
 //! | `secrets.add` | `secret-add --owner application\|unit [--label L] --file PATH` |
 //! | `secrets.get` | `secret-get [URI] [--label L] [--refresh] --format=json` |
 //! | `secrets.owned` | `secret-info-get URI --format=json` (success: this unit or app owns it) |
@@ -30,9 +31,20 @@
 //! The tools are looked up in `DATA_INTERFACES_HOOK_TOOLS` (a directory) when it is set, else
 //! on `PATH`.
 //!
-//! One concept per file: [`HookContext`] (`context.rs`), [`HookTools`] (`backend.rs`), the
-//! private file a secret's content travels in (`secret_file.rs`) and [`HookToolsError`]
-//! (`error.rs`).
+//! Each call costs a process under Juju, so a [`HookTools`] makes each call the protocol
+//! needs once and remembers the answer for the rest of its process (a hook is one process):
+//! `is-leader` once, `relation-ids` once per endpoint, `relation-list` and
+//! `relation-model-get` once per relation (the remote application is the hook's
+//! `JUJU_REMOTE_APP` or its units' application; `relation-list --app` only for a relation no
+//! unit has joined yet), `relation-get` once per bag (later reads see the process's own
+//! writes), and neither `secret-get` nor `secret-info-get` for a secret it created.
+//! [`HookTools::buffered`] holds bag writes back until [`Backend::flush`](crate::Backend::flush):
+//! one `relation-set` per bag however often the component commits it, and none when the
+//! command fails before the flush (the command-line host buffers).
+//!
+//! One concept per file: [`HookContext`] (`context.rs`), [`HookTools`] (`backend.rs`), what it
+//! remembers (`cache.rs`), the private file a secret's content travels in (`secret_file.rs`)
+//! and [`HookToolsError`] (`error.rs`).
 //!
 //! ```no_run
 //! use data_interfaces_host::hooktools::{HookContext, HookTools};
@@ -45,6 +57,7 @@
 //! ```
 
 mod backend;
+mod cache;
 mod context;
 mod error;
 mod secret_file;
