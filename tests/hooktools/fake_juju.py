@@ -33,8 +33,12 @@ Juju's rules enforced here:
   * a consumer reads a secret only once it is granted on a relation to its application, and
     sees the revision it tracks until it passes --refresh;
   * owner labels are unique per owner; secret keys follow Juju's rule.
-Every invocation's command line is recorded in the state (`calls`), so tests can check that
-no secret value ever appeared on a command line.
+Every invocation's command line is appended, under the same lock, to
+`$FAKE_JUJU_STATE/calls.jsonl`: one JSON list `[unit, tool, args...]` a line (the unit is
+`$JUJU_UNIT_NAME`, empty for `fake-juju`), so tests can check that no secret value ever
+appeared on a command line and count the calls a hook makes. It is a file of its own,
+only appended to, so that state.json (which every call reads and writes whole) does not grow
+with the number of calls.
 """
 
 import fcntl
@@ -62,7 +66,6 @@ def load():
             "next_relation": 0,
             "next_secret": 0,
             "log": [],
-            "calls": [],
         }
     with open(path) as f:
         return json.load(f)
@@ -74,6 +77,12 @@ def save(state):
     with open(tmp, "w") as f:
         json.dump(state, f, indent=1, sort_keys=True)
     os.replace(tmp, path)
+
+
+def record(call):
+    """Append one call to `calls.jsonl` (the caller holds the lock)."""
+    with open(os.path.join(STATE_DIR, "calls.jsonl"), "a") as f:
+        f.write(json.dumps(call) + "\n")
 
 
 def app_of(unit):
@@ -418,8 +427,8 @@ def main():
     name, args = sys.argv[1], sys.argv[2:]
     with open(os.path.join(STATE_DIR, "lock"), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        record([os.environ.get("JUJU_UNIT_NAME", ""), name] + args)
         state = load()
-        state["calls"].append([os.environ.get("JUJU_UNIT_NAME", ""), name] + args)
         try:
             tool(name, args, state)
         except ToolError as error:

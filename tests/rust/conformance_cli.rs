@@ -11,11 +11,23 @@
 //! the double's state afterwards are compared with the vector exactly as the in-memory runner
 //! compares them.
 //!
+//! The hook-tool calls the step made (the double's `calls.jsonl`) are counted by tool and
+//! compared exactly with the vector's entry in `tests/conformance/counts/hook_tool_calls.json`
+//! (a vector without one fails), and no call the protocol needs once per hook may be made
+//! twice (`support/hook_tool_calls.rs`). After a change that makes fewer (or more) calls on
+//! purpose, record the counts again and review the file's diff:
+//!
+//! ```text
+//! UPDATE_HOOK_TOOL_CALLS=1 cargo test --release -p data-interfaces-cli --test conformance_cli
+//! ```
+//!
 //! Each vector is one trial (libtest-mimic), named `<directory>/<file>/<vector>`, with its own
 //! test double: `cargo test --release -p data-interfaces-cli --test conformance_cli --
 //! lifecycle/` runs one file's vectors, and a failure names its vector. The vectors that do not
 //! apply to the command-line host are listed as ignored.
 
+#[path = "support/hook_tool_calls.rs"]
+mod hook_tool_calls;
 #[path = "support/hooktools.rs"]
 mod hooktools;
 #[path = "support/conformance.rs"]
@@ -31,12 +43,14 @@ use data_interfaces_host::memory::{app_of, SecretOwner};
 use data_interfaces_host::wit::{
     self, FieldSpec, Hook, PeerConfig, ProviderEventKind, RequirerEventKind,
 };
+use hook_tool_calls::Expected;
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 use support::*;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_data-interfaces");
@@ -147,9 +161,15 @@ impl Double {
             "next_relation": next_relation,
             "next_secret": 0,
             "log": [],
-            "calls": [],
         });
         std::fs::write(self.state_file(), state.to_string()).expect("state written");
+        // Only the step's calls are counted.
+        let _ = std::fs::remove_file(self.root.join("state/calls.jsonl"));
+    }
+
+    /// The calls the step made, as the double recorded them.
+    fn calls(&self) -> Result<Vec<hook_tool_calls::Call>, String> {
+        hooktools::calls(&self.root.join("state")).map_err(|e| format!("runner: {e}"))
     }
 
     /// The double's state after the step.
@@ -815,11 +835,33 @@ fn run_step(double: &Double, vector: &Value, world: &World) -> Result<Outcome, S
 /// every hook and every charm call of the other vectors has a command. The malformed-input
 /// corpus applies whole: its rejections are printed as `*_rejected` lines, its failures as
 /// JSON errors.
+///
+/// Each trial also counts the hook-tool calls of its step (`support/hook_tool_calls.rs`):
+/// exactly as `tests/conformance/counts/hook_tool_calls.json` expects, and never a call the
+/// protocol needs once made twice. `UPDATE_HOOK_TOOL_CALLS=1` writes that file from the run.
 fn main() -> std::process::ExitCode {
     let arguments = Arguments::from_args();
-    let mut all = trials("conformance", not_applicable);
-    all.extend(trials("malformed", |_, _| None));
-    libtest_mimic::run(&arguments, all).exit_code()
+    let expected = match Expected::load() {
+        Ok(expected) => Arc::new(expected),
+        Err(error) => {
+            eprintln!("conformance_cli: the expected hook-tool calls: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let mut keys = BTreeSet::new();
+    let mut all = trials("conformance", not_applicable, &expected, &mut keys);
+    all.extend(trials("malformed", |_, _| None, &expected, &mut keys));
+    let conclusion = libtest_mimic::run(&arguments, all);
+    if expected.updating() {
+        match expected.write(&keys) {
+            Ok(path) => println!("hook-tool calls written to {}", path.display()),
+            Err(error) => {
+                eprintln!("conformance_cli: writing the hook-tool calls: {error}");
+                return std::process::ExitCode::FAILURE;
+            }
+        }
+    }
+    conclusion.exit_code()
 }
 
 /// Why a vector does not apply to the command-line host, if it does not.
@@ -831,7 +873,13 @@ fn not_applicable(_: &str, vector: &Value) -> Option<String> {
 
 /// One trial per vector of a directory of `tests/`, named `<directory>/<file>/<vector>`; a
 /// vector that does not apply is an ignored trial (run with `--include-ignored`, it says why).
-fn trials(dir: &'static str, applies: fn(&str, &Value) -> Option<String>) -> Vec<Trial> {
+/// The names of the trials that run go into `keys` (the entries of the expected counts).
+fn trials(
+    dir: &'static str,
+    applies: fn(&str, &Value) -> Option<String>,
+    expected: &Arc<Expected>,
+    keys: &mut BTreeSet<String>,
+) -> Vec<Trial> {
     let vectors = load_vectors(dir);
     assert!(!vectors.is_empty(), "no vectors in tests/{dir}");
     vectors
@@ -845,26 +893,46 @@ fn trials(dir: &'static str, applies: fn(&str, &Value) -> Option<String>) -> Vec
                     Ok(())
                 })
                 .with_ignored_flag(true),
-                None => Trial::test(trial, move || {
-                    run_vector(&format!("{dir}-{index}"), &vector)
-                }),
+                None => {
+                    keys.insert(trial.clone());
+                    let expected = expected.clone();
+                    let key = trial.clone();
+                    Trial::test(trial, move || {
+                        run_vector(&format!("{dir}-{index}"), &key, &vector, &expected)
+                    })
+                }
             }
         })
         .collect()
 }
 
 /// Run one vector's step through the binary, over a test double of its own (a step costs a
-/// process and about nine hook-tool processes), and compare the outcome with the vector.
-fn run_vector(instance: &str, vector: &Value) -> Result<(), Failed> {
+/// process and a few hook-tool processes), and compare the outcome with the vector and its
+/// hook-tool calls with their expected counts (`key` is the trial's name).
+fn run_vector(
+    instance: &str,
+    key: &str,
+    vector: &Value,
+    expected: &Expected,
+) -> Result<(), Failed> {
     let double = Double::new(instance);
-    let problems = check(vector, |world| run_step(&double, vector, world));
+    let mut problems = check(vector, |world| run_step(&double, vector, world));
+    let calls = double.calls().unwrap_or_else(|error| {
+        problems.push(error);
+        Vec::new()
+    });
+    problems.extend(hook_tool_calls::repeated(&calls));
+    problems.extend(expected.check(key, &hook_tool_calls::count(&calls)));
     if problems.is_empty() {
         return Ok(());
     }
+    // The step's calls, to see which were made (they never carry a secret value).
+    let calls: Vec<String> = calls.iter().map(|call| call.join(" ")).collect();
     Err(format!(
-        "{}\n    {}",
+        "{}\n    {}\n  the step's hook-tool calls:\n    {}",
         vector["description"].as_str().unwrap_or_default(),
-        problems.join("\n    ")
+        problems.join("\n    "),
+        calls.join("\n    ")
     )
     .into())
 }

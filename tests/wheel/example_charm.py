@@ -133,9 +133,10 @@ class Model:
             argv = [str(self.python), "-c", code]
         done = subprocess.run(argv, env=self.env(**env), capture_output=True, text=True)
         if done.returncode != 0:
-            state = json.loads((self.state / "state.json").read_text())
+            calls_file = self.state / "calls.jsonl"
+            calls = calls_file.read_text().splitlines() if calls_file.exists() else []
             logged = [
-                " ".join(c) for c in state.get("calls", []) if "juju-log" in c[:2]
+                " ".join(c) for c in map(json.loads, calls) if "juju-log" in c[:2]
             ]
             raise SystemExit(
                 f"{unit} {hook} failed ({done.returncode}):\n{done.stderr}\n"

@@ -1,5 +1,6 @@
 //! The hook-tool test double (`tests/hooktools/fake_juju.py`) laid out for a test: a directory
-//! with its tools (`bin`, one wrapper script per tool), its state and a charm directory.
+//! with its tools (`bin`, one wrapper script per tool), its state and a charm directory; and
+//! the calls it recorded (`state/calls.jsonl`).
 
 use std::path::{Path, PathBuf};
 
@@ -49,4 +50,22 @@ pub fn install(name: &str) -> PathBuf {
         }
     }
     root
+}
+
+/// The calls the double recorded in `<state>/calls.jsonl`, in order, each as
+/// `[unit, tool, args...]` (no file: no call yet).
+pub fn calls(state: &Path) -> Result<Vec<Vec<String>>, String> {
+    let path = state.join("calls.jsonl");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    text.lines()
+        .enumerate()
+        .map(|(number, line)| {
+            serde_json::from_str(line)
+                .map_err(|e| format!("{} line {}: {e}", path.display(), number + 1))
+        })
+        .collect()
 }
