@@ -280,3 +280,20 @@ def test_a_requirer_reads_each_response_secret_in_one_secret_get(
     assert len(created) == 3
     assert len(backend_calls["secret_get"]) == 3
     assert all(kwargs.get("refresh") for _, kwargs in backend_calls["secret_get"])
+
+
+def test_a_backend_asks_whether_this_unit_leads_once() -> None:
+    from types import SimpleNamespace
+
+    from data_interfaces_wasm._ops_backend import OpsBackend
+
+    asked: list[bool] = []
+
+    def is_leader() -> bool:
+        asked.append(True)
+        return True
+
+    model = SimpleNamespace(unit=SimpleNamespace(is_leader=is_leader))
+    backend = OpsBackend(model, "database")  # type: ignore[arg-type]
+    assert backend.is_leader() and backend.is_leader()
+    assert len(asked) == 1

@@ -5,12 +5,16 @@ make no protocol decision. Failures the component may handle are raised as
 :class:`~data_interfaces_wasm._native.HostError` with a kind; any other exception aborts the
 call and reaches the charm unchanged.
 
-Under Juju every hook tool is a process, so the backend asks each thing once: databags through
-ops' own per-hook cache (``relation.data``), one ``relation-set`` per write (ops'
-``RelationDataContent.update``), the secrets it added or found kept for the backend's life (no
-``secret-get`` before a grant), and a consumer's read of the latest revision as one
-``secret-get --refresh``. A handler may hold its writes for a whole hook (:meth:`hold`), so
-that each bag it changes gets one ``relation-set``.
+Under Juju every hook tool is a process, so the backend asks each thing once:
+
+- databags through ops' own per-hook cache (``relation.data``), and one ``relation-set`` per
+  write (ops' ``RelationDataContent.update``);
+- the secrets it added or found, and whether this unit leads, kept for the backend's life (no
+  ``secret-get`` before a grant);
+- a consumer's read of the latest revision as one ``secret-get --refresh``.
+
+A handler may hold its writes for a whole hook (:meth:`OpsBackend.hold`), so that each bag it
+changes gets one ``relation-set``.
 """
 
 from __future__ import annotations
@@ -84,6 +88,7 @@ class OpsBackend:
             if known is not None:
                 self._relations[known.id] = known
         self._secrets: dict[str, Secret] = {}
+        self._leader: bool | None = None
         # While held: each bag's changes (an empty value deletes), written by flush().
         self._held: dict[tuple[int, str, str | None], dict[str, str]] | None = None
 
@@ -218,8 +223,16 @@ class OpsBackend:
             raise _host_error("backend", str(e)) from None
 
     def is_leader(self) -> bool:
-        """Whether this unit is the leader."""
-        return self._model.unit.is_leader()
+        """Whether this unit is the leader: asked once in the backend's life.
+
+        ops asks Juju again once its 30-second lease has run out; a hook answering thousands
+        of requests outlasts it, and the component asks at each call, so the answer is kept
+        (a unit that lost the lead meanwhile has its writes refused by Juju, and the hook
+        runs again).
+        """
+        if self._leader is None:
+            self._leader = self._model.unit.is_leader()
+        return self._leader
 
     def local_app(self) -> str:
         """This application's name."""
