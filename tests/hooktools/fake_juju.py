@@ -36,9 +36,10 @@ Juju's rules enforced here:
 Every invocation's command line is appended, under the same lock, to
 `$FAKE_JUJU_STATE/calls.jsonl`: one JSON list `[unit, tool, args...]` a line (the unit is
 `$JUJU_UNIT_NAME`, empty for `fake-juju`), so tests can check that no secret value ever
-appeared on a command line and count the calls a hook makes. It is a file of its own,
-only appended to, so that state.json (which every call reads and writes whole) does not grow
-with the number of calls.
+appeared on a command line and count the calls a hook makes; `juju-log` lines go to
+`$FAKE_JUJU_STATE/log.jsonl` (`[unit, level, message]`) the same way. Both are files of their
+own, only appended to, and a tool that changes nothing does not write state.json back, so a
+call costs the same however many calls came before it.
 """
 
 import fcntl
@@ -65,7 +66,6 @@ def load():
             "secrets": {},
             "next_relation": 0,
             "next_secret": 0,
-            "log": [],
         }
     with open(path) as f:
         return json.load(f)
@@ -75,14 +75,28 @@ def save(state):
     path = os.path.join(STATE_DIR, "state.json")
     tmp = path + ".tmp"
     with open(tmp, "w") as f:
-        json.dump(state, f, indent=1, sort_keys=True)
+        json.dump(state, f, separators=(",", ":"))
     os.replace(tmp, path)
+
+
+# The tools that never change the model: their calls do not write the state back, so a call
+# costs the same however many calls came before (the calls and the log lines are files of
+# their own, appended to).
+READ_ONLY = frozenset(
+    "relation-ids relation-list relation-model-get relation-get is-leader secret-info-get "
+    "juju-log".split()
+)
+
+
+def append(name, line):
+    """Append one JSON line to `name` in the state directory (the caller holds the lock)."""
+    with open(os.path.join(STATE_DIR, name), "a") as f:
+        f.write(json.dumps(line) + "\n")
 
 
 def record(call):
     """Append one call to `calls.jsonl` (the caller holds the lock)."""
-    with open(os.path.join(STATE_DIR, "calls.jsonl"), "a") as f:
-        f.write(json.dumps(call) + "\n")
+    append("calls.jsonl", call)
 
 
 def app_of(unit):
@@ -391,7 +405,7 @@ def tool(name, args, state):
         state.setdefault("status", {})[caller.unit] = pos[:2]
     elif name == "juju-log":
         opts, pos = parse(args, ("--log-level", "-l"))
-        state["log"].append([caller.unit, opts.get("--log-level", "INFO"), " ".join(pos)])
+        append("log.jsonl", [caller.unit, opts.get("--log-level", "INFO"), " ".join(pos)])
     else:
         raise ToolError(f"unknown hook tool {name}")
     if out is not None:
@@ -432,10 +446,10 @@ def main():
         try:
             tool(name, args, state)
         except ToolError as error:
-            save(state)
             print(f"ERROR {error}", file=sys.stderr)
             return 1
-        save(state)
+        if name not in READ_ONLY:
+            save(state)
     return 0
 
 

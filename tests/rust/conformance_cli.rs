@@ -160,7 +160,6 @@ impl Double {
             "secrets": secrets,
             "next_relation": next_relation,
             "next_secret": 0,
-            "log": [],
         });
         std::fs::write(self.state_file(), state.to_string()).expect("state written");
         // Only the step's calls are counted.
