@@ -297,3 +297,38 @@ def test_a_backend_asks_whether_this_unit_leads_once() -> None:
     backend = OpsBackend(model, "database")  # type: ignore[arg-type]
     assert backend.is_leader() and backend.is_leader()
     assert len(asked) == 1
+
+
+class CountingBag(dict):
+    """A databag as ops serves it, counting the reads."""
+
+    reads = 0
+
+    def items(self):  # type: ignore[override]
+        CountingBag.reads += 1
+        return super().items()
+
+    def update(self, changes: dict[str, str]) -> None:  # type: ignore[override]
+        for key, value in changes.items():  # an empty value deletes, as in Juju
+            if value:
+                self[key] = value
+            else:
+                self.pop(key, None)
+
+
+def test_a_backend_reads_each_bag_from_ops_once_and_sees_its_own_writes() -> None:
+    from types import SimpleNamespace
+
+    from data_interfaces_wasm._ops_backend import OpsBackend
+
+    app = "the local application"
+    bag = CountingBag({"version": "v1"})
+    relation = SimpleNamespace(id=7, name="database", data={app: bag})
+    model = SimpleNamespace(app=app, get_relation=lambda endpoint, rid: relation)
+    backend = OpsBackend(model, "database")  # type: ignore[arg-type]
+    CountingBag.reads = 0
+    assert backend.read(7, "local-app", None) == [("version", "v1")]
+    backend.apply(7, "local-app", None, [("requests", "[]")], ["version"])
+    assert backend.read(7, "local-app", None) == [("requests", "[]")]
+    assert CountingBag.reads == 1
+    assert bag == {"requests": "[]"}

@@ -21,7 +21,8 @@ The wire keys are not typed here; they are read from the sources of truth:
 ``host-rust/src/**/*.rs``, ``host-cli/src/**/*.rs``, ``host-python/src/*.rs`` and
 ``host-python/python/data_interfaces_wasm/*.py``. A Rust literal is a string, byte string or
 raw string outside comments (doc comments included: their examples are documentation) and
-outside ``#[cfg(test)]`` items (unit tests name endpoints and secret contents as sample data);
+outside ``#[cfg(test)]`` items (unit tests name endpoints and secret contents as sample data),
+and a module file a ``#[cfg(test)]`` ``#[path = "..."]`` item includes is such an item whole;
 a Python literal is a ``STRING`` token (docstrings included). The comparison is exact: the
 snake-case names the hosts give the WIT records' fields (``request_id``) are the boundary's
 names, not wire keys; a single-word one (``salt``) matches, and is allowlisted as such.
@@ -232,9 +233,25 @@ def python_literals(text: str) -> list[tuple[int, str]]:
     return found
 
 
+CFG_TEST_PATH = re.compile(r'#\[cfg\(test\)\]\s*#\[path\s*=\s*"([^"]+)"\]\s*mod\s+\w+\s*;')
+
+
+def cfg_test_module_files(paths: set[Path]) -> set[Path]:
+    """The Rust files that a ``#[cfg(test)] #[path = "..."] mod x;`` of a sibling includes."""
+    included = set()
+    for path in paths:
+        if path.suffix == ".rs":
+            for name in CFG_TEST_PATH.findall(path.read_text()):
+                included.add((path.parent / name).resolve())
+    return included
+
+
 def host_files() -> list[str]:
     paths = {path for pattern in HOST_SOURCES for path in ROOT.glob(pattern)}
-    return sorted(path.relative_to(ROOT).as_posix() for path in paths)
+    tests = cfg_test_module_files(paths)
+    return sorted(
+        path.relative_to(ROOT).as_posix() for path in paths if path.resolve() not in tests
+    )
 
 
 def occurrences(file: str, keys: dict[str, list[str]]) -> dict[str, list[int]]:
@@ -336,6 +353,15 @@ def test_the_rust_scanner_finds_string_literals(
 def test_the_python_scanner_finds_string_literals_but_not_f_strings() -> None:
     source = 'a = "password"  # "tls"\nb = f"{a}-uris"\nc = (\n    "salt"\n)\n'
     assert python_literals(source) == [(1, "password"), (4, "salt")]
+
+
+def test_a_test_module_file_is_left_out_only_when_cfg_test_includes_it(tmp_path: Path) -> None:
+    (tmp_path / "a.rs").write_text('#[cfg(test)]\n#[path = "a_tests.rs"]\nmod tests;\n')
+    (tmp_path / "b.rs").write_text('#[path = "b_more.rs"]\nmod more;\n')
+    paths = {tmp_path / name for name in ("a.rs", "a_tests.rs", "b.rs", "b_more.rs")}
+    for path in paths - {tmp_path / "a.rs", tmp_path / "b.rs"}:
+        path.write_text("")
+    assert cfg_test_module_files(paths) == {(tmp_path / "a_tests.rs").resolve()}
 
 
 def test_every_host_source_tree_has_files() -> None:

@@ -7,8 +7,8 @@ call and reaches the charm unchanged.
 
 Under Juju every hook tool is a process, so the backend asks each thing once:
 
-- databags through ops' own per-hook cache (``relation.data``), and one ``relation-set`` per
-  write (ops' ``RelationDataContent.update``);
+- each databag read from ops once (``relation.data``), and one ``relation-set`` per write
+  (ops' ``RelationDataContent.update``);
 - the secrets it added or found, and whether this unit leads, kept for the backend's life (no
   ``secret-get`` before a grant);
 - a consumer's read of the latest revision as one ``secret-get --refresh``.
@@ -89,6 +89,7 @@ class OpsBackend:
                 self._relations[known.id] = known
         self._secrets: dict[str, Secret] = {}
         self._leader: bool | None = None
+        self._bags: dict[tuple[int, str, str | None], dict[str, str]] = {}
         # While held: each bag's changes (an empty value deletes), written by flush().
         self._held: dict[tuple[int, str, str | None], dict[str, str]] | None = None
 
@@ -173,22 +174,36 @@ class OpsBackend:
 
     def read(self, relation_id: int, bag: str, unit: str | None) -> list[tuple[str, str]]:
         """A whole databag (with the changes held for it)."""
-        relation = self._relation(relation_id)
-        entity = self._entity(relation, bag, unit)
-        try:
-            items = dict(relation.data[entity].items())
-        except RelationDataAccessError as e:
-            raise _host_error("permission-denied", str(e)) from None
-        except KeyError:
-            raise _host_error("not-found", f"no {bag} bag in relation {relation_id}") from None
-        except ModelError as e:
-            raise _host_error("backend", str(e)) from None
+        items = dict(self._content(relation_id, bag, unit))
         for key, value in (self._held or {}).get((relation_id, bag, unit), {}).items():
             if value:
                 items[key] = value
             else:
                 items.pop(key, None)
         return list(items.items())
+
+    def _content(self, relation_id: int, bag: str, unit: str | None) -> dict[str, str]:
+        """A bag as this backend read it first (and then wrote it).
+
+        ops reads a bag once per hook, but checks leadership again on each access once its
+        30-second lease has run out, which costs an ``is-leader`` in a long hook; the backend
+        reads each bag from ops once.
+        """
+        key = (relation_id, bag, unit)
+        content = self._bags.get(key)
+        if content is None:
+            relation = self._relation(relation_id)
+            entity = self._entity(relation, bag, unit)
+            try:
+                content = dict(relation.data[entity].items())
+            except RelationDataAccessError as e:
+                raise _host_error("permission-denied", str(e)) from None
+            except KeyError:
+                raise _host_error("not-found", f"no {bag} bag in relation {relation_id}") from None
+            except ModelError as e:
+                raise _host_error("backend", str(e)) from None
+            self._bags[key] = content
+        return content
 
     def apply(
         self,
@@ -221,6 +236,13 @@ class OpsBackend:
             raise _host_error("permission-denied", str(e)) from None
         except ModelError as e:
             raise _host_error("backend", str(e)) from None
+        content = self._bags.get((relation_id, bag, unit))
+        if content is not None:
+            for key, value in changes.items():
+                if value:
+                    content[key] = value
+                else:
+                    content.pop(key, None)
 
     def is_leader(self) -> bool:
         """Whether this unit is the leader: asked once in the backend's life.
