@@ -148,17 +148,26 @@ fn relation_created(
         return Ok(());
     };
     let leader = env.is_leader();
-    let mut unit = Staged::new(Databag::read(env, info.id, Bag::LocalUnit)?);
     let mut app = if leader {
         Some(Staged::new(Databag::read(env, info.id, Bag::LocalApp)?))
     } else {
         None
     };
-    alias::assign(env, config, &info, &mut unit, app.as_mut())?;
+    // The unit's bag holds only the alias: without aliases it is not read.
+    let mut unit = if config.relation_aliases.is_empty() {
+        None
+    } else {
+        Some(Staged::new(Databag::read(env, info.id, Bag::LocalUnit)?))
+    };
+    if let Some(unit) = unit.as_mut() {
+        alias::assign(env, config, &info, unit, app.as_mut())?;
+    }
     if let Some(app) = app.as_mut() {
         write_requests(env, config, &info, app)?;
     }
-    unit.commit(env)?;
+    if let Some(unit) = unit {
+        unit.commit(env)?;
+    }
     if let Some(app) = app {
         app.commit(env)?;
     }

@@ -68,7 +68,7 @@ def test_requirer_relation_created_writes_the_readme_requests(readme: Handshake)
         "relation-ids": 1,
         "relation-list": 1,
         "is-leader": 1,
-        "relation-get": 2,
+        "relation-get": 1,
         "relation-set": 1,
     }
 
