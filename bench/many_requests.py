@@ -38,6 +38,7 @@ from ops import testing
 BENCH = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent / "tests" / "python"))
 sys.path.insert(0, str(BENCH))
+from report_calls import seconds  # noqa: E402 (bench/, once on the path)
 
 RELATION_ID = 7
 """The relation's id in ``harness.RelationPair``."""
@@ -127,16 +128,6 @@ def measure(ns: tuple[int, ...], timeout: float = TIMEOUT_SECONDS) -> dict[str, 
     return {
         "many_requests": {"rows": rows, "target_n": TARGET_N, "target": TARGET_RATIO}
     }
-
-
-def seconds(row: dict[str, Any], variant: str) -> str:
-    """A variant's time at a row, or that it did not finish."""
-    value = row[f"{variant}_s"]
-    return (
-        f"{value:.2f} s"
-        if value is not None
-        else f"did not finish in {row['timeout_s']:.0f} s"
-    )
 
 
 def describe(row: dict[str, Any]) -> str:

@@ -59,7 +59,8 @@ def _exponent(value: float | None) -> str:
     return "not measured" if value is None else f"{value:.2f}"
 
 
-def _seconds(row: dict[str, Any], variant: str) -> str:
+def seconds(row: dict[str, Any], variant: str) -> str:
+    """A variant's time at a row of ``many_requests``, or that it did not finish."""
     value = row[f"{variant}_s"]
     return (
         f"{value:.2f} s"
@@ -120,7 +121,7 @@ def target_rows(py: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {many['target_n']} requests in one provider hook under ops.testing within "
             f"{many['target']}x of the floor (the hook by hand through ops) | ours "
-            f"{_seconds(row, 'ours')} vs {_seconds(row, 'byhand')}"
+            f"{seconds(row, 'ours')} vs {seconds(row, 'byhand')}"
             + (f" ({ratio:.2f}x)" if ratio is not None else "")
             + f" | {verdict(ratio is not None and ratio <= many['target'])} |"
         )
@@ -264,7 +265,7 @@ def many_requests_section(py: dict[str, Any]) -> list[str]:
     for row in many["rows"]:
         ratio = row.get("ratio")
         lines.append(
-            f"| {row['n']} | {_seconds(row, 'ours')} | {_seconds(row, 'byhand')} | "
+            f"| {row['n']} | {seconds(row, 'ours')} | {seconds(row, 'byhand')} | "
             + (f"{ratio:.2f} |" if ratio is not None else "|")
         )
     return lines
