@@ -360,29 +360,27 @@ pub fn upsert(
                 .map(|v| (key.clone(), v.clone()))
         })
         .collect();
-    let existing = if known_uri.is_some() || recorded || !removed.is_empty() {
+    let looked = known_uri.is_some() || recorded || !removed.is_empty();
+    let existing = if looked {
         find_owned(env, label, known_uri)?
-    } else if set.is_empty() {
-        return Ok(Upserted::Absent);
     } else {
-        match env.secret_add(Owner::Application, Some(label), &set) {
+        None
+    };
+    let secret = match existing {
+        Some(secret) => secret,
+        None if set.is_empty() => return Ok(Upserted::Absent),
+        None => match env.secret_add(Owner::Application, Some(label), &set) {
             Ok(id) => {
                 env.secret_grant(&id, relation)?;
                 return Ok(Upserted::Created(id));
             }
-            Err(refused) => match find_owned(env, label, None)? {
-                Some(secret) => Some(secret),
+            // Not looked up: a secret with the label may exist all the same.
+            Err(refused) if !looked => match find_owned(env, label, None)? {
+                Some(secret) => secret,
                 None => return Err(refused.into()),
             },
-        }
-    };
-    let Some(secret) = existing else {
-        if set.is_empty() {
-            return Ok(Upserted::Absent);
-        }
-        let id = env.secret_add(Owner::Application, Some(label), &set)?;
-        env.secret_grant(&id, relation)?;
-        return Ok(Upserted::Created(id));
+            Err(refused) => return Err(refused.into()),
+        },
     };
     let current: IndexMap<String, String> = secret.content.iter().cloned().collect();
     let mut content = current.clone();

@@ -254,6 +254,9 @@ fn the_whole_handshake_runs_through_the_binary_one_process_per_hook() {
 fn secret_values_never_reach_a_databag_or_a_command_line() {
     let model = Model::new("no-leak", 1);
     let request = model.request();
+    // Before the answer, the requirer logs that it waits: the log has lines to search.
+    let waiting = model.hook("client/0", "requirer", "changed", "postgresql/0");
+    assert_eq!(waiting.code, Some(0), "{}", waiting.stderr);
     let set = model.set_response("postgresql/0", &response_to(&request));
     assert_eq!(set.code, Some(0), "{}", set.stderr);
     let done = model.hook("client/0", "requirer", "changed", "postgresql/0");
@@ -261,7 +264,8 @@ fn secret_values_never_reach_a_databag_or_a_command_line() {
     let state = model.state();
     assert!(!state["relations"].to_string().contains(PASSWORD));
     assert!(!model.calls().contains(PASSWORD));
-    let log = std::fs::read_to_string(model.root.join("state/log.jsonl")).unwrap_or_default();
+    let log = std::fs::read_to_string(model.root.join("state/log.jsonl")).expect("log lines");
+    assert!(!log.is_empty(), "the component logged nothing to search");
     assert!(!log.contains(PASSWORD));
     // The calls are a log of their own, not part of the state every call reads.
     assert!(state.get("calls").is_none());

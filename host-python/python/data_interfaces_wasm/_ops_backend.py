@@ -48,6 +48,15 @@ _OWNER_REFRESH = "secret owner cannot use --refresh"
 _PERMISSION_DENIED = "permission denied"
 
 
+def _apply(content: dict[str, str], changes: dict[str, str]) -> None:
+    """Changes to a bag's content, as Juju applies them: an empty value deletes the key."""
+    for key, value in changes.items():
+        if value:
+            content[key] = value
+        else:
+            content.pop(key, None)
+
+
 class _TwoCallsError(Exception):
     """The one-call form of a read does not apply: read as ops' public API reads."""
 
@@ -175,11 +184,7 @@ class OpsBackend:
     def read(self, relation_id: int, bag: str, unit: str | None) -> list[tuple[str, str]]:
         """A whole databag (with the changes held for it)."""
         items = dict(self._content(relation_id, bag, unit))
-        for key, value in (self._held or {}).get((relation_id, bag, unit), {}).items():
-            if value:
-                items[key] = value
-            else:
-                items.pop(key, None)
+        _apply(items, (self._held or {}).get((relation_id, bag, unit), {}))
         return list(items.items())
 
     def _content(self, relation_id: int, bag: str, unit: str | None) -> dict[str, str]:
@@ -238,11 +243,7 @@ class OpsBackend:
             raise _host_error("backend", str(e)) from None
         content = self._bags.get((relation_id, bag, unit))
         if content is not None:
-            for key, value in changes.items():
-                if value:
-                    content[key] = value
-                else:
-                    content.pop(key, None)
+            _apply(content, changes)
 
     def is_leader(self) -> bool:
         """Whether this unit is the leader: asked once in the backend's life.
@@ -315,7 +316,9 @@ class OpsBackend:
                 return self._lookup(secret_id, None)
             raise self._model_error(e) from None
 
-    def _latest(self, secret_id: str, label: str | None) -> dict[str, str] | None:
+    def _latest(
+        self, secret_id: str, label: str | None
+    ) -> tuple[str, str | None, dict[str, str]] | None:
         """A consumer's read of the latest revision, attaching ``label``: one ``secret-get``.
 
         ops reads a secret in two calls (``get_secret`` reads the tracked revision, then
@@ -332,7 +335,7 @@ class OpsBackend:
 
         canonical = Secret._canonicalize_id(secret_id, self._model.uuid)
         try:
-            return get(id=canonical, label=label, refresh=True)
+            return canonical, label, get(id=canonical, label=label, refresh=True)
         except SecretNotFoundError:
             return None
         except ValueError:  # a testing backend's refusal of the form
@@ -348,14 +351,9 @@ class OpsBackend:
         """Look a secret up by URI and/or label; ``None`` when it cannot be seen."""
         if refresh and id:
             try:
-                content = self._latest(id, label)
+                return self._latest(id, label)
             except _TwoCallsError:
-                return self._read(id, label, refresh)
-            if content is None:
-                return None
-            from ops import Secret
-
-            return Secret._canonicalize_id(id, self._model.uuid), label, content
+                pass
         return self._read(id, label, refresh)
 
     def _read(
@@ -419,7 +417,7 @@ class OpsBackend:
 
     def secret_remove(self, id: str) -> None:
         """Remove all revisions of a secret."""
-        secret = self._secrets.pop(id, None) or self._secret(id)
+        secret = self._secret(id)
         self._secrets.pop(id, None)
         try:
             secret.remove_all_revisions()
